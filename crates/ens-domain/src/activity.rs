@@ -1,0 +1,121 @@
+//! The activity log: what SCIM did to the Person list, and who switched import on or off.
+
+use crate::ids::{EnterpriseId, PersonId, PrincipalId};
+use crate::time::Timestamp;
+
+/// Who did something.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    /// Entra's provisioning engine, through the SCIM endpoint.
+    Scim,
+    Principal(PrincipalId),
+    /// The `ens-scim` command line.
+    Operator,
+    /// The sync guard, after a failure of ours or when Entra went quiet.
+    SyncGuard,
+}
+
+/// What happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ActivityKind {
+    PersonCreated,
+    PersonReplaced,
+    PersonPatched,
+    PersonDeleted,
+    ImportSwitchedOn,
+    ImportSwitchedOff,
+    TokenGenerated,
+    MappingChanged,
+    NotifyAddressesChanged,
+    /// Entra has not called for longer than the configured silence.
+    ProvisioningSilent,
+}
+
+impl ActivityKind {
+    pub const ALL: [ActivityKind; 10] = [
+        ActivityKind::PersonCreated,
+        ActivityKind::PersonReplaced,
+        ActivityKind::PersonPatched,
+        ActivityKind::PersonDeleted,
+        ActivityKind::ImportSwitchedOn,
+        ActivityKind::ImportSwitchedOff,
+        ActivityKind::TokenGenerated,
+        ActivityKind::MappingChanged,
+        ActivityKind::NotifyAddressesChanged,
+        ActivityKind::ProvisioningSilent,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityKind::PersonCreated => "person_created",
+            ActivityKind::PersonReplaced => "person_replaced",
+            ActivityKind::PersonPatched => "person_patched",
+            ActivityKind::PersonDeleted => "person_deleted",
+            ActivityKind::ImportSwitchedOn => "import_switched_on",
+            ActivityKind::ImportSwitchedOff => "import_switched_off",
+            ActivityKind::TokenGenerated => "token_generated",
+            ActivityKind::MappingChanged => "mapping_changed",
+            ActivityKind::NotifyAddressesChanged => "notify_addresses_changed",
+            ActivityKind::ProvisioningSilent => "provisioning_silent",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// How it ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    Applied,
+    /// Refused because the request was wrong (the client's mistake).
+    Rejected,
+    /// Not applied through a fault of ours.
+    Failed,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Applied => "applied",
+            Outcome::Rejected => "rejected",
+            Outcome::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Outcome::Applied, Outcome::Rejected, Outcome::Failed].into_iter().find(|o| o.as_str() == s)
+    }
+}
+
+/// One entry of the activity log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Activity {
+    pub enterprise_id: EnterpriseId,
+    pub at: Timestamp,
+    pub kind: ActivityKind,
+    pub actor: Actor,
+    pub outcome: Outcome,
+    pub person_id: Option<PersonId>,
+    /// The person's userName as it was when this happened.
+    pub user_name: Option<String>,
+    /// A short reason or summary, secret-free.
+    pub detail: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_outcomes_round_trip() {
+        for k in ActivityKind::ALL {
+            assert_eq!(ActivityKind::parse(k.as_str()), Some(k));
+        }
+        for o in [Outcome::Applied, Outcome::Rejected, Outcome::Failed] {
+            assert_eq!(Outcome::parse(o.as_str()), Some(o));
+        }
+        assert_eq!(ActivityKind::parse("nope"), None);
+    }
+}

@@ -1,0 +1,23 @@
+#![doc = include_str!("../README.md")]
+
+pub mod activity;
+pub mod catalogue;
+pub mod enterprise;
+pub mod ids;
+pub mod mapping;
+pub mod person;
+pub mod query;
+pub mod sync;
+pub mod time;
+pub mod values;
+
+pub use activity::{Activity, ActivityKind, Actor, Outcome};
+pub use catalogue::{CATALOGUE, Field, FieldSpec, Location, Schema, ValueType};
+pub use enterprise::{Enterprise, Principal, ScimImport, TokenInfo};
+pub use ids::{EnterpriseId, IncidentId, PersonId, PrincipalId};
+pub use mapping::{Mapping, MappingError};
+pub use person::{FieldChange, FieldError, FieldValue, Person, PersonValues, Source};
+pub use query::{Attr, AttrKind, CmpOp, Filter, FilterError, PersonQuery, Sort};
+pub use sync::{Failure, FailureKind, SyncError, SyncState};
+pub use time::Timestamp;
+pub use values::{EmailAddress, SecretToken, TokenHash, UserName, ValueError};
