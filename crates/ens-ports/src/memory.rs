@@ -1,0 +1,304 @@
+//! In-memory implementations of the outbound ports, for tests. They keep the same rules as
+//! the real adapters (uniqueness, versions, query semantics), so use-case tests mean something.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
+
+use ens_domain::{
+    Activity, EmailAddress, Enterprise, EnterpriseId, Person, PersonId, PersonQuery, PrincipalId, ScimImport,
+    SecretToken, Timestamp, TokenHash, UserName,
+};
+use uuid::Uuid;
+
+use crate::outbound::{ActivityLog, Clock, Ids, PersonPage, PersonStore, PrincipalRecord, SetupStore, StoreError};
+
+/// A clock that moves only when told to.
+#[derive(Debug)]
+pub struct ManualClock(AtomicI64);
+
+impl ManualClock {
+    pub fn new(start: Timestamp) -> Self {
+        Self(AtomicI64::new(start.as_micros()))
+    }
+
+    pub fn advance(&self, by: Duration) {
+        let micros = i64::try_from(by.as_micros()).unwrap_or(i64::MAX);
+        self.0.fetch_add(micros, Ordering::SeqCst);
+    }
+
+    pub fn set(&self, to: Timestamp) {
+        self.0.store(to.as_micros(), Ordering::SeqCst);
+    }
+}
+
+impl Default for ManualClock {
+    /// 2026-01-01T00:00:00Z.
+    fn default() -> Self {
+        Self::new(Timestamp::from_micros(1_767_225_600_000_000))
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_micros(self.0.load(Ordering::SeqCst))
+    }
+}
+
+/// Predictable ids and secrets: 1, 2, 3, …
+#[derive(Debug, Default)]
+pub struct SeqIds(AtomicU64);
+
+impl SeqIds {
+    fn next(&self) -> u64 {
+        self.0.fetch_add(1, Ordering::SeqCst) + 1
+    }
+}
+
+impl Ids for SeqIds {
+    fn new_id(&self) -> Uuid {
+        Uuid::from_u128(u128::from(self.next()))
+    }
+
+    fn new_secret(&self) -> SecretToken {
+        SecretToken::new(format!("secret-{:058}", self.next()))
+    }
+
+    fn new_password(&self) -> String {
+        format!("password-{:011}", self.next())
+    }
+}
+
+#[derive(Debug, Default)]
+struct State {
+    enterprises: BTreeMap<EnterpriseId, Enterprise>,
+    imports: BTreeMap<EnterpriseId, ScimImport>,
+    principals: BTreeMap<PrincipalId, PrincipalRecord>,
+    persons: BTreeMap<PersonId, Person>,
+    activities: Vec<Activity>,
+}
+
+/// The whole database in a mutex.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut State) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let mut state = self.state.lock().map_err(|_| StoreError::Backend("memory store poisoned".into()))?;
+        f(&mut state)
+    }
+}
+
+impl State {
+    fn user_name_taken(&self, p: &Person) -> bool {
+        self.persons.values().any(|o| {
+            o.enterprise_id == p.enterprise_id
+                && o.id != p.id
+                && o.values.user_name().normalized() == p.values.user_name().normalized()
+        })
+    }
+}
+
+impl PersonStore for MemoryStore {
+    fn insert_person(&self, person: &Person, activity: &Activity) -> Result<(), StoreError> {
+        self.with(|s| {
+            if s.persons.contains_key(&person.id) {
+                return Err(StoreError::Duplicate("id"));
+            }
+            if s.user_name_taken(person) {
+                return Err(StoreError::Duplicate("userName"));
+            }
+            s.persons.insert(person.id, person.clone());
+            s.activities.push(activity.clone());
+            Ok(())
+        })
+    }
+
+    fn update_person(&self, person: &Person, activity: &Activity) -> Result<(), StoreError> {
+        self.with(|s| {
+            let stored = s
+                .persons
+                .get(&person.id)
+                .filter(|p| p.enterprise_id == person.enterprise_id)
+                .ok_or(StoreError::NotFound)?;
+            if stored.version + 1 != person.version {
+                return Err(StoreError::Conflict);
+            }
+            if s.user_name_taken(person) {
+                return Err(StoreError::Duplicate("userName"));
+            }
+            s.persons.insert(person.id, person.clone());
+            s.activities.push(activity.clone());
+            Ok(())
+        })
+    }
+
+    fn delete_person(&self, enterprise: EnterpriseId, id: PersonId, activity: &Activity) -> Result<bool, StoreError> {
+        self.with(|s| {
+            if s.persons.get(&id).is_some_and(|p| p.enterprise_id == enterprise) {
+                s.persons.remove(&id);
+                s.activities.push(activity.clone());
+                Ok(true)
+            } else {
+                Ok(false)
+            }
+        })
+    }
+
+    fn person(&self, enterprise: EnterpriseId, id: PersonId) -> Result<Option<Person>, StoreError> {
+        self.with(|s| Ok(s.persons.get(&id).filter(|p| p.enterprise_id == enterprise).cloned()))
+    }
+
+    fn person_by_user_name(
+        &self,
+        enterprise: EnterpriseId,
+        user_name: &UserName,
+    ) -> Result<Option<Person>, StoreError> {
+        self.with(|s| {
+            Ok(s.persons
+                .values()
+                .find(|p| p.enterprise_id == enterprise && p.values.user_name().normalized() == user_name.normalized())
+                .cloned())
+        })
+    }
+
+    fn query_persons(&self, enterprise: EnterpriseId, query: &PersonQuery) -> Result<PersonPage, StoreError> {
+        self.with(|s| {
+            let (persons, total) = query.run_in_memory(s.persons.values().filter(|p| p.enterprise_id == enterprise));
+            Ok(PersonPage { persons, total })
+        })
+    }
+}
+
+impl SetupStore for MemoryStore {
+    fn create_enterprise(&self, enterprise: &Enterprise, import: &ScimImport) -> Result<(), StoreError> {
+        self.with(|s| {
+            if s.enterprises.contains_key(&enterprise.id) {
+                return Err(StoreError::Duplicate("id"));
+            }
+            s.enterprises.insert(enterprise.id, enterprise.clone());
+            s.imports.insert(enterprise.id, import.clone());
+            Ok(())
+        })
+    }
+
+    fn enterprise(&self, id: EnterpriseId) -> Result<Option<Enterprise>, StoreError> {
+        self.with(|s| Ok(s.enterprises.get(&id).cloned()))
+    }
+
+    fn enterprises(&self) -> Result<Vec<Enterprise>, StoreError> {
+        self.with(|s| {
+            let mut all: Vec<Enterprise> = s.enterprises.values().cloned().collect();
+            all.sort_by_key(|e| (e.created_at, e.id));
+            Ok(all)
+        })
+    }
+
+    fn create_principal(&self, principal: &crate::Principal, password_hash: &str) -> Result<(), StoreError> {
+        self.with(|s| {
+            if !s.enterprises.contains_key(&principal.enterprise_id) {
+                return Err(StoreError::NotFound);
+            }
+            let login = principal.login.as_str().to_lowercase();
+            if s.principals.values().any(|r| r.principal.login.as_str().to_lowercase() == login) {
+                return Err(StoreError::Duplicate("login"));
+            }
+            s.principals.insert(
+                principal.id,
+                PrincipalRecord { principal: principal.clone(), password_hash: password_hash.to_owned() },
+            );
+            Ok(())
+        })
+    }
+
+    fn principal_by_login(&self, login: &EmailAddress) -> Result<Option<PrincipalRecord>, StoreError> {
+        let login = login.as_str().to_lowercase();
+        self.with(|s| Ok(s.principals.values().find(|r| r.principal.login.as_str().to_lowercase() == login).cloned()))
+    }
+
+    fn principal(&self, id: PrincipalId) -> Result<Option<PrincipalRecord>, StoreError> {
+        self.with(|s| Ok(s.principals.get(&id).cloned()))
+    }
+
+    fn set_password(&self, id: PrincipalId, password_hash: &str) -> Result<(), StoreError> {
+        self.with(|s| {
+            let r = s.principals.get_mut(&id).ok_or(StoreError::NotFound)?;
+            r.password_hash = password_hash.to_owned();
+            Ok(())
+        })
+    }
+
+    fn scim_import(&self, enterprise: EnterpriseId) -> Result<Option<ScimImport>, StoreError> {
+        self.with(|s| Ok(s.imports.get(&enterprise).cloned()))
+    }
+
+    fn scim_import_by_token(&self, token: &TokenHash) -> Result<Option<ScimImport>, StoreError> {
+        self.with(|s| Ok(s.imports.values().find(|i| i.token.as_ref().is_some_and(|t| &t.hash == token)).cloned()))
+    }
+
+    fn update_scim_import(&self, import: &ScimImport, activity: Option<&Activity>) -> Result<(), StoreError> {
+        self.with(|s| {
+            let stored = s.imports.get(&import.enterprise_id).ok_or(StoreError::NotFound)?;
+            if stored.version + 1 != import.version {
+                return Err(StoreError::Conflict);
+            }
+            if let Some(t) = &import.token
+                && s.imports.values().any(|o| {
+                    o.enterprise_id != import.enterprise_id && o.token.as_ref().is_some_and(|x| x.hash == t.hash)
+                })
+            {
+                return Err(StoreError::Duplicate("token"));
+            }
+            s.imports.insert(import.enterprise_id, import.clone());
+            s.activities.extend(activity.cloned());
+            Ok(())
+        })
+    }
+
+    fn ping(&self) -> Result<(), StoreError> {
+        self.with(|_| Ok(()))
+    }
+}
+
+impl ActivityLog for MemoryStore {
+    fn record(&self, activity: &Activity) -> Result<(), StoreError> {
+        self.with(|s| {
+            s.activities.push(activity.clone());
+            Ok(())
+        })
+    }
+
+    fn activities(
+        &self,
+        enterprise: EnterpriseId,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<Activity>, u64), StoreError> {
+        self.with(|s| {
+            let mine: Vec<&Activity> = s.activities.iter().rev().filter(|a| a.enterprise_id == enterprise).collect();
+            let total = mine.len() as u64;
+            let page = mine
+                .into_iter()
+                .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+                .take(usize::try_from(limit).unwrap_or(usize::MAX))
+                .cloned()
+                .collect();
+            Ok((page, total))
+        })
+    }
+
+    fn prune_activities(&self, before: Timestamp) -> Result<u64, StoreError> {
+        self.with(|s| {
+            let n = s.activities.len();
+            s.activities.retain(|a| a.at >= before);
+            Ok((n - s.activities.len()) as u64)
+        })
+    }
+}

@@ -1,0 +1,126 @@
+//! The outbound ports: what the use cases need from the world. Adapters implement them
+//! (`ens-store-diesel`, `ens-notify-smtp`, [`crate::system`]); [`crate::memory`] has fakes.
+//!
+//! The traits are blocking: the store is a blocking database client, and the HTTP adapter
+//! runs use cases on its blocking thread pool, never on the async executor.
+
+use ens_domain::{
+    Activity, EmailAddress, Enterprise, EnterpriseId, Person, PersonId, PersonQuery, Principal, PrincipalId,
+    ScimImport, SecretToken, Timestamp, TokenHash, UserName,
+};
+use uuid::Uuid;
+
+/// Why a store operation failed. Adapters translate their driver's errors into these.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be reached (refused, timed out, pool exhausted).
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    /// A uniqueness rule refused the write; names what must be unique.
+    #[error("another record already has this {0}")]
+    Duplicate(&'static str),
+    /// The record to change does not exist (any more).
+    #[error("not found")]
+    NotFound,
+    /// The record changed since it was read (optimistic concurrency).
+    #[error("the record was changed concurrently")]
+    Conflict,
+    /// Anything else the database reported.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+/// The time, for every timestamp the use cases write.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> Timestamp;
+}
+
+/// Fresh identifiers and secrets.
+pub trait Ids: Send + Sync + 'static {
+    /// A new unique id (time-ordered, so that inserts stay local in indexes).
+    fn new_id(&self) -> Uuid;
+    /// A new secret with at least 256 bits of entropy.
+    fn new_secret(&self) -> SecretToken;
+    /// A new password for a person to type: 20 characters, no look-alikes.
+    fn new_password(&self) -> String;
+}
+
+/// A page of persons and how many matched in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonPage {
+    pub persons: Vec<Person>,
+    pub total: u64,
+}
+
+/// The Person list. Every method is scoped to one enterprise. Every write commits durably
+/// before it returns, together with its activity entry.
+pub trait PersonStore: Send + Sync + 'static {
+    /// `Duplicate("userName")` if the enterprise has the userName already (any case).
+    fn insert_person(&self, person: &Person, activity: &Activity) -> Result<(), StoreError>;
+
+    /// Writes `person`, whose `version` must be one more than the stored one; otherwise
+    /// `Conflict`. `NotFound` if it is gone; `Duplicate("userName")` on a taken userName.
+    fn update_person(&self, person: &Person, activity: &Activity) -> Result<(), StoreError>;
+
+    /// Deletes; false if there was no such person.
+    fn delete_person(&self, enterprise: EnterpriseId, id: PersonId, activity: &Activity) -> Result<bool, StoreError>;
+
+    fn person(&self, enterprise: EnterpriseId, id: PersonId) -> Result<Option<Person>, StoreError>;
+
+    fn person_by_user_name(&self, enterprise: EnterpriseId, user_name: &UserName)
+    -> Result<Option<Person>, StoreError>;
+
+    /// Runs a query with the semantics of [`PersonQuery::run_in_memory`], without loading more
+    /// persons than the page holds.
+    fn query_persons(&self, enterprise: EnterpriseId, query: &PersonQuery) -> Result<PersonPage, StoreError>;
+}
+
+/// A principal as stored, with the hash of their password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrincipalRecord {
+    pub principal: Principal,
+    pub password_hash: String,
+}
+
+/// Enterprises, principals and their SCIM import setup.
+pub trait SetupStore: Send + Sync + 'static {
+    /// Creates an enterprise with its initial SCIM import setup.
+    fn create_enterprise(&self, enterprise: &Enterprise, import: &ScimImport) -> Result<(), StoreError>;
+
+    fn enterprise(&self, id: EnterpriseId) -> Result<Option<Enterprise>, StoreError>;
+
+    fn enterprises(&self) -> Result<Vec<Enterprise>, StoreError>;
+
+    /// `Duplicate("login")` if the login (any case) is taken, in any enterprise.
+    fn create_principal(&self, principal: &Principal, password_hash: &str) -> Result<(), StoreError>;
+
+    fn principal_by_login(&self, login: &EmailAddress) -> Result<Option<PrincipalRecord>, StoreError>;
+
+    fn principal(&self, id: PrincipalId) -> Result<Option<PrincipalRecord>, StoreError>;
+
+    fn set_password(&self, id: PrincipalId, password_hash: &str) -> Result<(), StoreError>;
+
+    fn scim_import(&self, enterprise: EnterpriseId) -> Result<Option<ScimImport>, StoreError>;
+
+    /// The setup whose current token has this hash.
+    fn scim_import_by_token(&self, token: &TokenHash) -> Result<Option<ScimImport>, StoreError>;
+
+    /// Writes `import`, whose `version` must be one more than the stored one (else
+    /// `Conflict`), with an optional activity entry in the same transaction.
+    fn update_scim_import(&self, import: &ScimImport, activity: Option<&Activity>) -> Result<(), StoreError>;
+
+    /// Checks that the database answers.
+    fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// The activity log.
+pub trait ActivityLog: Send + Sync + 'static {
+    fn record(&self, activity: &Activity) -> Result<(), StoreError>;
+
+    /// Newest first.
+    fn activities(&self, enterprise: EnterpriseId, offset: u64, limit: u64)
+    -> Result<(Vec<Activity>, u64), StoreError>;
+
+    /// Deletes entries older than `before`; returns how many.
+    fn prune_activities(&self, before: Timestamp) -> Result<u64, StoreError>;
+}
