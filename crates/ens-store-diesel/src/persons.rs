@@ -1,0 +1,381 @@
+//! The Person list: rows, conversion, and SCIM-style queries translated into SQL.
+
+use diesel::dsl::sql;
+use diesel::expression::BoxableExpression;
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Nullable, Text};
+use ens_domain::query::fold_case;
+use ens_domain::{
+    Activity, Attr, AttrKind, CmpOp, EnterpriseId, Field, Filter, Person, PersonId, PersonQuery, PersonValues, Sort,
+    Source, Timestamp, UserName,
+};
+use ens_ports::{PersonPage, PersonStore, StoreError};
+
+use crate::conn::{DbConnection, MultiBackend};
+use crate::schema::persons;
+use crate::setup::insert_activity;
+use crate::{DieselStore, to_i64, to_u64};
+
+diesel::define_sql_function! {
+    /// SQL `lower()`: ASCII-only in SQLite, and in PostgreSQL under the C collation of our
+    /// columns, so both backends fold case the same way.
+    fn lower(x: Nullable<Text>) -> Nullable<Text>;
+}
+
+/// Generates the mapping between catalogue fields and the person columns of the same name.
+macro_rules! text_columns {
+    ($($variant:ident => $col:ident),* $(,)?) => {
+        #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+        #[diesel(table_name = persons, treat_none_as_null = true)]
+        pub(crate) struct PersonRow {
+            id: String,
+            enterprise_id: String,
+            source: String,
+            user_name: String,
+            user_name_lower: String,
+            active: bool,
+            $($col: Option<String>,)*
+            version: i64,
+            created_at: i64,
+            updated_at: i64,
+            scim_updated_at: Option<i64>,
+        }
+
+        /// The column of a text field (not userName, not active).
+        fn text_column(field: Field) -> Option<TextExpr> {
+            match field {
+                $(Field::$variant => Some(Box::new(persons::$col)),)*
+                _ => None,
+            }
+        }
+
+        impl PersonRow {
+            fn text(&self, field: Field) -> Option<&String> {
+                match field {
+                    $(Field::$variant => self.$col.as_ref(),)*
+                    _ => None,
+                }
+            }
+
+            fn from_person(p: &Person) -> Self {
+                let v = &p.values;
+                Self {
+                    id: p.id.to_string(),
+                    enterprise_id: p.enterprise_id.to_string(),
+                    source: p.source.as_str().to_owned(),
+                    user_name: v.user_name().as_str().to_owned(),
+                    user_name_lower: v.user_name().normalized().to_owned(),
+                    active: v.active(),
+                    $($col: v.text(Field::$variant).map(str::to_owned),)*
+                    version: to_i64(p.version),
+                    created_at: p.created_at.as_micros(),
+                    updated_at: p.updated_at.as_micros(),
+                    scim_updated_at: p.scim_updated_at.map(Timestamp::as_micros),
+                }
+            }
+        }
+
+        #[cfg(test)]
+        const COLUMN_KEYS: &[(Field, &str)] = &[$((Field::$variant, stringify!($col)),)*];
+    };
+}
+
+text_columns! {
+    ExternalId => external_id,
+    DisplayName => display_name,
+    Title => title,
+    PreferredLanguage => preferred_language,
+    GivenName => given_name,
+    FamilyName => family_name,
+    FormattedName => formatted_name,
+    EmailWork => email_work,
+    EmailOther => email_other,
+    PhoneWork => phone_work,
+    PhoneMobile => phone_mobile,
+    PhoneFax => phone_fax,
+    WorkStreetAddress => work_street_address,
+    WorkLocality => work_locality,
+    WorkRegion => work_region,
+    WorkPostalCode => work_postal_code,
+    WorkCountry => work_country,
+    WorkFormattedAddress => work_formatted_address,
+    OtherFormattedAddress => other_formatted_address,
+    EmployeeNumber => employee_number,
+    Department => department,
+    Division => division,
+    Organization => organization,
+    CostCenter => cost_center,
+    Manager => manager,
+}
+
+type Cond = Box<dyn BoxableExpression<persons::table, MultiBackend, SqlType = Bool>>;
+type TextExpr = Box<dyn BoxableExpression<persons::table, MultiBackend, SqlType = Nullable<Text>>>;
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Backend(format!("unreadable {what} in the persons table"))
+}
+
+impl PersonRow {
+    fn into_person(self) -> Result<Person, StoreError> {
+        let text: Vec<(Field, String)> = Field::all().filter_map(|f| self.text(f).map(|v| (f, v.clone()))).collect();
+        Ok(Person {
+            id: self.id.parse().map_err(|_| corrupt("id"))?,
+            enterprise_id: self.enterprise_id.parse().map_err(|_| corrupt("enterprise_id"))?,
+            source: Source::parse(&self.source).ok_or_else(|| corrupt("source"))?,
+            values: PersonValues::restore(&self.user_name, self.active, text),
+            version: to_u64(self.version),
+            created_at: Timestamp::from_micros(self.created_at),
+            updated_at: Timestamp::from_micros(self.updated_at),
+            scim_updated_at: self.scim_updated_at.map(Timestamp::from_micros),
+        })
+    }
+}
+
+/// The attribute in the form its values are compared and sorted in (see
+/// [`fold_case`]): userName's Unicode-lowercased column, a case-exact column as it is, or
+/// `lower(column)`.
+fn folded(attr: Attr) -> Option<TextExpr> {
+    match attr {
+        Attr::Id => Some(Box::new(persons::id.nullable())),
+        Attr::Field(Field::UserName) => Some(Box::new(persons::user_name_lower.nullable())),
+        Attr::Field(f) if f.value_type().is_case_exact() => text_column(f),
+        Attr::Field(f) => text_column(f).map(|c| Box::new(lower(c)) as TextExpr),
+        Attr::Created | Attr::LastModified => None,
+    }
+}
+
+fn always(b: bool) -> Cond {
+    Box::new(sql::<Bool>(if b { "1 = 1" } else { "1 = 0" }))
+}
+
+/// Escapes LIKE's wildcards; the pattern uses `\` as its escape character.
+fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Translates a filter into a WHERE condition that is never NULL, so `NOT` keeps the
+/// two-valued meaning of [`Filter::matches`].
+fn condition(filter: &Filter) -> Cond {
+    match filter {
+        Filter::Const(b) => always(*b),
+        Filter::Present(Attr::Field(f)) => match text_column(*f) {
+            Some(col) => Box::new(col.is_not_null()),
+            // userName and active are never absent.
+            None => always(true),
+        },
+        Filter::Present(_) => always(true),
+        Filter::Text { attr, op, value } => {
+            let (Some(col), Some(col_again)) = (folded(*attr), folded(*attr)) else {
+                return always(*op == CmpOp::Ne);
+            };
+            let v = fold_case(*attr, value);
+            let cmp: Box<dyn BoxableExpression<persons::table, MultiBackend, SqlType = Nullable<Bool>>> = match op {
+                CmpOp::Eq | CmpOp::Ne => Box::new(col.eq(v)),
+                CmpOp::Gt => Box::new(col.gt(v)),
+                CmpOp::Ge => Box::new(col.ge(v)),
+                CmpOp::Lt => Box::new(col.lt(v)),
+                CmpOp::Le => Box::new(col.le(v)),
+                CmpOp::Co => Box::new(col.like(format!("%{}%", like_escape(&v))).escape('\\')),
+                CmpOp::Sw => Box::new(col.like(format!("{}%", like_escape(&v))).escape('\\')),
+                CmpOp::Ew => Box::new(col.like(format!("%{}", like_escape(&v))).escape('\\')),
+            };
+            let holds: Cond = Box::new(col_again.is_not_null().and(cmp.assume_not_null()));
+            if *op == CmpOp::Ne { Box::new(diesel::dsl::not(holds)) } else { holds }
+        }
+        Filter::Bool { attr: Attr::Field(Field::Active), op, value } => match op {
+            CmpOp::Ne => Box::new(persons::active.ne(*value)),
+            _ => Box::new(persons::active.eq(*value)),
+        },
+        Filter::Bool { op, .. } => always(*op == CmpOp::Ne),
+        Filter::Time { attr, op, value } => {
+            let v = value.as_micros();
+            macro_rules! cmp {
+                ($col:expr) => {
+                    match op {
+                        CmpOp::Eq => Box::new($col.eq(v)) as Cond,
+                        CmpOp::Ne => Box::new($col.ne(v)),
+                        CmpOp::Gt => Box::new($col.gt(v)),
+                        CmpOp::Ge => Box::new($col.ge(v)),
+                        CmpOp::Lt => Box::new($col.lt(v)),
+                        CmpOp::Le => Box::new($col.le(v)),
+                        CmpOp::Co | CmpOp::Sw | CmpOp::Ew => always(false),
+                    }
+                };
+            }
+            match attr {
+                Attr::Created => cmp!(persons::created_at),
+                Attr::LastModified => cmp!(persons::updated_at),
+                _ => always(*op == CmpOp::Ne),
+            }
+        }
+        Filter::And(a, b) => Box::new(condition(a).and(condition(b))),
+        Filter::Or(a, b) => Box::new(condition(a).or(condition(b))),
+        Filter::Not(f) => Box::new(diesel::dsl::not(condition(f))),
+    }
+}
+
+type BoxedPersons<'a> = persons::BoxedQuery<'a, MultiBackend>;
+
+fn ordered(mut q: BoxedPersons<'static>, sort: Option<Sort>) -> BoxedPersons<'static> {
+    if let Some(Sort { attr, descending }) = sort {
+        match attr.kind() {
+            AttrKind::Text { .. } => {
+                if let (Some(a), Some(b)) = (folded(attr), folded(attr)) {
+                    // Absent values last in both directions, as the reference order says.
+                    q = q.then_order_by(a.is_null().asc());
+                    q = if descending { q.then_order_by(b.desc()) } else { q.then_order_by(b.asc()) };
+                }
+            }
+            AttrKind::Bool => {
+                q = if descending {
+                    q.then_order_by(persons::active.desc())
+                } else {
+                    q.then_order_by(persons::active.asc())
+                };
+            }
+            AttrKind::Time => {
+                q = match (attr, descending) {
+                    (Attr::Created, false) => q.then_order_by(persons::created_at.asc()),
+                    (Attr::Created, true) => q.then_order_by(persons::created_at.desc()),
+                    (_, false) => q.then_order_by(persons::updated_at.asc()),
+                    (_, true) => q.then_order_by(persons::updated_at.desc()),
+                };
+            }
+        }
+    }
+    q.then_order_by(persons::id.asc())
+}
+
+fn scoped(enterprise: EnterpriseId) -> BoxedPersons<'static> {
+    persons::table.filter(persons::enterprise_id.eq(enterprise.to_string())).into_boxed()
+}
+
+impl PersonStore for DieselStore {
+    fn insert_person(&self, person: &Person, activity: &Activity) -> Result<(), StoreError> {
+        let row = PersonRow::from_person(person);
+        self.write(|c| {
+            diesel::insert_into(persons::table).values(&row).execute(c)?;
+            insert_activity(c, activity)?;
+            Ok(())
+        })
+    }
+
+    fn update_person(&self, person: &Person, activity: &Activity) -> Result<(), StoreError> {
+        let row = PersonRow::from_person(person);
+        let id = person.id.to_string();
+        let enterprise = person.enterprise_id.to_string();
+        let previous = to_i64(person.version.saturating_sub(1));
+        self.write(|c| {
+            let n = diesel::update(
+                persons::table
+                    .filter(persons::id.eq(&id))
+                    .filter(persons::enterprise_id.eq(&enterprise))
+                    .filter(persons::version.eq(previous)),
+            )
+            .set(&row)
+            .execute(c)?;
+            if n == 0 {
+                let exists: i64 = persons::table
+                    .filter(persons::id.eq(&id))
+                    .filter(persons::enterprise_id.eq(&enterprise))
+                    .count()
+                    .get_result(c)?;
+                return Err(if exists == 0 { StoreError::NotFound } else { StoreError::Conflict }.into());
+            }
+            insert_activity(c, activity)?;
+            Ok(())
+        })
+    }
+
+    fn delete_person(&self, enterprise: EnterpriseId, id: PersonId, activity: &Activity) -> Result<bool, StoreError> {
+        self.write(|c| {
+            let n = diesel::delete(
+                persons::table
+                    .filter(persons::id.eq(id.to_string()))
+                    .filter(persons::enterprise_id.eq(enterprise.to_string())),
+            )
+            .execute(c)?;
+            if n > 0 {
+                insert_activity(c, activity)?;
+            }
+            Ok(n > 0)
+        })
+    }
+
+    fn person(&self, enterprise: EnterpriseId, id: PersonId) -> Result<Option<Person>, StoreError> {
+        let row = self.read(|c| {
+            scoped(enterprise).filter(persons::id.eq(id.to_string())).select(PersonRow::as_select()).first(c).optional()
+        })?;
+        row.map(PersonRow::into_person).transpose()
+    }
+
+    fn person_by_user_name(
+        &self,
+        enterprise: EnterpriseId,
+        user_name: &UserName,
+    ) -> Result<Option<Person>, StoreError> {
+        let row = self.read(|c| {
+            scoped(enterprise)
+                .filter(persons::user_name_lower.eq(user_name.normalized().to_owned()))
+                .select(PersonRow::as_select())
+                .first(c)
+                .optional()
+        })?;
+        row.map(PersonRow::into_person).transpose()
+    }
+
+    fn query_persons(&self, enterprise: EnterpriseId, query: &PersonQuery) -> Result<PersonPage, StoreError> {
+        let offset = to_i64(query.offset);
+        let limit = to_i64(query.limit);
+        let (rows, total) = self.read(|c: &mut DbConnection| {
+            let rows: Vec<PersonRow> = if limit == 0 {
+                Vec::new()
+            } else {
+                ordered(scoped(enterprise).filter(condition(&query.filter)), query.sort)
+                    .select(PersonRow::as_select())
+                    .offset(offset)
+                    .limit(limit)
+                    .load(c)?
+            };
+            // A page that is not full tells the total without counting (the common case:
+            // Entra's lookups by userName return 0 or 1 person).
+            let n = rows.len() as i64;
+            let total = if n < limit && (n > 0 || offset == 0) {
+                offset + n
+            } else {
+                scoped(enterprise).filter(condition(&query.filter)).count().get_result::<i64>(c)?
+            };
+            Ok((rows, total))
+        })?;
+        Ok(PersonPage {
+            persons: rows.into_iter().map(PersonRow::into_person).collect::<Result<_, _>>()?,
+            total: to_u64(total),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_field_has_the_column_named_by_its_key() {
+        let expected: Vec<Field> = Field::all().filter(|f| !matches!(f, Field::UserName | Field::Active)).collect();
+        assert_eq!(COLUMN_KEYS.iter().map(|(f, _)| *f).collect::<Vec<_>>(), expected);
+        for (f, col) in COLUMN_KEYS {
+            assert_eq!(f.key(), *col);
+        }
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_escape(r"50%_off\"), r"50\%\_off\\");
+    }
+}

@@ -1,0 +1,96 @@
+//! The tables, as both migrations create them. Written by hand (no diesel CLI needed); the
+//! store test suite runs every query against both backends, so a drift fails a test.
+
+diesel::table! {
+    enterprises (id) {
+        id -> Text,
+        name -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    principals (id) {
+        id -> Text,
+        enterprise_id -> Text,
+        login -> Text,
+        login_lower -> Text,
+        password_hash -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    scim_imports (enterprise_id) {
+        enterprise_id -> Text,
+        token_hash -> Nullable<Text>,
+        token_created_at -> Nullable<BigInt>,
+        token_last4 -> Nullable<Text>,
+        notify -> Text,
+        state -> Text,
+        state_since -> BigInt,
+        state_by -> Nullable<Text>,
+        failure_incident -> Nullable<Text>,
+        failure_kind -> Nullable<Text>,
+        failure_detail -> Nullable<Text>,
+        mapping -> Text,
+        last_request_at -> Nullable<BigInt>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    persons (id) {
+        id -> Text,
+        enterprise_id -> Text,
+        source -> Text,
+        user_name -> Text,
+        user_name_lower -> Text,
+        external_id -> Nullable<Text>,
+        active -> Bool,
+        display_name -> Nullable<Text>,
+        title -> Nullable<Text>,
+        preferred_language -> Nullable<Text>,
+        given_name -> Nullable<Text>,
+        family_name -> Nullable<Text>,
+        formatted_name -> Nullable<Text>,
+        email_work -> Nullable<Text>,
+        email_other -> Nullable<Text>,
+        phone_work -> Nullable<Text>,
+        phone_mobile -> Nullable<Text>,
+        phone_fax -> Nullable<Text>,
+        work_street_address -> Nullable<Text>,
+        work_locality -> Nullable<Text>,
+        work_region -> Nullable<Text>,
+        work_postal_code -> Nullable<Text>,
+        work_country -> Nullable<Text>,
+        work_formatted_address -> Nullable<Text>,
+        other_formatted_address -> Nullable<Text>,
+        employee_number -> Nullable<Text>,
+        department -> Nullable<Text>,
+        division -> Nullable<Text>,
+        organization -> Nullable<Text>,
+        cost_center -> Nullable<Text>,
+        manager -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        scim_updated_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    activities (seq) {
+        seq -> BigInt,
+        enterprise_id -> Text,
+        at -> BigInt,
+        kind -> Text,
+        actor -> Text,
+        outcome -> Text,
+        person_id -> Nullable<Text>,
+        user_name -> Nullable<Text>,
+        detail -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(enterprises, principals, scim_imports, persons, activities);

@@ -1,0 +1,418 @@
+//! Enterprises, principals, SCIM import setups and the activity log.
+
+use diesel::prelude::*;
+use ens_domain::{
+    Activity, ActivityKind, Actor, EmailAddress, Enterprise, EnterpriseId, Failure, FailureKind, Field, Mapping,
+    Outcome, Principal, PrincipalId, ScimImport, SyncState, Timestamp, TokenHash, TokenInfo,
+};
+use ens_ports::{ActivityLog, PrincipalRecord, SetupStore, StoreError};
+
+use crate::conn::DbConnection;
+use crate::schema::{activities, enterprises, principals, scim_imports};
+use crate::{DieselStore, to_i64, to_u64};
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Backend(format!("unreadable {what} in the database"))
+}
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = enterprises)]
+struct EnterpriseRow {
+    id: String,
+    name: String,
+    created_at: i64,
+}
+
+impl EnterpriseRow {
+    fn into_enterprise(self) -> Result<Enterprise, StoreError> {
+        Ok(Enterprise {
+            id: self.id.parse().map_err(|_| corrupt("enterprise id"))?,
+            name: self.name,
+            created_at: Timestamp::from_micros(self.created_at),
+        })
+    }
+}
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = principals)]
+struct PrincipalRow {
+    id: String,
+    enterprise_id: String,
+    login: String,
+    login_lower: String,
+    password_hash: String,
+    created_at: i64,
+}
+
+impl PrincipalRow {
+    fn into_record(self) -> Result<PrincipalRecord, StoreError> {
+        Ok(PrincipalRecord {
+            principal: Principal {
+                id: self.id.parse().map_err(|_| corrupt("principal id"))?,
+                enterprise_id: self.enterprise_id.parse().map_err(|_| corrupt("principal enterprise"))?,
+                login: EmailAddress::parse(&self.login).map_err(|_| corrupt("principal login"))?,
+                created_at: Timestamp::from_micros(self.created_at),
+            },
+            password_hash: self.password_hash,
+        })
+    }
+}
+
+#[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = scim_imports, treat_none_as_null = true)]
+struct ScimImportRow {
+    enterprise_id: String,
+    token_hash: Option<String>,
+    token_created_at: Option<i64>,
+    token_last4: Option<String>,
+    notify: String,
+    state: String,
+    state_since: i64,
+    state_by: Option<String>,
+    failure_incident: Option<String>,
+    failure_kind: Option<String>,
+    failure_detail: Option<String>,
+    mapping: String,
+    last_request_at: Option<i64>,
+    version: i64,
+}
+
+impl ScimImportRow {
+    fn from_import(i: &ScimImport) -> Self {
+        let (state, since, by, failure) = match &i.state {
+            SyncState::Enabled { since, by } => ("enabled", since, by.map(|p| p.to_string()), None),
+            SyncState::DisabledByPrincipal { since, by } => {
+                ("disabled_by_principal", since, by.map(|p| p.to_string()), None)
+            }
+            SyncState::DisabledByFailure { since, failure } => ("disabled_by_failure", since, None, Some(failure)),
+        };
+        Self {
+            enterprise_id: i.enterprise_id.to_string(),
+            token_hash: i.token.as_ref().map(|t| t.hash.as_str().to_owned()),
+            token_created_at: i.token.as_ref().map(|t| t.created_at.as_micros()),
+            token_last4: i.token.as_ref().map(|t| t.last4.clone()),
+            notify: i.notify.iter().map(EmailAddress::as_str).collect::<Vec<_>>().join("\n"),
+            state: state.to_owned(),
+            state_since: since.as_micros(),
+            state_by: by,
+            failure_incident: failure.map(|f| f.incident.to_string()),
+            failure_kind: failure.map(|f| f.kind.as_str().to_owned()),
+            failure_detail: failure.map(|f| f.detail.clone()),
+            mapping: i.mapping.keys().join(","),
+            last_request_at: i.last_request_at.map(Timestamp::as_micros),
+            version: to_i64(i.version),
+        }
+    }
+
+    fn into_import(self) -> Result<ScimImport, StoreError> {
+        let since = Timestamp::from_micros(self.state_since);
+        let by =
+            self.state_by.as_deref().map(str::parse::<PrincipalId>).transpose().map_err(|_| corrupt("state_by"))?;
+        let state = match self.state.as_str() {
+            "enabled" => SyncState::Enabled { since, by },
+            "disabled_by_principal" => SyncState::DisabledByPrincipal { since, by },
+            "disabled_by_failure" => SyncState::DisabledByFailure {
+                since,
+                failure: Failure {
+                    incident: self
+                        .failure_incident
+                        .as_deref()
+                        .and_then(|s| s.parse().ok())
+                        .ok_or_else(|| corrupt("failure_incident"))?,
+                    kind: self
+                        .failure_kind
+                        .as_deref()
+                        .and_then(FailureKind::parse)
+                        .ok_or_else(|| corrupt("failure_kind"))?,
+                    detail: self.failure_detail.unwrap_or_default(),
+                },
+            },
+            _ => return Err(corrupt("state")),
+        };
+        let token = match (self.token_hash, self.token_created_at, self.token_last4) {
+            (Some(hash), Some(created_at), Some(last4)) => Some(TokenInfo {
+                hash: TokenHash::parse(&hash).map_err(|_| corrupt("token_hash"))?,
+                created_at: Timestamp::from_micros(created_at),
+                last4,
+            }),
+            _ => None,
+        };
+        let notify = self
+            .notify
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| EmailAddress::parse(l).map_err(|_| corrupt("notify")))
+            .collect::<Result<_, _>>()?;
+        // Keys a later version may have added are skipped; required fields are always in.
+        let fields =
+            self.mapping.split(',').filter_map(Field::from_key).chain(Field::all().filter(|f| f.is_required()));
+        let mapping = Mapping::from_fields(fields).map_err(|_| corrupt("mapping"))?;
+        Ok(ScimImport {
+            enterprise_id: self.enterprise_id.parse().map_err(|_| corrupt("scim_imports enterprise"))?,
+            token,
+            notify,
+            state,
+            mapping,
+            last_request_at: self.last_request_at.map(Timestamp::from_micros),
+            version: to_u64(self.version),
+        })
+    }
+}
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = activities)]
+struct NewActivityRow {
+    enterprise_id: String,
+    at: i64,
+    kind: String,
+    actor: String,
+    outcome: String,
+    person_id: Option<String>,
+    user_name: Option<String>,
+    detail: String,
+}
+
+fn actor_str(a: Actor) -> String {
+    match a {
+        Actor::Scim => "scim".into(),
+        Actor::Operator => "operator".into(),
+        Actor::SyncGuard => "sync_guard".into(),
+        Actor::Principal(p) => format!("principal:{p}"),
+    }
+}
+
+fn parse_actor(s: &str) -> Option<Actor> {
+    match s {
+        "scim" => Some(Actor::Scim),
+        "operator" => Some(Actor::Operator),
+        "sync_guard" => Some(Actor::SyncGuard),
+        _ => s.strip_prefix("principal:").and_then(|p| p.parse().ok()).map(Actor::Principal),
+    }
+}
+
+impl NewActivityRow {
+    fn into_activity(self) -> Result<Activity, StoreError> {
+        Ok(Activity {
+            enterprise_id: self.enterprise_id.parse().map_err(|_| corrupt("activity enterprise"))?,
+            at: Timestamp::from_micros(self.at),
+            kind: ActivityKind::parse(&self.kind).ok_or_else(|| corrupt("activity kind"))?,
+            actor: parse_actor(&self.actor).ok_or_else(|| corrupt("activity actor"))?,
+            outcome: Outcome::parse(&self.outcome).ok_or_else(|| corrupt("activity outcome"))?,
+            person_id: self.person_id.as_deref().and_then(|p| p.parse().ok()),
+            user_name: self.user_name,
+            detail: self.detail,
+        })
+    }
+}
+
+/// Appends an activity entry on `c` (inside the caller's transaction).
+pub(crate) fn insert_activity(c: &mut DbConnection, a: &Activity) -> QueryResult<()> {
+    let row = NewActivityRow {
+        enterprise_id: a.enterprise_id.to_string(),
+        at: a.at.as_micros(),
+        kind: a.kind.as_str().to_owned(),
+        actor: actor_str(a.actor),
+        outcome: a.outcome.as_str().to_owned(),
+        person_id: a.person_id.map(|p| p.to_string()),
+        user_name: a.user_name.clone(),
+        detail: a.detail.clone(),
+    };
+    diesel::insert_into(activities::table).values(&row).execute(c).map(drop)
+}
+
+impl SetupStore for DieselStore {
+    fn create_enterprise(&self, enterprise: &Enterprise, import: &ScimImport) -> Result<(), StoreError> {
+        let row = EnterpriseRow {
+            id: enterprise.id.to_string(),
+            name: enterprise.name.clone(),
+            created_at: enterprise.created_at.as_micros(),
+        };
+        let import = ScimImportRow::from_import(import);
+        self.write(|c| {
+            diesel::insert_into(enterprises::table).values(&row).execute(c)?;
+            diesel::insert_into(scim_imports::table).values(&import).execute(c)?;
+            Ok(())
+        })
+    }
+
+    fn enterprise(&self, id: EnterpriseId) -> Result<Option<Enterprise>, StoreError> {
+        self.read(|c| {
+            enterprises::table
+                .filter(enterprises::id.eq(id.to_string()))
+                .select(EnterpriseRow::as_select())
+                .first(c)
+                .optional()
+        })?
+        .map(EnterpriseRow::into_enterprise)
+        .transpose()
+    }
+
+    fn enterprises(&self) -> Result<Vec<Enterprise>, StoreError> {
+        self.read(|c| {
+            enterprises::table
+                .order_by((enterprises::created_at.asc(), enterprises::id.asc()))
+                .select(EnterpriseRow::as_select())
+                .load(c)
+        })?
+        .into_iter()
+        .map(EnterpriseRow::into_enterprise)
+        .collect()
+    }
+
+    fn create_principal(&self, principal: &Principal, password_hash: &str) -> Result<(), StoreError> {
+        let row = PrincipalRow {
+            id: principal.id.to_string(),
+            enterprise_id: principal.enterprise_id.to_string(),
+            login: principal.login.as_str().to_owned(),
+            login_lower: principal.login.as_str().to_lowercase(),
+            password_hash: password_hash.to_owned(),
+            created_at: principal.created_at.as_micros(),
+        };
+        self.write(|c| {
+            let exists: i64 =
+                enterprises::table.filter(enterprises::id.eq(&row.enterprise_id)).count().get_result(c)?;
+            if exists == 0 {
+                return Err(StoreError::NotFound.into());
+            }
+            diesel::insert_into(principals::table).values(&row).execute(c)?;
+            Ok(())
+        })
+    }
+
+    fn principal_by_login(&self, login: &EmailAddress) -> Result<Option<PrincipalRecord>, StoreError> {
+        self.read(|c| {
+            principals::table
+                .filter(principals::login_lower.eq(login.as_str().to_lowercase()))
+                .select(PrincipalRow::as_select())
+                .first(c)
+                .optional()
+        })?
+        .map(PrincipalRow::into_record)
+        .transpose()
+    }
+
+    fn principal(&self, id: PrincipalId) -> Result<Option<PrincipalRecord>, StoreError> {
+        self.read(|c| {
+            principals::table
+                .filter(principals::id.eq(id.to_string()))
+                .select(PrincipalRow::as_select())
+                .first(c)
+                .optional()
+        })?
+        .map(PrincipalRow::into_record)
+        .transpose()
+    }
+
+    fn set_password(&self, id: PrincipalId, password_hash: &str) -> Result<(), StoreError> {
+        self.write(|c| {
+            let n = diesel::update(principals::table.filter(principals::id.eq(id.to_string())))
+                .set(principals::password_hash.eq(password_hash))
+                .execute(c)?;
+            if n == 0 { Err(StoreError::NotFound.into()) } else { Ok(()) }
+        })
+    }
+
+    fn scim_import(&self, enterprise: EnterpriseId) -> Result<Option<ScimImport>, StoreError> {
+        self.read(|c| {
+            scim_imports::table
+                .filter(scim_imports::enterprise_id.eq(enterprise.to_string()))
+                .select(ScimImportRow::as_select())
+                .first(c)
+                .optional()
+        })?
+        .map(ScimImportRow::into_import)
+        .transpose()
+    }
+
+    fn scim_import_by_token(&self, token: &TokenHash) -> Result<Option<ScimImport>, StoreError> {
+        self.read(|c| {
+            scim_imports::table
+                .filter(scim_imports::token_hash.eq(token.as_str()))
+                .select(ScimImportRow::as_select())
+                .first(c)
+                .optional()
+        })?
+        .map(ScimImportRow::into_import)
+        .transpose()
+    }
+
+    fn update_scim_import(&self, import: &ScimImport, activity: Option<&Activity>) -> Result<(), StoreError> {
+        let row = ScimImportRow::from_import(import);
+        let previous = to_i64(import.version.saturating_sub(1));
+        self.write(|c| {
+            let n = diesel::update(
+                scim_imports::table
+                    .filter(scim_imports::enterprise_id.eq(&row.enterprise_id))
+                    .filter(scim_imports::version.eq(previous)),
+            )
+            .set(&row)
+            .execute(c)?;
+            if n == 0 {
+                let exists: i64 = scim_imports::table
+                    .filter(scim_imports::enterprise_id.eq(&row.enterprise_id))
+                    .count()
+                    .get_result(c)?;
+                return Err(if exists == 0 { StoreError::NotFound } else { StoreError::Conflict }.into());
+            }
+            if let Some(a) = activity {
+                insert_activity(c, a)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn ping(&self) -> Result<(), StoreError> {
+        self.read(|c| {
+            use diesel::r2d2::R2D2Connection;
+            c.ping()
+        })
+    }
+}
+
+impl ActivityLog for DieselStore {
+    fn record(&self, activity: &Activity) -> Result<(), StoreError> {
+        self.write(|c| Ok(insert_activity(c, activity)?))
+    }
+
+    fn activities(
+        &self,
+        enterprise: EnterpriseId,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<Activity>, u64), StoreError> {
+        let (rows, total) = self.read(|c| {
+            let mine = || activities::table.filter(activities::enterprise_id.eq(enterprise.to_string()));
+            let rows: Vec<NewActivityRow> = mine()
+                .order_by(activities::seq.desc())
+                .offset(to_i64(offset))
+                .limit(to_i64(limit))
+                .select(NewActivityRow::as_select())
+                .load(c)?;
+            let total: i64 = mine().count().get_result(c)?;
+            Ok((rows, total))
+        })?;
+        let list = rows.into_iter().map(NewActivityRow::into_activity).collect::<Result<_, _>>()?;
+        Ok((list, to_u64(total)))
+    }
+
+    fn prune_activities(&self, before: Timestamp) -> Result<u64, StoreError> {
+        self.write(|c| {
+            let n = diesel::delete(activities::table.filter(activities::at.lt(before.as_micros()))).execute(c)?;
+            Ok(n as u64)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actors_round_trip() {
+        let p = Actor::Principal(PrincipalId::from_uuid(uuid::Uuid::from_u128(7)));
+        for a in [Actor::Scim, Actor::Operator, Actor::SyncGuard, p] {
+            assert_eq!(parse_actor(&actor_str(a)), Some(a));
+        }
+        assert_eq!(parse_actor("someone"), None);
+    }
+}

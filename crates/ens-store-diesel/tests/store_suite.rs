@@ -1,0 +1,529 @@
+//! One suite, two backends: every test runs against SQLite (`sqlite::…`) and against the
+//! local PostgreSQL (`postgres::…`), each in a database of its own.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use diesel::{PgConnection, SqliteConnection};
+use ens_domain::{
+    Activity, ActivityKind, Actor, Attr, CmpOp, EmailAddress, Enterprise, EnterpriseId, Failure, FailureKind, Field,
+    FieldChange, Filter, IncidentId, Mapping, Outcome, Person, PersonId, PersonQuery, PersonValues, Principal,
+    PrincipalId, ScimImport, SecretToken, Sort, Source, SyncState, Timestamp, TokenInfo,
+};
+use ens_ports::{ActivityLog, PersonStore, SetupStore, StoreError};
+use ens_store_diesel::DieselStore;
+use ens_store_diesel::testing::TestDb;
+use uuid::Uuid;
+
+macro_rules! suite {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $name() { let db = ens_store_diesel::testing::TestDb::sqlite(); super::$name(&db, &db.store()); })*
+        }
+        mod postgres {
+            $(#[test] fn $name() { let db = ens_store_diesel::testing::TestDb::postgres(); super::$name(&db, &db.store()); })*
+        }
+    };
+}
+
+suite!(
+    migrations_are_idempotent,
+    enterprises_and_principals,
+    scim_import_round_trips_and_is_versioned,
+    tokens_are_unique_across_enterprises,
+    persons_round_trip_every_field,
+    person_updates_are_versioned,
+    user_names_are_unique_per_enterprise_regardless_of_case,
+    queries_match_the_reference_semantics,
+    queries_are_scoped_to_the_enterprise,
+    paging_and_totals,
+    activities_newest_first_and_pruned,
+    entra_lookups_use_an_index,
+);
+
+fn t(n: i64) -> Timestamp {
+    Timestamp::from_micros(1_767_225_600_000_000 + n)
+}
+
+fn enterprise(store: &DieselStore, n: u128) -> EnterpriseId {
+    let id = EnterpriseId::from_uuid(Uuid::from_u128(n));
+    let e = Enterprise { id, name: format!("Enterprise {n}"), created_at: t(n as i64) };
+    store.create_enterprise(&e, &ScimImport::new(id, t(0))).unwrap();
+    id
+}
+
+fn activity(e: EnterpriseId, n: i64, kind: ActivityKind) -> Activity {
+    Activity {
+        enterprise_id: e,
+        at: t(n),
+        kind,
+        actor: Actor::Scim,
+        outcome: Outcome::Applied,
+        person_id: None,
+        user_name: None,
+        detail: format!("entry {n}"),
+    }
+}
+
+fn person(e: EnterpriseId, n: u128, changes: &[FieldChange]) -> Person {
+    Person {
+        id: PersonId::from_uuid(Uuid::from_u128(n)),
+        enterprise_id: e,
+        source: Source::Scim,
+        values: PersonValues::from_changes(changes).unwrap(),
+        version: 1,
+        created_at: t(n as i64 * 100),
+        updated_at: t(n as i64 * 100 + 50),
+        scim_updated_at: Some(t(n as i64 * 100 + 50)),
+    }
+}
+
+fn insert(store: &DieselStore, p: &Person) {
+    store.insert_person(p, &activity(p.enterprise_id, 0, ActivityKind::PersonCreated)).unwrap();
+}
+
+fn migrations_are_idempotent(_db: &TestDb, store: &DieselStore) {
+    assert_eq!(store.migrate().unwrap(), Vec::<String>::new(), "second run applies nothing");
+    store.ping().unwrap();
+}
+
+fn enterprises_and_principals(_db: &TestDb, store: &DieselStore) {
+    let b = enterprise(store, 2);
+    let a = enterprise(store, 1);
+    assert_eq!(store.enterprises().unwrap().iter().map(|e| e.id).collect::<Vec<_>>(), [a, b]);
+    assert_eq!(store.enterprise(a).unwrap().unwrap().name, "Enterprise 1");
+    assert_eq!(store.enterprise(EnterpriseId::from_uuid(Uuid::from_u128(9))).unwrap(), None);
+
+    let p = Principal {
+        id: PrincipalId::from_uuid(Uuid::from_u128(10)),
+        enterprise_id: a,
+        login: EmailAddress::parse("Admin@Contoso.com").unwrap(),
+        created_at: t(5),
+    };
+    store.create_principal(&p, "$argon2id$hash").unwrap();
+    let found = store.principal_by_login(&EmailAddress::parse("admin@CONTOSO.com").unwrap()).unwrap().unwrap();
+    assert_eq!(found.principal, p);
+    assert_eq!(found.password_hash, "$argon2id$hash");
+    let twin = Principal { id: PrincipalId::from_uuid(Uuid::from_u128(11)), enterprise_id: b, ..p.clone() };
+    assert!(matches!(store.create_principal(&twin, "x"), Err(StoreError::Duplicate("login"))));
+    let orphan = Principal {
+        id: PrincipalId::from_uuid(Uuid::from_u128(12)),
+        enterprise_id: EnterpriseId::from_uuid(Uuid::from_u128(99)),
+        login: EmailAddress::parse("x@y.example").unwrap(),
+        created_at: t(5),
+    };
+    assert!(matches!(store.create_principal(&orphan, "x"), Err(StoreError::NotFound)));
+    store.set_password(p.id, "$argon2id$new").unwrap();
+    assert_eq!(store.principal(p.id).unwrap().unwrap().password_hash, "$argon2id$new");
+    assert!(matches!(store.set_password(orphan.id, "x"), Err(StoreError::NotFound)));
+}
+
+fn scim_import_round_trips_and_is_versioned(_db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let initial = store.scim_import(e).unwrap().unwrap();
+    assert_eq!(initial, ScimImport::new(e, t(0)));
+
+    let token = SecretToken::new("a-secret-token".into());
+    let mut next = initial.clone();
+    next.version += 1;
+    next.token = Some(TokenInfo { hash: token.hash(), created_at: t(7), last4: token.last4() });
+    next.notify = vec![EmailAddress::parse("ops@contoso.com").unwrap(), EmailAddress::parse("it@contoso.com").unwrap()];
+    next.mapping = Mapping::from_keys(["user_name", "external_id", "active", "phone_mobile"]).unwrap();
+    next.state = SyncState::DisabledByFailure {
+        since: t(8),
+        failure: Failure {
+            incident: IncidentId::from_uuid(Uuid::from_u128(3)),
+            kind: FailureKind::DatabaseUnavailable,
+            detail: "connection refused".into(),
+        },
+    };
+    next.last_request_at = Some(t(9));
+    store.update_scim_import(&next, Some(&activity(e, 1, ActivityKind::TokenGenerated))).unwrap();
+    assert_eq!(store.scim_import(e).unwrap().unwrap(), next);
+    assert_eq!(store.scim_import_by_token(&token.hash()).unwrap().unwrap(), next);
+    assert_eq!(store.scim_import_by_token(&SecretToken::new("other".into()).hash()).unwrap(), None);
+    assert_eq!(store.activities(e, 0, 10).unwrap().1, 1);
+
+    // A writer that read the old version loses.
+    let mut stale = initial;
+    stale.version += 1;
+    assert!(matches!(store.update_scim_import(&stale, None), Err(StoreError::Conflict)));
+    let mut ghost = ScimImport::new(EnterpriseId::from_uuid(Uuid::from_u128(42)), t(0));
+    ghost.version = 2;
+    assert!(matches!(store.update_scim_import(&ghost, None), Err(StoreError::NotFound)));
+
+    let mut on = next;
+    on.version += 1;
+    on.state = SyncState::Enabled { since: t(10), by: Some(PrincipalId::from_uuid(Uuid::from_u128(5))) };
+    on.token = None;
+    store.update_scim_import(&on, None).unwrap();
+    assert_eq!(store.scim_import(e).unwrap().unwrap(), on);
+}
+
+fn tokens_are_unique_across_enterprises(_db: &TestDb, store: &DieselStore) {
+    let token = SecretToken::new("shared".into());
+    for (n, expect_ok) in [(1, true), (2, false)] {
+        let e = enterprise(store, n);
+        let mut i = store.scim_import(e).unwrap().unwrap();
+        i.version += 1;
+        i.token = Some(TokenInfo { hash: token.hash(), created_at: t(1), last4: token.last4() });
+        let r = store.update_scim_import(&i, None);
+        assert_eq!(r.is_ok(), expect_ok, "{r:?}");
+        if !expect_ok {
+            assert!(matches!(r, Err(StoreError::Duplicate("token"))));
+        }
+    }
+}
+
+fn full_changes(user: &str) -> Vec<FieldChange> {
+    Field::all()
+        .map(|f| match f {
+            Field::UserName => FieldChange::set(f, user),
+            Field::Active => FieldChange::set(f, false),
+            Field::EmailWork | Field::EmailOther => FieldChange::set(f, format!("{}@contoso.com", f.key()).as_str()),
+            Field::PhoneWork | Field::PhoneMobile | Field::PhoneFax => FieldChange::set(f, "+41 44 000 00 00"),
+            Field::PreferredLanguage => FieldChange::set(f, "de-CH"),
+            Field::WorkFormattedAddress => FieldChange::set(f, "Main 1\n8000 Zürich"),
+            _ => FieldChange::set(f, format!("{} ✓", f.key()).as_str()),
+        })
+        .collect()
+}
+
+fn persons_round_trip_every_field(_db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let p = person(e, 1, &full_changes("JDoe@Contoso.com"));
+    assert_eq!(p.values.iter().count(), Field::all().len());
+    insert(store, &p);
+    assert_eq!(store.person(e, p.id).unwrap().unwrap(), p);
+    let by_name = store.person_by_user_name(e, &ens_domain::UserName::parse("jdoe@contoso.COM").unwrap());
+    assert_eq!(by_name.unwrap().unwrap(), p);
+
+    let mut manual = person(e, 2, &[FieldChange::set(Field::UserName, "m")]);
+    manual.source = Source::Manual;
+    manual.scim_updated_at = None;
+    insert(store, &manual);
+    assert_eq!(store.person(e, manual.id).unwrap().unwrap(), manual);
+}
+
+fn person_updates_are_versioned(_db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let p = person(e, 1, &full_changes("a"));
+    insert(store, &p);
+    let mut next = p.clone();
+    next.version = 2;
+    next.values.apply(&[FieldChange::clear(Field::Title), FieldChange::set(Field::DisplayName, "Jane")]).unwrap();
+    let log = activity(e, 1, ActivityKind::PersonPatched);
+    store.update_person(&next, &log).unwrap();
+    let stored = store.person(e, p.id).unwrap().unwrap();
+    assert_eq!(stored, next);
+    assert_eq!(stored.values.text(Field::Title), None, "a cleared field is NULL, not kept");
+
+    // Same version again: someone else wrote first.
+    assert!(matches!(store.update_person(&next, &log), Err(StoreError::Conflict)));
+    let mut ghost = person(e, 9, &[FieldChange::set(Field::UserName, "ghost")]);
+    ghost.version = 2;
+    assert!(matches!(store.update_person(&ghost, &log), Err(StoreError::NotFound)));
+    // Another enterprise cannot update it.
+    let other = enterprise(store, 2);
+    let mut foreign = next.clone();
+    foreign.enterprise_id = other;
+    foreign.version = 3;
+    assert!(matches!(store.update_person(&foreign, &log), Err(StoreError::NotFound)));
+    assert!(!store.delete_person(other, p.id, &log).unwrap());
+
+    assert!(store.delete_person(e, p.id, &log).unwrap());
+    assert!(!store.delete_person(e, p.id, &log).unwrap());
+    assert_eq!(store.person(e, p.id).unwrap(), None);
+    // create + patch + delete; the failed attempts wrote nothing.
+    assert_eq!(store.activities(e, 0, 10).unwrap().1, 3);
+}
+
+fn user_names_are_unique_per_enterprise_regardless_of_case(_db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let other = enterprise(store, 2);
+    insert(store, &person(e, 1, &[FieldChange::set(Field::UserName, "JDoe@Contoso.com")]));
+    insert(store, &person(e, 2, &[FieldChange::set(Field::UserName, "ÄRGER")]));
+    let log = activity(e, 0, ActivityKind::PersonCreated);
+    for (n, name) in [(3, "jdoe@contoso.COM"), (4, "ärger")] {
+        let twin = person(e, n, &[FieldChange::set(Field::UserName, name)]);
+        assert!(matches!(store.insert_person(&twin, &log), Err(StoreError::Duplicate("userName"))), "{name}");
+    }
+    // Renaming onto a taken name fails too.
+    let mut renamed = person(e, 2, &[FieldChange::set(Field::UserName, "JDOE@contoso.com")]);
+    renamed.version = 2;
+    assert!(matches!(store.update_person(&renamed, &log), Err(StoreError::Duplicate("userName"))));
+    // Another enterprise may have the same userName.
+    insert(store, &person(other, 5, &[FieldChange::set(Field::UserName, "jdoe@contoso.com")]));
+    // The same id twice is refused.
+    let same_id = person(e, 1, &[FieldChange::set(Field::UserName, "fresh")]);
+    assert!(matches!(store.insert_person(&same_id, &log), Err(StoreError::Duplicate("id"))));
+}
+
+/// A small, varied Person list for the query tests.
+fn dataset(e: EnterpriseId) -> Vec<Person> {
+    let s = |f: Field, v: &str| FieldChange::set(f, v);
+    vec![
+        person(
+            e,
+            1,
+            &[
+                s(Field::UserName, "Alice@Contoso.com"),
+                s(Field::ExternalId, "A-1"),
+                s(Field::EmailWork, "alice@contoso.com"),
+                s(Field::Title, "Engineer"),
+                s(Field::Department, "Ops"),
+            ],
+        ),
+        person(
+            e,
+            2,
+            &[
+                s(Field::UserName, "bob@contoso.com"),
+                s(Field::ExternalId, "a-1"),
+                s(Field::EmailWork, "BOB@contoso.com"),
+                s(Field::EmailOther, "bob@home.example"),
+                s(Field::Title, "engineer 50%"),
+            ],
+        ),
+        person(
+            e,
+            3,
+            &[
+                s(Field::UserName, "carol@fabrikam.com"),
+                s(Field::DisplayName, "Carol_C"),
+                FieldChange::set(Field::Active, false),
+                s(Field::PhoneMobile, "+41 79 000 00 00"),
+            ],
+        ),
+        person(
+            e,
+            4,
+            &[
+                s(Field::UserName, "dave@contoso.com"),
+                s(Field::Title, "Manager"),
+                s(Field::Manager, "0000-1"),
+                s(Field::Department, "ops"),
+            ],
+        ),
+        person(
+            e,
+            5,
+            &[
+                s(Field::UserName, "eve@contoso.com"),
+                s(Field::ExternalId, "E-5"),
+                s(Field::Title, "Engineer"),
+                FieldChange::set(Field::Active, false),
+            ],
+        ),
+        person(e, 6, &[s(Field::UserName, "Ärger@contoso.com"), s(Field::Title, "ärger")]),
+    ]
+}
+
+fn queries_match_the_reference_semantics(_db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let data = dataset(e);
+    for p in &data {
+        insert(store, p);
+    }
+    let text = |f: Field, op: CmpOp, v: &str| Filter::text(Attr::Field(f), op, v).unwrap();
+    let active = |op: CmpOp, v: bool| Filter::boolean(Attr::Field(Field::Active), op, v).unwrap();
+    let filters: Vec<Filter> = vec![
+        Filter::Const(true),
+        Filter::Const(false),
+        text(Field::UserName, CmpOp::Eq, "alice@contoso.COM"),
+        text(Field::UserName, CmpOp::Eq, "ärger@CONTOSO.com"),
+        text(Field::UserName, CmpOp::Ne, "alice@contoso.com"),
+        text(Field::UserName, CmpOp::Sw, "B"),
+        text(Field::UserName, CmpOp::Ew, "@CONTOSO.COM"),
+        text(Field::UserName, CmpOp::Co, "fabrikam"),
+        text(Field::UserName, CmpOp::Gt, "c"),
+        text(Field::UserName, CmpOp::Le, "carol@fabrikam.com"),
+        text(Field::ExternalId, CmpOp::Eq, "A-1"),
+        text(Field::ExternalId, CmpOp::Eq, "a-1"),
+        text(Field::ExternalId, CmpOp::Sw, "a"),
+        text(Field::ExternalId, CmpOp::Co, "-"),
+        text(Field::EmailWork, CmpOp::Eq, "bob@CONTOSO.com"),
+        text(Field::EmailOther, CmpOp::Ew, ".example"),
+        text(Field::Title, CmpOp::Eq, "engineer"),
+        text(Field::Title, CmpOp::Co, "50%"),
+        text(Field::Title, CmpOp::Co, "%"),
+        text(Field::Title, CmpOp::Ne, "engineer"),
+        text(Field::Title, CmpOp::Eq, "ÄRGER"),
+        text(Field::DisplayName, CmpOp::Co, "_"),
+        text(Field::DisplayName, CmpOp::Sw, "carol_"),
+        text(Field::Department, CmpOp::Eq, "OPS"),
+        text(Field::Manager, CmpOp::Eq, "0000-1"),
+        text(Field::PhoneMobile, CmpOp::Sw, "+41"),
+        Filter::text(Attr::Id, CmpOp::Eq, Uuid::from_u128(3).to_string()).unwrap(),
+        Filter::Present(Attr::Field(Field::Title)),
+        Filter::Present(Attr::Field(Field::EmailOther)),
+        Filter::Present(Attr::Field(Field::Active)),
+        active(CmpOp::Eq, true),
+        active(CmpOp::Ne, true),
+        Filter::time(Attr::Created, CmpOp::Gt, t(300)).unwrap(),
+        Filter::time(Attr::LastModified, CmpOp::Le, t(250)).unwrap(),
+        Filter::Present(Attr::Field(Field::Title)).not(),
+        text(Field::Title, CmpOp::Eq, "engineer").and(active(CmpOp::Eq, true)),
+        text(Field::Title, CmpOp::Eq, "engineer").or(text(Field::Department, CmpOp::Eq, "ops")),
+        text(Field::Title, CmpOp::Eq, "engineer").or(active(CmpOp::Eq, false)).not(),
+        text(Field::EmailWork, CmpOp::Eq, "alice@contoso.com").or(text(
+            Field::EmailOther,
+            CmpOp::Eq,
+            "alice@contoso.com",
+        )),
+        text(Field::Title, CmpOp::Gt, "f").not().and(Filter::Present(Attr::Field(Field::Title))),
+    ];
+    let sorts = [
+        None,
+        Some(Sort { attr: Attr::Field(Field::Title), descending: false }),
+        Some(Sort { attr: Attr::Field(Field::Title), descending: true }),
+        Some(Sort { attr: Attr::Field(Field::UserName), descending: false }),
+        Some(Sort { attr: Attr::Field(Field::ExternalId), descending: true }),
+        Some(Sort { attr: Attr::Field(Field::Active), descending: false }),
+        Some(Sort { attr: Attr::Created, descending: true }),
+    ];
+    for filter in &filters {
+        for sort in sorts {
+            for (offset, limit) in [(0, 100), (1, 2), (0, 0)] {
+                let q = PersonQuery { filter: filter.clone(), sort, offset, limit };
+                let (want, want_total) = q.run_in_memory(&data);
+                let got = store.query_persons(e, &q).unwrap();
+                let ids = |ps: &[Person]| ps.iter().map(|p| p.values.user_name().to_string()).collect::<Vec<_>>();
+                assert_eq!(ids(&got.persons), ids(&want), "{filter:?} {sort:?} {offset}/{limit}");
+                assert_eq!(got.total, want_total, "{filter:?} total");
+            }
+        }
+    }
+    // Spot checks, so the reference itself is checked too.
+    let count = |f: Filter| store.query_persons(e, &PersonQuery { filter: f, ..PersonQuery::all(100) }).unwrap().total;
+    assert_eq!(count(text(Field::UserName, CmpOp::Eq, "ALICE@contoso.com")), 1);
+    assert_eq!(count(text(Field::ExternalId, CmpOp::Eq, "a-1")), 1);
+    assert_eq!(count(text(Field::Title, CmpOp::Eq, "engineer")), 2);
+    assert_eq!(count(text(Field::Title, CmpOp::Co, "50%")), 1);
+    assert_eq!(count(text(Field::Title, CmpOp::Ne, "engineer")), 4);
+    assert_eq!(count(active(CmpOp::Eq, false)), 2);
+}
+
+fn queries_are_scoped_to_the_enterprise(_db: &TestDb, store: &DieselStore) {
+    let a = enterprise(store, 1);
+    let b = enterprise(store, 2);
+    for p in dataset(a) {
+        insert(store, &p);
+    }
+    let q = PersonQuery::all(100);
+    assert_eq!(store.query_persons(a, &q).unwrap().total, 6);
+    assert_eq!(store.query_persons(b, &q).unwrap(), ens_ports::PersonPage { persons: vec![], total: 0 });
+    assert_eq!(store.person(b, PersonId::from_uuid(Uuid::from_u128(1))).unwrap(), None);
+    let name = ens_domain::UserName::parse("alice@contoso.com").unwrap();
+    assert_eq!(store.person_by_user_name(b, &name).unwrap(), None);
+}
+
+fn paging_and_totals(_db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    for n in 1..=25u128 {
+        insert(store, &person(e, n, &[FieldChange::set(Field::UserName, format!("user{n:02}").as_str())]));
+    }
+    let page = |offset, limit| {
+        let p = store.query_persons(e, &PersonQuery { offset, limit, ..PersonQuery::all(0) }).unwrap();
+        (p.persons.iter().map(|p| p.values.user_name().to_string()).collect::<Vec<_>>(), p.total)
+    };
+    assert_eq!(
+        page(0, 5),
+        (vec!["user01", "user02", "user03", "user04", "user05"].into_iter().map(String::from).collect(), 25)
+    );
+    assert_eq!(page(20, 10).0.len(), 5);
+    assert_eq!(page(20, 10).1, 25);
+    assert_eq!(page(25, 10), (vec![], 25));
+    assert_eq!(page(100, 10), (vec![], 25));
+    assert_eq!(page(0, 0), (vec![], 25));
+    assert_eq!(page(24, 1).0, ["user25"]);
+}
+
+fn activities_newest_first_and_pruned(_db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let other = enterprise(store, 2);
+    for n in 0..5 {
+        store.record(&activity(e, n, ActivityKind::PersonPatched)).unwrap();
+    }
+    store.record(&activity(other, 9, ActivityKind::ImportSwitchedOn)).unwrap();
+    let mut guard = activity(e, 5, ActivityKind::ImportSwitchedOff);
+    guard.actor = Actor::SyncGuard;
+    guard.outcome = Outcome::Failed;
+    guard.person_id = Some(PersonId::from_uuid(Uuid::from_u128(4)));
+    guard.user_name = Some("jdoe".into());
+    store.record(&guard).unwrap();
+    let (page, total) = store.activities(e, 0, 3).unwrap();
+    assert_eq!(total, 6);
+    assert_eq!(page[0], guard);
+    assert_eq!(page.iter().map(|a| a.detail.as_str()).collect::<Vec<_>>(), ["entry 5", "entry 4", "entry 3"]);
+    assert_eq!(store.activities(e, 5, 3).unwrap().0.len(), 1);
+    assert_eq!(store.prune_activities(t(3)).unwrap(), 3);
+    assert_eq!(store.activities(e, 0, 10).unwrap().1, 3);
+    assert_eq!(store.activities(other, 0, 10).unwrap().1, 1);
+}
+
+/// The lookups Entra makes (userName, externalId, work e-mail, id) are answered from an index.
+fn entra_lookups_use_an_index(db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    for p in dataset(e) {
+        insert(store, &p);
+    }
+    let lookups = [
+        format!("SELECT * FROM persons WHERE enterprise_id = '{e}' AND user_name_lower = 'alice@contoso.com'"),
+        format!("SELECT * FROM persons WHERE enterprise_id = '{e}' AND external_id = 'A-1'"),
+        format!("SELECT * FROM persons WHERE enterprise_id = '{e}' AND lower(email_work) = 'alice@contoso.com'"),
+        format!("SELECT * FROM persons WHERE enterprise_id = '{e}' AND id = '{}'", Uuid::from_u128(1)),
+        format!("SELECT * FROM persons WHERE enterprise_id = '{e}' ORDER BY id LIMIT 5 OFFSET 0"),
+    ];
+    match db {
+        TestDb::Sqlite { .. } => {
+            let mut c = SqliteConnection::establish(&db.url().to_string().replace("sqlite://", "")).unwrap();
+            for q in lookups {
+                let plan = explain_sqlite(&mut c, &q).unwrap().join(" | ");
+                assert!(
+                    plan.contains("USING INDEX")
+                        || plan.contains("USING COVERING INDEX")
+                        || plan.contains("PRIMARY KEY"),
+                    "{q}: {plan}"
+                );
+                assert!(!plan.contains("USE TEMP B-TREE"), "{q}: {plan}");
+            }
+        }
+        TestDb::Postgres { .. } => {
+            let mut c = PgConnection::establish(&db.url_string()).unwrap();
+            // Six rows are cheaper to scan; forbid that to see whether an index can serve.
+            c.batch_execute("SET enable_seqscan = off").unwrap();
+            for q in lookups {
+                let plan: Vec<String> = diesel::sql_query(format!("EXPLAIN {q}"))
+                    .load::<PgPlan>(&mut c)
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r.line)
+                    .collect();
+                let plan = plan.join(" | ");
+                assert!(plan.contains("Index"), "{q}: {plan}");
+                assert!(!plan.contains("Seq Scan"), "{q}: {plan}");
+            }
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct PgPlan {
+    #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
+    line: String,
+}
+
+#[derive(QueryableByName)]
+struct SqlitePlan {
+    #[diesel(sql_type = Text)]
+    detail: String,
+}
+
+fn explain_sqlite(c: &mut SqliteConnection, q: &str) -> QueryResult<Vec<String>> {
+    diesel::sql_query(format!("EXPLAIN QUERY PLAN {q}"))
+        .load::<SqlitePlan>(c)
+        .map(|rows| rows.into_iter().map(|r| r.detail).collect())
+}
