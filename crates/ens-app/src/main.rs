@@ -1,0 +1,181 @@
+//! `ens-scim`: the ENS+ SCIM import service and its operator commands.
+
+mod config;
+mod telemetry;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use ens_http::{AppState, HttpConfig};
+use ens_ports::system::{OsIds, SystemClock};
+use ens_ports::{Passwords, Ports};
+use ens_store_diesel::{DatabaseUrl, DieselStore, StoreConfig};
+
+use crate::config::Settings;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ens-scim",
+    version,
+    about = "ENS+ SCIM import: the SCIM 2.0 endpoint Microsoft Entra ID provisions the Person list through"
+)]
+struct Cli {
+    /// Configuration file (TOML). Default: ./ens-scim.toml when it exists.
+    #[arg(long, global = true, env = "ENS_SCIM_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the service (migrates the database first).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage enterprises.
+    #[command(subcommand)]
+    Enterprise(EnterpriseCommand),
+    /// Manage principals (an enterprise's ENS+ administrators).
+    #[command(subcommand)]
+    Principal(PrincipalCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum EnterpriseCommand {
+    /// Create an enterprise; prints its id.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// List enterprises.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum PrincipalCommand {
+    /// Create a principal; prints a generated password once.
+    Create {
+        /// The enterprise's id or exact name.
+        #[arg(long)]
+        enterprise: String,
+        /// The principal's e-mail address, used to log in.
+        #[arg(long)]
+        login: String,
+    },
+    /// Give a principal a new generated password; prints it once.
+    ResetPassword {
+        #[arg(long)]
+        login: String,
+    },
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = config::load(cli.config.as_deref())?;
+    telemetry::init(&settings.log)?;
+    let (store, applied) = open_store(&settings)?;
+    if !applied.is_empty() {
+        tracing::info!(migrations = ?applied, "database migrated");
+    }
+    let ports = Ports::new(Arc::new(store), Arc::new(SystemClock), Arc::new(OsIds), Passwords::default());
+    match cli.command {
+        Command::Serve => serve(&settings, ports),
+        Command::Migrate => {
+            println!("database is up to date ({} migration(s) applied now)", applied.len());
+            Ok(())
+        }
+        Command::Enterprise(EnterpriseCommand::Create { name }) => {
+            let e = ports.create_enterprise(&name)?;
+            println!("created enterprise {:?} with id {}", e.name, e.id);
+            Ok(())
+        }
+        Command::Enterprise(EnterpriseCommand::List) => {
+            for e in ports.setup.enterprises()? {
+                println!("{}\t{}", e.id, e.name);
+            }
+            Ok(())
+        }
+        Command::Principal(PrincipalCommand::Create { enterprise, login }) => {
+            let e = ports.find_enterprise(&enterprise)?;
+            let creds = ports.create_principal(e.id, &login)?;
+            print_credentials("created principal", &creds.principal.login.to_string(), &creds.password);
+            Ok(())
+        }
+        Command::Principal(PrincipalCommand::ResetPassword { login }) => {
+            let creds = ports.reset_password(&login)?;
+            print_credentials("new password for", &creds.principal.login.to_string(), &creds.password);
+            Ok(())
+        }
+    }
+}
+
+fn print_credentials(what: &str, login: &str, password: &str) {
+    println!("{what} {login}");
+    println!("password (shown once, not stored): {password}");
+}
+
+fn open_store(settings: &Settings) -> anyhow::Result<(DieselStore, Vec<String>)> {
+    let url: DatabaseUrl = settings.database.url.parse()?;
+    let config = StoreConfig {
+        url,
+        pool_size: settings.database.pool_size,
+        connect_timeout: Duration::from_secs(settings.database.connect_timeout_secs),
+    };
+    Ok(DieselStore::open(&config)?)
+}
+
+fn serve(settings: &Settings, ports: Ports) -> anyhow::Result<()> {
+    let listener = std::net::TcpListener::bind(&settings.server.bind)
+        .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
+    let addr = listener.local_addr()?;
+    let http = HttpConfig {
+        public_base_url: settings.server.public_base_url.trim_end_matches('/').to_owned(),
+        workers: settings.server.workers,
+        shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_secs),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        tracing::info!(version = env!("CARGO_PKG_VERSION"), "listening on http://{addr}");
+        ens_http::serve(listener, AppState::new(ports, http), shutdown_signal()).await
+    })?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops the server gracefully");
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutting down: finishing requests in flight");
+}

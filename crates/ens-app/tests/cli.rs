@@ -1,0 +1,42 @@
+//! Operator commands.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use support::run;
+
+#[test]
+fn operator_creates_enterprise_and_principal_and_resets_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let env = [("ENS_SCIM__DATABASE__URL", url.as_str())];
+
+    let (ok, out, err) = run(&["migrate"], &env);
+    assert!(ok, "{err}");
+    assert!(out.contains("1 migration(s) applied"), "{out}");
+    let (ok, out, _) = run(&["migrate"], &env);
+    assert!(ok && out.contains("0 migration(s) applied"), "{out}");
+
+    let (ok, out, err) = run(&["enterprise", "create", "--name", "Contoso"], &env);
+    assert!(ok, "{err}");
+    let id = out.trim().rsplit(' ').next().unwrap().to_owned();
+    let (_, list, _) = run(&["enterprise", "list"], &env);
+    assert_eq!(list.trim(), format!("{id}\tContoso"));
+
+    let (ok, out, err) = run(&["principal", "create", "--enterprise", "Contoso", "--login", "admin@contoso.com"], &env);
+    assert!(ok, "{err}");
+    let password = out.lines().find_map(|l| l.strip_prefix("password (shown once, not stored): ")).unwrap();
+    assert_eq!(password.len(), 20);
+    assert!(!err.contains(password), "the password is not logged");
+
+    let (ok, _, err) = run(&["principal", "create", "--enterprise", &id, "--login", "ADMIN@contoso.com"], &env);
+    assert!(!ok && err.contains("exists already"), "{err}");
+    let (ok, _, err) = run(&["principal", "create", "--enterprise", "Fabrikam", "--login", "x@fabrikam.com"], &env);
+    assert!(!ok && err.contains("no enterprise Fabrikam"), "{err}");
+
+    let (ok, out, _) = run(&["principal", "reset-password", "--login", "admin@contoso.com"], &env);
+    assert!(ok);
+    let second = out.lines().find_map(|l| l.strip_prefix("password (shown once, not stored): ")).unwrap();
+    assert_ne!(second, password);
+}

@@ -1,0 +1,56 @@
+//! The service as an operator runs it: the binary, a fresh database, HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use ens_store_diesel::testing::TestDb;
+use support::{Server, get, run};
+
+#[test]
+fn fresh_sqlite_serves_health_and_readiness_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fresh.db");
+    let url = format!("sqlite://{}", db.display());
+    let mut server = Server::start(&[("ENS_SCIM__DATABASE__URL", &url)]);
+    assert!(db.exists(), "the SQLite file is created");
+    assert_eq!(get(&server.url("/healthz")), (200, r#"{"status":"ok"}"#.into()));
+    assert_eq!(get(&server.url("/readyz")).0, 200);
+    let status = server.terminate();
+    assert!(status.success(), "graceful stop exits 0, got {status}");
+    assert!(server.logs().contains("shutting down"), "{}", server.logs());
+}
+
+#[test]
+fn readyz_answers_503_while_postgres_refuses_connections() {
+    let db = TestDb::postgres();
+    let url = db.url_string();
+    let server = Server::start(&[("ENS_SCIM__DATABASE__URL", &url), ("ENS_SCIM__DATABASE__CONNECT_TIMEOUT_SECS", "1")]);
+    assert_eq!(get(&server.url("/readyz")).0, 200);
+    db.set_postgres_reachable(false);
+    let (status, body) = get(&server.url("/readyz"));
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("unavailable"), "{body}");
+    assert_eq!(get(&server.url("/healthz")).0, 200, "the process itself is fine");
+    db.set_postgres_reachable(true);
+    assert_eq!(get(&server.url("/readyz")).0, 200, "ready again once the database is back");
+}
+
+#[test]
+fn json_logs_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("j.db").display());
+    let server = Server::start(&[("ENS_SCIM__DATABASE__URL", &url), ("ENS_SCIM__LOG__FORMAT", "json")]);
+    let logs = server.logs();
+    let line = logs.lines().find(|l| l.contains("listening on")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(line).expect("a JSON object per line");
+    assert_eq!(v["level"], "INFO");
+}
+
+#[test]
+fn unknown_database_scheme_is_a_clear_startup_error() {
+    let (ok, _, err) = run(&["serve"], &[("ENS_SCIM__DATABASE__URL", "mysql://root:hunter2@db/ens")]);
+    assert!(!ok);
+    assert!(err.contains("sqlite://") && err.contains("postgres://"), "{err}");
+    assert!(!err.contains("hunter2"), "no password in errors: {err}");
+}

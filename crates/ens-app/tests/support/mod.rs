@@ -1,0 +1,114 @@
+//! Black-box helpers: run the real `ens-scim` binary and talk to it over HTTP.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_ens-scim");
+
+/// Runs `ens-scim ARGS` to completion with `env`; returns (success, stdout, stderr).
+pub fn run(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
+    let out =
+        Command::new(BIN).args(args).envs(env.iter().copied()).env_remove("RUST_LOG").output().expect("run ens-scim");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+/// A running `ens-scim serve`, stopped (SIGKILL) on drop unless stopped before.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    pub logs: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    /// Starts the server on a free loopback port with `env` (ENS_SCIM__… settings).
+    pub fn start(env: &[(&str, &str)]) -> Server {
+        let mut child = Command::new(BIN)
+            .arg("serve")
+            .env("ENS_SCIM__SERVER__BIND", "127.0.0.1:0")
+            .env("ENS_SCIM__SERVER__WORKERS", "2")
+            .env_remove("RUST_LOG")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn ens-scim serve");
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        for stream in [Box::new(stdout) as Box<dyn std::io::Read + Send>, Box::new(stderr)] {
+            let logs = logs.clone();
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if let Some(rest) = line.split("listening on http://").nth(1) {
+                        let addr: String = rest.chars().take_while(|c| !c.is_whitespace() && *c != '"').collect();
+                        let _ = tx.send(addr);
+                    }
+                    logs.lock().unwrap().push(line);
+                }
+            });
+        }
+        let addr = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(a) => a,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("server did not start; logs:\n{}", logs.lock().unwrap().join("\n"));
+            }
+        };
+        Server { child, base: format!("http://{addr}"), logs }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn logs(&self) -> String {
+        self.logs.lock().unwrap().join("\n")
+    }
+
+    /// Sends SIGTERM and waits (bounded) for the exit status.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().expect("kill -TERM");
+        for _ in 0..200 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("server did not stop within 10 s of SIGTERM");
+    }
+
+    /// SIGKILL: no shutdown code runs.
+    pub fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP client that returns 4xx/5xx answers instead of errors, with a bounded wait.
+pub fn http() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+/// GET → (status, body).
+pub fn get(url: &str) -> (u16, String) {
+    let mut res = http().get(url).call().expect("request");
+    (res.status().as_u16(), res.body_mut().read_to_string().unwrap_or_default())
+}

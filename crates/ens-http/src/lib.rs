@@ -1,0 +1,67 @@
+#![doc = include_str!("../README.md")]
+
+mod health;
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::{App, HttpServer, web};
+use ens_ports::Ports;
+
+/// What the HTTP adapter needs to know.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// The address principals and Entra reach the service at, e.g. `https://ens.example.com`;
+    /// the Tenant URL and links in e-mails are built from it.
+    pub public_base_url: String,
+    /// Worker threads (0: one per core).
+    pub workers: usize,
+    /// How long in-flight requests may take to finish after SIGTERM.
+    pub shutdown_timeout: Duration,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self { public_base_url: "http://127.0.0.1:8080".into(), workers: 0, shutdown_timeout: Duration::from_secs(30) }
+    }
+}
+
+/// Shared by every request.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub ports: Ports,
+    pub config: Arc<HttpConfig>,
+}
+
+impl AppState {
+    pub fn new(ports: Ports, config: HttpConfig) -> Self {
+        Self { ports, config: Arc::new(config) }
+    }
+}
+
+/// Registers every route; used by [`serve`] and by tests.
+pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        cfg.app_data(web::Data::new(state)).configure(health::routes);
+    }
+}
+
+/// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish (up
+/// to `shutdown_timeout`).
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let config = state.config.clone();
+    let mut server = HttpServer::new(move || App::new().configure(configure(state.clone())))
+        .disable_signals()
+        .shutdown_signal(shutdown)
+        .shutdown_timeout(config.shutdown_timeout.as_secs());
+    if config.workers > 0 {
+        server = server.workers(config.workers);
+    }
+    server.listen(listener)?.run().await
+}
