@@ -11,6 +11,7 @@ pub struct Settings {
     pub server: Server,
     pub database: Database,
     pub log: Log,
+    pub scim: Scim,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -50,6 +51,42 @@ pub struct Database {
 impl Default for Database {
     fn default() -> Self {
         Self { url: "sqlite://./ens-scim.db".into(), pool_size: 8, connect_timeout_secs: 5 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scim {
+    /// Largest request body accepted (bytes); larger ones are answered 413.
+    pub max_body_bytes: usize,
+    /// Most Users in one page of a list (advertised as filter.maxResults).
+    pub max_page_size: u64,
+    /// Seconds in the Retry-After header of 503 answers.
+    pub retry_after_secs: u64,
+    /// Seconds a SCIM request may take before it is answered 503 (Entra waits about 60).
+    pub request_timeout_secs: u64,
+}
+
+impl Default for Scim {
+    fn default() -> Self {
+        let d = ens_http::scim::ScimConfig::default();
+        Self {
+            max_body_bytes: d.max_body_bytes,
+            max_page_size: d.max_page_size,
+            retry_after_secs: d.retry_after_secs,
+            request_timeout_secs: d.request_timeout.as_secs(),
+        }
+    }
+}
+
+impl Scim {
+    pub fn to_http(&self) -> ens_http::scim::ScimConfig {
+        ens_http::scim::ScimConfig {
+            max_body_bytes: self.max_body_bytes,
+            max_page_size: self.max_page_size.max(1),
+            retry_after_secs: self.retry_after_secs,
+            request_timeout: std::time::Duration::from_secs(self.request_timeout_secs.max(1)),
+        }
     }
 }
 

@@ -147,6 +147,7 @@ fn serve(settings: &Settings, ports: Ports) -> anyhow::Result<()> {
         public_base_url: settings.server.public_base_url.trim_end_matches('/').to_owned(),
         workers: settings.server.workers,
         shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_secs),
+        scim: settings.scim.to_http(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {

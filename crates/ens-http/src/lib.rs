@@ -1,12 +1,16 @@
 #![doc = include_str!("../README.md")]
 
 mod health;
+pub mod scim;
 
 use std::future::Future;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::NormalizePath;
 use actix_web::{App, HttpServer, web};
 use ens_ports::Ports;
 
@@ -20,11 +24,17 @@ pub struct HttpConfig {
     pub workers: usize,
     /// How long in-flight requests may take to finish after SIGTERM.
     pub shutdown_timeout: Duration,
+    pub scim: scim::ScimConfig,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        Self { public_base_url: "http://127.0.0.1:8080".into(), workers: 0, shutdown_timeout: Duration::from_secs(30) }
+        Self {
+            public_base_url: "http://127.0.0.1:8080".into(),
+            workers: 0,
+            shutdown_timeout: Duration::from_secs(30),
+            scim: scim::ScimConfig::default(),
+        }
     }
 }
 
@@ -44,8 +54,24 @@ impl AppState {
 /// Registers every route; used by [`serve`] and by tests.
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
-        cfg.app_data(web::Data::new(state)).configure(health::routes);
+        cfg.app_data(web::Data::new(state)).configure(health::routes).configure(scim::routes);
     }
+}
+
+/// The application: every route, with paths normalised (`//` merged, a trailing `/` dropped:
+/// Tenant URLs are pasted by hand).
+pub fn app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new().wrap(NormalizePath::trim()).configure(configure(state))
 }
 
 /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish (up
@@ -56,7 +82,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let config = state.config.clone();
-    let mut server = HttpServer::new(move || App::new().configure(configure(state.clone())))
+    let mut server = HttpServer::new(move || app(state.clone()))
         .disable_signals()
         .shutdown_signal(shutdown)
         .shutdown_timeout(config.shutdown_timeout.as_secs());

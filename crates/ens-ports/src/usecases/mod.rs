@@ -2,3 +2,4 @@
 //! [`Ports`](crate::Ports).
 
 pub mod operators;
+pub mod provisioning;

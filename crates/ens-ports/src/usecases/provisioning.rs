@@ -1,0 +1,320 @@
+//! Provisioning: what Entra does to the Person list through SCIM, under the enterprise's
+//! mapping. Fields the mapping does not import are accepted and neither stored nor
+//! overwritten. Every applied change is written together with its activity entry.
+
+use ens_domain::{
+    Activity, ActivityKind, Actor, Field, FieldChange, FieldError, Mapping, Outcome, Person, PersonId, PersonQuery,
+    PersonValues, ScimImport, SecretToken, Source, SyncState,
+};
+
+use crate::Ports;
+use crate::outbound::{PersonPage, StoreError};
+
+/// How often a write is retried when another request changed the same person in between.
+const MAX_ATTEMPTS: usize = 5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProvisioningError {
+    #[error("unknown or missing SCIM token")]
+    Unauthorized,
+    #[error("SCIM import is switched off in ENS+")]
+    Disabled(SyncState),
+    #[error("no person with this id")]
+    NotFound,
+    #[error("another person already has the userName {0:?}")]
+    UserNameTaken(String),
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
+    #[error("the person has changed since the version in If-Match")]
+    PreconditionFailed,
+    #[error("other requests keep changing this person at the same time; try again")]
+    Contention,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// An `If-Match` condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfMatch {
+    /// `*`: the person must exist.
+    Any,
+    /// One of these versions.
+    Versions(Vec<u64>),
+}
+
+impl IfMatch {
+    fn check(this: Option<&IfMatch>, version: u64) -> Result<(), ProvisioningError> {
+        match this {
+            Some(IfMatch::Versions(v)) if !v.contains(&version) => Err(ProvisioningError::PreconditionFailed),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The result of a SCIM create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    pub person: Person,
+    /// A manual person with the same userName was taken over instead of duplicated.
+    pub adopted: bool,
+}
+
+/// Outcome of a PATCH whose operations are read by the caller.
+#[derive(Debug, thiserror::Error)]
+pub enum PatchError<E> {
+    /// The operations themselves are wrong.
+    #[error("{0}")]
+    Request(E),
+    #[error(transparent)]
+    Provisioning(#[from] ProvisioningError),
+}
+
+fn labels(fields: &[Field]) -> String {
+    fields.iter().map(|f| f.spec().label).collect::<Vec<_>>().join(", ")
+}
+
+/// "changed: Display name, Work e-mail; not imported: Mobile phone".
+fn summary(changed: &[Field], ignored: &[Field]) -> String {
+    let mut parts = Vec::new();
+    if !changed.is_empty() {
+        parts.push(format!("changed: {}", labels(changed)));
+    }
+    if !ignored.is_empty() {
+        parts.push(format!("not imported: {}", labels(ignored)));
+    }
+    if parts.is_empty() {
+        parts.push("no change".into());
+    }
+    parts.join("; ")
+}
+
+fn map_write(e: StoreError, user_name: &str) -> ProvisioningError {
+    match e {
+        StoreError::Duplicate("userName") => ProvisioningError::UserNameTaken(user_name.to_owned()),
+        StoreError::NotFound => ProvisioningError::NotFound,
+        e => ProvisioningError::Store(e),
+    }
+}
+
+impl Ports {
+    /// Resolves the enterprise from a bearer token. Unknown token: `Unauthorized`; known but
+    /// import switched off: `Disabled`.
+    pub fn scim_authenticate(&self, token: &str) -> Result<ScimImport, ProvisioningError> {
+        if token.is_empty() {
+            return Err(ProvisioningError::Unauthorized);
+        }
+        let hash = SecretToken::new(token.to_owned()).hash();
+        let import = self.setup.scim_import_by_token(&hash)?.ok_or(ProvisioningError::Unauthorized)?;
+        if !import.state.accepts_scim() {
+            return Err(ProvisioningError::Disabled(import.state));
+        }
+        Ok(import)
+    }
+
+    fn activity(&self, import: &ScimImport, kind: ActivityKind, person: &Person, detail: String) -> Activity {
+        Activity {
+            enterprise_id: import.enterprise_id,
+            at: self.clock.now(),
+            kind,
+            actor: Actor::Scim,
+            outcome: Outcome::Applied,
+            person_id: Some(person.id),
+            user_name: Some(person.values.user_name().to_string()),
+            detail,
+        }
+    }
+
+    pub fn scim_get(&self, import: &ScimImport, id: PersonId) -> Result<Person, ProvisioningError> {
+        self.persons.person(import.enterprise_id, id)?.ok_or(ProvisioningError::NotFound)
+    }
+
+    pub fn scim_query(&self, import: &ScimImport, query: &PersonQuery) -> Result<PersonPage, ProvisioningError> {
+        Ok(self.persons.query_persons(import.enterprise_id, query)?)
+    }
+
+    /// Creates a person, or takes over the manual person with the same userName.
+    pub fn scim_create(&self, import: &ScimImport, changes: Vec<FieldChange>) -> Result<Created, ProvisioningError> {
+        let (kept, ignored) = import.mapping.split(changes);
+        let values = PersonValues::from_changes(&kept)?;
+        let e = import.enterprise_id;
+        for _ in 0..MAX_ATTEMPTS {
+            let now = self.clock.now();
+            match self.persons.person_by_user_name(e, values.user_name())? {
+                Some(existing) if existing.source == Source::Manual => {
+                    let mut adopted = existing.clone();
+                    adopted.values.apply(&kept)?;
+                    adopted.source = Source::Scim;
+                    adopted.version += 1;
+                    adopted.updated_at = now;
+                    adopted.scim_updated_at = Some(now);
+                    let changed = existing.values.differing_fields(&adopted.values);
+                    let detail = format!("took over the manual person; {}", summary(&changed, &ignored));
+                    let log = self.activity(import, ActivityKind::PersonCreated, &adopted, detail);
+                    match self.persons.update_person(&adopted, &log) {
+                        Ok(()) => return Ok(Created { person: adopted, adopted: true }),
+                        Err(StoreError::Conflict | StoreError::NotFound) => continue,
+                        Err(e) => return Err(map_write(e, values.user_name().as_str())),
+                    }
+                }
+                Some(_) => return Err(ProvisioningError::UserNameTaken(values.user_name().to_string())),
+                None => {
+                    let person = Person {
+                        id: PersonId::from_uuid(self.ids.new_id()),
+                        enterprise_id: e,
+                        source: Source::Scim,
+                        values: values.clone(),
+                        version: 1,
+                        created_at: now,
+                        updated_at: now,
+                        scim_updated_at: Some(now),
+                    };
+                    let fields: Vec<Field> = person.values.iter().map(|(f, _)| f).collect();
+                    let log = self.activity(import, ActivityKind::PersonCreated, &person, summary(&fields, &ignored));
+                    return match self.persons.insert_person(&person, &log) {
+                        Ok(()) => Ok(Created { person, adopted: false }),
+                        Err(e) => Err(map_write(e, values.user_name().as_str())),
+                    };
+                }
+            }
+        }
+        Err(ProvisioningError::Contention)
+    }
+
+    /// Replaces the imported fields (PUT): those in `changes` are set, the other imported
+    /// fields are cleared; fields that are not imported stay as they are.
+    pub fn scim_replace(
+        &self,
+        import: &ScimImport,
+        id: PersonId,
+        changes: Vec<FieldChange>,
+        if_match: Option<&IfMatch>,
+    ) -> Result<Person, ProvisioningError> {
+        let (kept, ignored) = import.mapping.split(changes);
+        let replacement = PersonValues::from_changes(&kept)?;
+        self.update_with(import, id, if_match, ActivityKind::PersonReplaced, &ignored, |current| {
+            let mut next = current.values.clone();
+            for f in import.mapping.fields() {
+                next.set(f, replacement.get(f))?;
+            }
+            Ok(next)
+        })
+    }
+
+    /// Applies changes computed from the current person (PATCH). `compute` gets the person as
+    /// stored and the mapping, and may be called again if the person changed in between.
+    pub fn scim_patch<E>(
+        &self,
+        import: &ScimImport,
+        id: PersonId,
+        if_match: Option<&IfMatch>,
+        compute: impl Fn(&Person, &Mapping) -> Result<Vec<FieldChange>, E>,
+    ) -> Result<Person, PatchError<E>> {
+        let mut request_error = None;
+        let mut ignored_fields = Vec::new();
+        let result = self.update_with(import, id, if_match, ActivityKind::PersonPatched, &[], |current| {
+            let changes = match compute(current, &import.mapping) {
+                Ok(c) => c,
+                Err(e) => {
+                    request_error = Some(e);
+                    return Err(Abort.into());
+                }
+            };
+            let (kept, ignored) = import.mapping.split(changes);
+            ignored_fields = ignored;
+            let mut next = current.values.clone();
+            next.apply(&kept)?;
+            Ok(next)
+        });
+        match (result, request_error) {
+            (_, Some(e)) => Err(PatchError::Request(e)),
+            (r, None) => r.map_err(PatchError::Provisioning),
+        }
+    }
+
+    /// The common write path of PUT and PATCH: read, check If-Match, compute, write with the
+    /// next version; again if someone else wrote in between.
+    fn update_with(
+        &self,
+        import: &ScimImport,
+        id: PersonId,
+        if_match: Option<&IfMatch>,
+        kind: ActivityKind,
+        ignored: &[Field],
+        mut next_values: impl FnMut(&Person) -> Result<PersonValues, UpdateError>,
+    ) -> Result<Person, ProvisioningError> {
+        for _ in 0..MAX_ATTEMPTS {
+            let current = self.scim_get(import, id)?;
+            IfMatch::check(if_match, current.version)?;
+            let values = match next_values(&current) {
+                Ok(v) => v,
+                Err(UpdateError::Field(e)) => return Err(e.into()),
+                Err(UpdateError::Abort) => return Err(ProvisioningError::NotFound),
+            };
+            let changed = current.values.differing_fields(&values);
+            if changed.is_empty() && current.source == Source::Scim {
+                // Nothing to write: Entra re-sent what we have, or only fields we ignore.
+                return Ok(current);
+            }
+            let now = self.clock.now();
+            let next = Person {
+                values,
+                source: Source::Scim,
+                version: current.version + 1,
+                updated_at: now,
+                scim_updated_at: Some(now),
+                ..current.clone()
+            };
+            let mut detail = summary(&changed, ignored);
+            if current.source == Source::Manual {
+                detail = format!("took over the manual person; {detail}");
+            }
+            let log = self.activity(import, kind, &next, detail);
+            match self.persons.update_person(&next, &log) {
+                Ok(()) => return Ok(next),
+                Err(StoreError::Conflict) => continue,
+                Err(e) => return Err(map_write(e, next.values.user_name().as_str())),
+            }
+        }
+        Err(ProvisioningError::Contention)
+    }
+
+    pub fn scim_delete(
+        &self,
+        import: &ScimImport,
+        id: PersonId,
+        if_match: Option<&IfMatch>,
+    ) -> Result<(), ProvisioningError> {
+        let current = self.scim_get(import, id)?;
+        IfMatch::check(if_match, current.version)?;
+        let log = self.activity(import, ActivityKind::PersonDeleted, &current, "deleted".into());
+        if self.persons.delete_person(import.enterprise_id, id, &log)? {
+            Ok(())
+        } else {
+            Err(ProvisioningError::NotFound)
+        }
+    }
+}
+
+/// Why computing a person's next values stopped.
+enum UpdateError {
+    Field(FieldError),
+    /// The caller's own error, kept by the caller.
+    Abort,
+}
+
+struct Abort;
+
+impl From<Abort> for UpdateError {
+    fn from(_: Abort) -> Self {
+        UpdateError::Abort
+    }
+}
+
+impl From<FieldError> for UpdateError {
+    fn from(e: FieldError) -> Self {
+        UpdateError::Field(e)
+    }
+}
+
+#[cfg(test)]
+mod tests;
