@@ -9,7 +9,9 @@ pub mod usecases;
 use std::sync::Arc;
 
 pub use ens_domain::*;
-pub use outbound::{ActivityLog, Clock, Ids, PersonPage, PersonStore, PrincipalRecord, SetupStore, StoreError};
+pub use outbound::{
+    ActivityLog, Clock, Ids, MailError, Mailer, PersonPage, PersonStore, PrincipalRecord, SetupStore, StoreError,
+};
 pub use password::Passwords;
 
 /// The outbound adapters the use cases run against.

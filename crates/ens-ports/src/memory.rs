@@ -302,3 +302,31 @@ impl ActivityLog for MemoryStore {
         })
     }
 }
+
+/// A mailer that keeps what it was asked to send; it can be told to fail.
+#[derive(Debug, Default)]
+pub struct RecordingMailer {
+    sent: Mutex<Vec<ens_domain::Notice>>,
+    failing: std::sync::atomic::AtomicBool,
+}
+
+impl RecordingMailer {
+    pub fn sent(&self) -> Vec<ens_domain::Notice> {
+        self.sent.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// While true, every send fails with a transient error.
+    pub fn set_failing(&self, failing: bool) {
+        self.failing.store(failing, Ordering::SeqCst);
+    }
+}
+
+impl crate::outbound::Mailer for RecordingMailer {
+    fn send(&self, notice: &ens_domain::Notice) -> Result<(), crate::outbound::MailError> {
+        if self.failing.load(Ordering::SeqCst) {
+            return Err(crate::outbound::MailError::Transient("connection refused (test)".into()));
+        }
+        self.sent.lock().map_err(|_| crate::outbound::MailError::Transient("poisoned".into()))?.push(notice.clone());
+        Ok(())
+    }
+}

@@ -5,7 +5,7 @@
 //! runs use cases on its blocking thread pool, never on the async executor.
 
 use ens_domain::{
-    Activity, EmailAddress, Enterprise, EnterpriseId, Person, PersonId, PersonQuery, Principal, PrincipalId,
+    Activity, EmailAddress, Enterprise, EnterpriseId, Notice, Person, PersonId, PersonQuery, Principal, PrincipalId,
     ScimImport, SecretToken, Timestamp, TokenHash, UserName,
 };
 use uuid::Uuid;
@@ -123,4 +123,22 @@ pub trait ActivityLog: Send + Sync + 'static {
 
     /// Deletes entries older than `before`; returns how many.
     fn prune_activities(&self, before: Timestamp) -> Result<u64, StoreError>;
+}
+
+/// Why an e-mail could not be sent. The message is logged and kept on the outbox row; it
+/// must not contain credentials.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// The SMTP server refused this message for good (e.g. an unknown mailbox).
+    #[error("the mail server refused the message: {0}")]
+    Permanent(String),
+    /// Worth retrying (connection refused, timeout, 4xx reply).
+    #[error("the mail could not be sent now: {0}")]
+    Transient(String),
+}
+
+/// Sends notices. Blocking: it is called from the outbox worker's thread, and by the sync
+/// guard when the database is down and the outbox cannot be used.
+pub trait Mailer: Send + Sync + 'static {
+    fn send(&self, notice: &Notice) -> Result<(), MailError>;
 }

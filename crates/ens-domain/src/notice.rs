@@ -1,0 +1,64 @@
+//! Notices: the e-mails SCIM import sends to an enterprise's notification addresses.
+
+use std::fmt;
+
+use uuid::Uuid;
+
+use crate::ids::{EnterpriseId, IncidentId};
+use crate::time::Timestamp;
+use crate::values::EmailAddress;
+
+/// Why a notice is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NoticeKind {
+    /// Synchronization broke on our side and import was switched off.
+    ImportSwitchedOff,
+    /// Import is on but Entra has not called for longer than the configured silence.
+    ProvisioningSilent,
+    /// A principal asked for a test e-mail.
+    Test,
+}
+
+impl NoticeKind {
+    pub const ALL: [NoticeKind; 3] = [NoticeKind::ImportSwitchedOff, NoticeKind::ProvisioningSilent, NoticeKind::Test];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::ImportSwitchedOff => "import_switched_off",
+            NoticeKind::ProvisioningSilent => "provisioning_silent",
+            NoticeKind::Test => "test",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Identifies one notice to one address (the outbox row).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NoticeId(pub Uuid);
+
+impl fmt::Display for NoticeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.hyphenated().fmt(f)
+    }
+}
+
+/// One e-mail to one address: everything needed to render it, and nothing secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub id: NoticeId,
+    pub kind: NoticeKind,
+    pub enterprise_id: EnterpriseId,
+    pub enterprise_name: String,
+    /// The incident a switch-off notice belongs to (one notice per address per incident).
+    pub incident: Option<IncidentId>,
+    pub recipient: EmailAddress,
+    /// When what the notice reports happened.
+    pub occurred_at: Timestamp,
+    /// What happened, in words a principal understands (no secrets, no stack traces).
+    pub reason: String,
+    /// Where to act: Setup › SCIM Import, built from the public base URL.
+    pub setup_url: String,
+}
