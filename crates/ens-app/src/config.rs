@@ -12,6 +12,10 @@ pub struct Settings {
     pub database: Database,
     pub log: Log,
     pub scim: Scim,
+    pub auth: Auth,
+    pub bootstrap: Bootstrap,
+    pub activity: ActivityRetention,
+    pub smtp: Smtp,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -25,6 +29,9 @@ pub struct Server {
     pub workers: usize,
     /// Seconds in-flight requests get to finish after SIGTERM.
     pub shutdown_timeout_secs: u64,
+    /// Take client addresses from Forwarded / X-Forwarded-For (only behind a proxy that sets
+    /// them; otherwise clients could pick their own address and dodge login throttling).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Server {
@@ -34,6 +41,7 @@ impl Default for Server {
             public_base_url: "http://127.0.0.1:8080".into(),
             workers: 0,
             shutdown_timeout_secs: 30,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -87,6 +95,132 @@ impl Scim {
             retry_after_secs: self.retry_after_secs,
             request_timeout: std::time::Duration::from_secs(self.request_timeout_secs.max(1)),
         }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Auth {
+    /// Minutes without a request after which a principal's session ends.
+    pub session_idle_minutes: u64,
+    /// Hours after login after which a session ends, used or not.
+    pub session_absolute_hours: u64,
+    /// Failed logins an account may have before each further attempt must wait (the wait
+    /// doubles from one second up to 15 minutes).
+    pub free_failed_logins: u32,
+    /// Failed logins one client address may make within 15 minutes.
+    pub failed_logins_per_address: u32,
+    /// Argon2id cost for principal passwords (memory in KiB, iterations). OWASP minimum:
+    /// 19456 and 2.
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+}
+
+impl Default for Auth {
+    fn default() -> Self {
+        let login = ens_ports::throttle::LoginPolicy::default();
+        Self {
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            free_failed_logins: login.free_failures,
+            failed_logins_per_address: login.address_failures,
+            argon2_memory_kib: 19 * 1024,
+            argon2_iterations: 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Bootstrap {
+    /// On the first start with an empty database, `serve` creates this enterprise…
+    pub enterprise_name: String,
+    /// …and a principal with this login, and prints a one-time password once.
+    pub principal_login: String,
+}
+
+impl Default for Bootstrap {
+    fn default() -> Self {
+        Self { enterprise_name: "My enterprise".into(), principal_login: "admin@example.com".into() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ActivityRetention {
+    /// Days the SCIM activity log keeps its entries.
+    pub retention_days: u64,
+}
+
+impl Default for ActivityRetention {
+    fn default() -> Self {
+        Self { retention_days: 90 }
+    }
+}
+
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    /// "none", "starttls" (required upgrade) or "tls" (implicit TLS, usually port 465).
+    pub tls: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// The sender: "ENS+ <noreply@example.com>".
+    pub from: String,
+    pub timeout_secs: u64,
+    /// An extra trusted root certificate (PEM) for a server with a private CA.
+    pub ca_file: Option<std::path::PathBuf>,
+}
+
+impl Default for Smtp {
+    fn default() -> Self {
+        let d = ens_notify_smtp::SmtpConfig::default();
+        Self {
+            host: d.host,
+            port: d.port,
+            tls: d.tls.as_str().to_owned(),
+            username: None,
+            password: None,
+            from: d.from,
+            timeout_secs: d.timeout.as_secs(),
+            ca_file: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Smtp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Smtp")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "[redacted]"))
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Smtp {
+    pub fn to_adapter(&self) -> anyhow::Result<ens_notify_smtp::SmtpConfig> {
+        let tls = match self.tls.to_ascii_lowercase().as_str() {
+            "none" => ens_notify_smtp::TlsMode::None,
+            "starttls" => ens_notify_smtp::TlsMode::StartTls,
+            "tls" => ens_notify_smtp::TlsMode::Tls,
+            other => anyhow::bail!("smtp.tls must be none, starttls or tls (got {other:?})"),
+        };
+        Ok(ens_notify_smtp::SmtpConfig {
+            host: self.host.clone(),
+            port: self.port,
+            tls,
+            username: self.username.clone(),
+            password: self.password.clone(),
+            from: self.from.clone(),
+            timeout: std::time::Duration::from_secs(self.timeout_secs),
+            ca_file: self.ca_file.clone(),
+        })
     }
 }
 
@@ -144,6 +278,14 @@ mod tests {
         let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/ens-scim.example.toml");
         let from_file = load(Some(&example)).expect("example parses");
         assert_eq!(from_file, Settings::default(), "the example documents the defaults");
+    }
+
+    #[test]
+    fn smtp_passwords_are_not_printed() {
+        let s = Smtp { password: Some("hunter2".into()), ..Smtp::default() };
+        assert!(!format!("{s:?}").contains("hunter2"));
+        let settings = Settings { smtp: s, ..Settings::default() };
+        assert!(!format!("{settings:?}").contains("hunter2"));
     }
 
     #[test]

@@ -12,7 +12,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use ens_http::{AppState, HttpConfig};
 use ens_ports::system::{OsIds, SystemClock};
-use ens_ports::{Passwords, Ports};
+use ens_ports::throttle::LoginPolicy;
+use ens_ports::{Passwords, Policy, Ports, SessionPolicy};
 use ens_store_diesel::{DatabaseUrl, DieselStore, StoreConfig};
 
 use crate::config::Settings;
@@ -92,7 +93,7 @@ fn run() -> anyhow::Result<()> {
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "database migrated");
     }
-    let ports = Ports::new(Arc::new(store), Arc::new(SystemClock), Arc::new(OsIds), Passwords::default());
+    let ports = build_ports(&settings, store)?;
     match cli.command {
         Command::Serve => serve(&settings, ports),
         Command::Migrate => {
@@ -129,6 +130,25 @@ fn print_credentials(what: &str, login: &str, password: &str) {
     println!("password (shown once, not stored): {password}");
 }
 
+fn build_ports(settings: &Settings, store: DieselStore) -> anyhow::Result<Ports> {
+    let mailer = ens_notify_smtp::SmtpMailer::new(settings.smtp.to_adapter()?).context("invalid [smtp] settings")?;
+    let passwords = Passwords::new(settings.auth.argon2_memory_kib, settings.auth.argon2_iterations)
+        .context("invalid [auth] argon2 settings")?;
+    let policy = Policy {
+        sessions: SessionPolicy {
+            idle: Duration::from_secs(settings.auth.session_idle_minutes.max(1) * 60),
+            absolute: Duration::from_secs(settings.auth.session_absolute_hours.max(1) * 3600),
+        },
+        login: LoginPolicy {
+            free_failures: settings.auth.free_failed_logins,
+            address_failures: settings.auth.failed_logins_per_address.max(1),
+            ..LoginPolicy::default()
+        },
+        activity_retention: Duration::from_secs(settings.activity.retention_days.max(1) * 24 * 3600),
+    };
+    Ok(Ports::new(Arc::new(store), Arc::new(SystemClock), Arc::new(OsIds), Arc::new(mailer), passwords, policy))
+}
+
 fn open_store(settings: &Settings) -> anyhow::Result<(DieselStore, Vec<String>)> {
     let url: DatabaseUrl = settings.database.url.parse()?;
     let config = StoreConfig {
@@ -143,19 +163,67 @@ fn serve(settings: &Settings, ports: Ports) -> anyhow::Result<()> {
     let listener = std::net::TcpListener::bind(&settings.server.bind)
         .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
     let addr = listener.local_addr()?;
+    let public_base_url = settings.server.public_base_url.trim_end_matches('/').to_owned();
+    if let Some(creds) = ports.bootstrap(&settings.bootstrap.enterprise_name, &settings.bootstrap.principal_login)? {
+        // On the console (stdout), once: the logs never carry it.
+        println!(
+            "First start: created enterprise {:?} and principal {}.\n\
+             One-time password (shown once, not stored): {}\n\
+             Log in at {public_base_url}/ and choose a new password; then open Setup › SCIM Import.",
+            settings.bootstrap.enterprise_name, creds.principal.login, creds.password
+        );
+    }
     let http = HttpConfig {
-        public_base_url: settings.server.public_base_url.trim_end_matches('/').to_owned(),
+        public_base_url,
         workers: settings.server.workers,
         shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_secs),
         scim: settings.scim.to_http(),
+        trust_forwarded_for: settings.server.trust_forwarded_for,
     };
+    let maintenance = spawn_maintenance(ports.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         tracing::info!(version = env!("CARGO_PKG_VERSION"), "listening on http://{addr}");
         ens_http::serve(listener, AppState::new(ports, http), shutdown_signal()).await
     })?;
+    maintenance.stop();
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Housekeeping on its own thread: ended sessions and old activity entries are deleted.
+struct Maintenance {
+    stop: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Maintenance {
+    fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.thread.join();
+    }
+}
+
+fn spawn_maintenance(ports: Ports) -> Maintenance {
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        loop {
+            match ports.prune_sessions() {
+                Ok(n) if n > 0 => tracing::info!(sessions = n, "ended sessions deleted"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not delete ended sessions"),
+            }
+            match ports.prune_activity() {
+                Ok(n) if n > 0 => tracing::info!(entries = n, "old activity entries deleted"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not delete old activity entries"),
+            }
+            if stopped.recv_timeout(Duration::from_secs(3600)) != Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                return;
+            }
+        }
+    });
+    Maintenance { stop, thread }
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -14,7 +14,7 @@ fn operator_creates_enterprise_and_principal_and_resets_the_password() {
 
     let (ok, out, err) = run(&["migrate"], &env);
     assert!(ok, "{err}");
-    assert!(out.contains("1 migration(s) applied"), "{out}");
+    assert!(out.contains("2 migration(s) applied"), "{out}");
     let (ok, out, _) = run(&["migrate"], &env);
     assert!(ok && out.contains("0 migration(s) applied"), "{out}");
 

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod admin;
 mod health;
 pub mod scim;
 
@@ -25,6 +26,9 @@ pub struct HttpConfig {
     /// How long in-flight requests may take to finish after SIGTERM.
     pub shutdown_timeout: Duration,
     pub scim: scim::ScimConfig,
+    /// Take the client address from `Forwarded` / `X-Forwarded-For` (only behind a proxy that
+    /// sets them), for login throttling.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for HttpConfig {
@@ -34,6 +38,7 @@ impl Default for HttpConfig {
             workers: 0,
             shutdown_timeout: Duration::from_secs(30),
             scim: scim::ScimConfig::default(),
+            trust_forwarded_for: false,
         }
     }
 }
@@ -54,7 +59,7 @@ impl AppState {
 /// Registers every route; used by [`serve`] and by tests.
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
-        cfg.app_data(web::Data::new(state)).configure(health::routes).configure(scim::routes);
+        cfg.app_data(web::Data::new(state)).configure(health::routes).configure(scim::routes).configure(admin::routes);
     }
 }
 

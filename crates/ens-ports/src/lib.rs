@@ -4,25 +4,54 @@ pub mod memory;
 pub mod outbound;
 pub mod password;
 pub mod system;
+pub mod throttle;
 pub mod usecases;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 pub use ens_domain::*;
 pub use outbound::{
-    ActivityLog, Clock, Ids, MailError, Mailer, PersonPage, PersonStore, PrincipalRecord, SetupStore, StoreError,
+    ActivityLog, Clock, Ids, MailError, Mailer, PersonPage, PersonStore, PrincipalRecord, SessionStore, SetupStore,
+    StoreError,
 };
 pub use password::Passwords;
 
-/// The outbound adapters the use cases run against.
+/// Limits the use cases apply; configurable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    pub sessions: SessionPolicy,
+    pub login: throttle::LoginPolicy,
+    /// How long activity entries are kept.
+    pub activity_retention: Duration,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            sessions: SessionPolicy::default(),
+            login: throttle::LoginPolicy::default(),
+            activity_retention: Duration::from_secs(90 * 24 * 60 * 60),
+        }
+    }
+}
+
+/// The outbound adapters the use cases run against, and the little state they keep in memory.
 #[derive(Clone)]
 pub struct Ports {
     pub persons: Arc<dyn PersonStore>,
     pub setup: Arc<dyn SetupStore>,
     pub activity: Arc<dyn ActivityLog>,
+    pub sessions: Arc<dyn SessionStore>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
+    pub mailer: Arc<dyn Mailer>,
     pub passwords: Passwords,
+    pub policy: Policy,
+    /// Failed logins per client address (this instance's view).
+    pub throttle: Arc<throttle::AddressThrottle>,
+    /// A hash to verify unknown logins against (computed once).
+    dummy_hash: Arc<OnceLock<String>>,
 }
 
 impl std::fmt::Debug for Ports {
@@ -33,11 +62,30 @@ impl std::fmt::Debug for Ports {
 
 impl Ports {
     /// Wires one store adapter that implements every store port.
-    pub fn new<S>(store: Arc<S>, clock: Arc<dyn Clock>, ids: Arc<dyn Ids>, passwords: Passwords) -> Self
+    pub fn new<S>(
+        store: Arc<S>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn Ids>,
+        mailer: Arc<dyn Mailer>,
+        passwords: Passwords,
+        policy: Policy,
+    ) -> Self
     where
-        S: PersonStore + SetupStore + ActivityLog,
+        S: PersonStore + SetupStore + ActivityLog + SessionStore,
     {
-        Self { persons: store.clone(), setup: store.clone(), activity: store, clock, ids, passwords }
+        Self {
+            persons: store.clone(),
+            setup: store.clone(),
+            activity: store.clone(),
+            sessions: store,
+            clock,
+            ids,
+            mailer,
+            passwords,
+            policy,
+            throttle: Arc::default(),
+            dummy_hash: Arc::default(),
+        }
     }
 }
 
@@ -45,8 +93,8 @@ impl Ports {
 pub mod testing {
     use std::sync::Arc;
 
-    use crate::memory::{ManualClock, MemoryStore, SeqIds};
-    use crate::{Passwords, Ports};
+    use crate::memory::{ManualClock, MemoryStore, RecordingMailer, SeqIds};
+    use crate::{Passwords, Policy, Ports};
 
     /// Cheap Argon2 parameters: tests hash many passwords.
     pub fn cheap_passwords() -> Passwords {
@@ -54,13 +102,31 @@ pub mod testing {
         Passwords::new(1024, 1).expect("valid parameters")
     }
 
-    /// Ports over a fresh [`MemoryStore`], a [`ManualClock`] and [`SeqIds`].
+    /// Ports over a fresh [`MemoryStore`], a [`ManualClock`], [`SeqIds`] and a
+    /// [`RecordingMailer`].
     pub fn ports() -> Ports {
-        Ports::new(
+        ports_with_clock().0
+    }
+
+    /// [`ports`], with the clock to move.
+    pub fn ports_with_clock() -> (Ports, Arc<ManualClock>) {
+        let clock = Arc::new(ManualClock::default());
+        let p = Ports::new(
             Arc::new(MemoryStore::new()),
-            Arc::new(ManualClock::default()),
+            clock.clone(),
             Arc::new(SeqIds::default()),
+            Arc::new(RecordingMailer::default()),
             cheap_passwords(),
-        )
+            Policy::default(),
+        );
+        (p, clock)
+    }
+
+    /// [`ports`], with the mailer to inspect.
+    pub fn ports_with_mailer() -> (Ports, Arc<RecordingMailer>) {
+        let mailer = Arc::new(RecordingMailer::default());
+        let mut p = ports();
+        p.mailer = mailer.clone();
+        (p, mailer)
     }
 }

@@ -77,6 +77,8 @@ struct State {
     principals: BTreeMap<PrincipalId, PrincipalRecord>,
     persons: BTreeMap<PersonId, Person>,
     activities: Vec<Activity>,
+    sessions: BTreeMap<String, ens_domain::Session>,
+    bootstrapped: bool,
 }
 
 /// The whole database in a mutex.
@@ -97,6 +99,25 @@ impl MemoryStore {
 }
 
 impl State {
+    fn add_principal(&mut self, principal: &crate::Principal, hash: &str, must_change: bool) -> Result<(), StoreError> {
+        if !self.enterprises.contains_key(&principal.enterprise_id) {
+            return Err(StoreError::NotFound);
+        }
+        let login = principal.login.as_str().to_lowercase();
+        if self.principals.values().any(|r| r.principal.login.as_str().to_lowercase() == login) {
+            return Err(StoreError::Duplicate("login"));
+        }
+        let record = PrincipalRecord {
+            principal: principal.clone(),
+            password_hash: hash.to_owned(),
+            must_change_password: must_change,
+            failed_logins: 0,
+            last_failed_login_at: None,
+        };
+        self.principals.insert(principal.id, record);
+        Ok(())
+    }
+
     fn user_name_taken(&self, p: &Person) -> bool {
         self.persons.values().any(|o| {
             o.enterprise_id == p.enterprise_id
@@ -201,20 +222,31 @@ impl SetupStore for MemoryStore {
         })
     }
 
-    fn create_principal(&self, principal: &crate::Principal, password_hash: &str) -> Result<(), StoreError> {
+    fn create_principal(
+        &self,
+        principal: &crate::Principal,
+        password_hash: &str,
+        must_change: bool,
+    ) -> Result<(), StoreError> {
+        self.with(|s| s.add_principal(principal, password_hash, must_change))
+    }
+
+    fn bootstrap(
+        &self,
+        enterprise: &Enterprise,
+        import: &ScimImport,
+        principal: &crate::Principal,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
         self.with(|s| {
-            if !s.enterprises.contains_key(&principal.enterprise_id) {
-                return Err(StoreError::NotFound);
+            if s.bootstrapped || !s.enterprises.is_empty() {
+                return Ok(false);
             }
-            let login = principal.login.as_str().to_lowercase();
-            if s.principals.values().any(|r| r.principal.login.as_str().to_lowercase() == login) {
-                return Err(StoreError::Duplicate("login"));
-            }
-            s.principals.insert(
-                principal.id,
-                PrincipalRecord { principal: principal.clone(), password_hash: password_hash.to_owned() },
-            );
-            Ok(())
+            s.bootstrapped = true;
+            s.enterprises.insert(enterprise.id, enterprise.clone());
+            s.imports.insert(enterprise.id, import.clone());
+            s.add_principal(principal, password_hash, true)?;
+            Ok(true)
         })
     }
 
@@ -227,10 +259,43 @@ impl SetupStore for MemoryStore {
         self.with(|s| Ok(s.principals.get(&id).cloned()))
     }
 
-    fn set_password(&self, id: PrincipalId, password_hash: &str) -> Result<(), StoreError> {
+    fn set_password(&self, id: PrincipalId, password_hash: &str, must_change: bool) -> Result<(), StoreError> {
         self.with(|s| {
             let r = s.principals.get_mut(&id).ok_or(StoreError::NotFound)?;
             r.password_hash = password_hash.to_owned();
+            r.must_change_password = must_change;
+            r.failed_logins = 0;
+            r.last_failed_login_at = None;
+            s.sessions.retain(|_, session| session.principal_id != id);
+            Ok(())
+        })
+    }
+
+    fn record_login_failure(&self, id: PrincipalId, at: Timestamp) -> Result<(), StoreError> {
+        self.with(|s| {
+            let r = s.principals.get_mut(&id).ok_or(StoreError::NotFound)?;
+            r.failed_logins += 1;
+            r.last_failed_login_at = Some(at);
+            Ok(())
+        })
+    }
+
+    fn reset_login_failures(&self, id: PrincipalId) -> Result<(), StoreError> {
+        self.with(|s| {
+            let r = s.principals.get_mut(&id).ok_or(StoreError::NotFound)?;
+            r.failed_logins = 0;
+            r.last_failed_login_at = None;
+            Ok(())
+        })
+    }
+
+    fn touch_scim_request(&self, enterprise: EnterpriseId, at: Timestamp) -> Result<(), StoreError> {
+        self.with(|s| {
+            if let Some(i) = s.imports.get_mut(&enterprise)
+                && i.last_request_at.is_none_or(|t| t < at)
+            {
+                i.last_request_at = Some(at);
+            }
             Ok(())
         })
     }
@@ -256,7 +321,9 @@ impl SetupStore for MemoryStore {
             {
                 return Err(StoreError::Duplicate("token"));
             }
-            s.imports.insert(import.enterprise_id, import.clone());
+            let mut next = import.clone();
+            next.last_request_at = stored.last_request_at;
+            s.imports.insert(import.enterprise_id, next);
             s.activities.extend(activity.cloned());
             Ok(())
         })
@@ -264,6 +331,43 @@ impl SetupStore for MemoryStore {
 
     fn ping(&self) -> Result<(), StoreError> {
         self.with(|_| Ok(()))
+    }
+}
+
+impl crate::outbound::SessionStore for MemoryStore {
+    fn create_session(&self, session: &ens_domain::Session) -> Result<(), StoreError> {
+        self.with(|s| {
+            s.sessions.insert(session.token_hash.as_str().to_owned(), session.clone());
+            Ok(())
+        })
+    }
+
+    fn session(&self, token_hash: &TokenHash) -> Result<Option<ens_domain::Session>, StoreError> {
+        self.with(|s| Ok(s.sessions.get(token_hash.as_str()).cloned()))
+    }
+
+    fn touch_session(&self, token_hash: &TokenHash, at: Timestamp) -> Result<(), StoreError> {
+        self.with(|s| {
+            if let Some(session) = s.sessions.get_mut(token_hash.as_str()) {
+                session.last_seen_at = session.last_seen_at.max(at);
+            }
+            Ok(())
+        })
+    }
+
+    fn delete_session(&self, token_hash: &TokenHash) -> Result<(), StoreError> {
+        self.with(|s| {
+            s.sessions.remove(token_hash.as_str());
+            Ok(())
+        })
+    }
+
+    fn prune_sessions(&self, idle_before: Timestamp, created_before: Timestamp) -> Result<u64, StoreError> {
+        self.with(|s| {
+            let n = s.sessions.len();
+            s.sessions.retain(|_, x| x.last_seen_at >= idle_before && x.created_at >= created_before);
+            Ok((n - s.sessions.len()) as u64)
+        })
     }
 }
 

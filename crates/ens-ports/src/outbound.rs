@@ -6,7 +6,7 @@
 
 use ens_domain::{
     Activity, EmailAddress, Enterprise, EnterpriseId, Notice, Person, PersonId, PersonQuery, Principal, PrincipalId,
-    ScimImport, SecretToken, Timestamp, TokenHash, UserName,
+    ScimImport, SecretToken, Session, Timestamp, TokenHash, UserName,
 };
 use uuid::Uuid;
 
@@ -75,11 +75,16 @@ pub trait PersonStore: Send + Sync + 'static {
     fn query_persons(&self, enterprise: EnterpriseId, query: &PersonQuery) -> Result<PersonPage, StoreError>;
 }
 
-/// A principal as stored, with the hash of their password.
+/// A principal as stored, with the hash of their password and their login record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrincipalRecord {
     pub principal: Principal,
     pub password_hash: String,
+    /// The password was generated and shown on a console: it must be changed at first login.
+    pub must_change_password: bool,
+    /// Failed logins since the last successful one.
+    pub failed_logins: u32,
+    pub last_failed_login_at: Option<Timestamp>,
 }
 
 /// Enterprises, principals and their SCIM import setup.
@@ -92,13 +97,32 @@ pub trait SetupStore: Send + Sync + 'static {
     fn enterprises(&self) -> Result<Vec<Enterprise>, StoreError>;
 
     /// `Duplicate("login")` if the login (any case) is taken, in any enterprise.
-    fn create_principal(&self, principal: &Principal, password_hash: &str) -> Result<(), StoreError>;
+    fn create_principal(&self, principal: &Principal, password_hash: &str, must_change: bool)
+    -> Result<(), StoreError>;
+
+    /// Creates the first enterprise with its principal, once: false (and nothing written) if
+    /// any enterprise exists or another instance did it first.
+    fn bootstrap(
+        &self,
+        enterprise: &Enterprise,
+        import: &ScimImport,
+        principal: &Principal,
+        password_hash: &str,
+    ) -> Result<bool, StoreError>;
 
     fn principal_by_login(&self, login: &EmailAddress) -> Result<Option<PrincipalRecord>, StoreError>;
 
     fn principal(&self, id: PrincipalId) -> Result<Option<PrincipalRecord>, StoreError>;
 
-    fn set_password(&self, id: PrincipalId, password_hash: &str) -> Result<(), StoreError>;
+    /// Sets the password, clears failed logins, and ends the principal's sessions.
+    fn set_password(&self, id: PrincipalId, password_hash: &str, must_change: bool) -> Result<(), StoreError>;
+
+    fn record_login_failure(&self, id: PrincipalId, at: Timestamp) -> Result<(), StoreError>;
+
+    fn reset_login_failures(&self, id: PrincipalId) -> Result<(), StoreError>;
+
+    /// Records that Entra called, unless a later call was recorded already.
+    fn touch_scim_request(&self, enterprise: EnterpriseId, at: Timestamp) -> Result<(), StoreError>;
 
     fn scim_import(&self, enterprise: EnterpriseId) -> Result<Option<ScimImport>, StoreError>;
 
@@ -111,6 +135,20 @@ pub trait SetupStore: Send + Sync + 'static {
 
     /// Checks that the database answers.
     fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// Principals' sessions.
+pub trait SessionStore: Send + Sync + 'static {
+    fn create_session(&self, session: &Session) -> Result<(), StoreError>;
+
+    fn session(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError>;
+
+    fn touch_session(&self, token_hash: &TokenHash, at: Timestamp) -> Result<(), StoreError>;
+
+    fn delete_session(&self, token_hash: &TokenHash) -> Result<(), StoreError>;
+
+    /// Deletes sessions last used before `idle_before` or created before `created_before`.
+    fn prune_sessions(&self, idle_before: Timestamp, created_before: Timestamp) -> Result<u64, StoreError>;
 }
 
 /// The activity log.

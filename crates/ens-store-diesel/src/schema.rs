@@ -17,6 +17,9 @@ diesel::table! {
         login_lower -> Text,
         password_hash -> Text,
         created_at -> BigInt,
+        must_change_password -> Bool,
+        failed_logins -> Integer,
+        last_failed_login_at -> Nullable<BigInt>,
     }
 }
 
@@ -93,4 +96,30 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(enterprises, principals, scim_imports, persons, activities);
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        principal_id -> Text,
+        enterprise_id -> Text,
+        csrf_hash -> Text,
+        created_at -> BigInt,
+        last_seen_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    singletons (name) {
+        name -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    enterprises,
+    principals,
+    scim_imports,
+    persons,
+    activities,
+    sessions,
+    singletons
+);

@@ -3,12 +3,12 @@
 use diesel::prelude::*;
 use ens_domain::{
     Activity, ActivityKind, Actor, EmailAddress, Enterprise, EnterpriseId, Failure, FailureKind, Field, Mapping,
-    Outcome, Principal, PrincipalId, ScimImport, SyncState, Timestamp, TokenHash, TokenInfo,
+    Outcome, Principal, PrincipalId, ScimImport, Session, SyncState, Timestamp, TokenHash, TokenInfo,
 };
-use ens_ports::{ActivityLog, PrincipalRecord, SetupStore, StoreError};
+use ens_ports::{ActivityLog, PrincipalRecord, SessionStore, SetupStore, StoreError};
 
 use crate::conn::DbConnection;
-use crate::schema::{activities, enterprises, principals, scim_imports};
+use crate::schema::{activities, enterprises, principals, scim_imports, sessions, singletons};
 use crate::{DieselStore, to_i64, to_u64};
 
 fn corrupt(what: &str) -> StoreError {
@@ -42,6 +42,25 @@ struct PrincipalRow {
     login_lower: String,
     password_hash: String,
     created_at: i64,
+    must_change_password: bool,
+    failed_logins: i32,
+    last_failed_login_at: Option<i64>,
+}
+
+impl PrincipalRow {
+    fn new(principal: &Principal, password_hash: &str, must_change: bool) -> Self {
+        Self {
+            id: principal.id.to_string(),
+            enterprise_id: principal.enterprise_id.to_string(),
+            login: principal.login.as_str().to_owned(),
+            login_lower: principal.login.as_str().to_lowercase(),
+            password_hash: password_hash.to_owned(),
+            created_at: principal.created_at.as_micros(),
+            must_change_password: must_change,
+            failed_logins: 0,
+            last_failed_login_at: None,
+        }
+    }
 }
 
 impl PrincipalRow {
@@ -54,11 +73,14 @@ impl PrincipalRow {
                 created_at: Timestamp::from_micros(self.created_at),
             },
             password_hash: self.password_hash,
+            must_change_password: self.must_change_password,
+            failed_logins: u32::try_from(self.failed_logins).unwrap_or(0),
+            last_failed_login_at: self.last_failed_login_at.map(Timestamp::from_micros),
         })
     }
 }
 
-#[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = scim_imports, treat_none_as_null = true)]
 struct ScimImportRow {
     enterprise_id: String,
@@ -259,15 +281,13 @@ impl SetupStore for DieselStore {
         .collect()
     }
 
-    fn create_principal(&self, principal: &Principal, password_hash: &str) -> Result<(), StoreError> {
-        let row = PrincipalRow {
-            id: principal.id.to_string(),
-            enterprise_id: principal.enterprise_id.to_string(),
-            login: principal.login.as_str().to_owned(),
-            login_lower: principal.login.as_str().to_lowercase(),
-            password_hash: password_hash.to_owned(),
-            created_at: principal.created_at.as_micros(),
-        };
+    fn create_principal(
+        &self,
+        principal: &Principal,
+        password_hash: &str,
+        must_change: bool,
+    ) -> Result<(), StoreError> {
+        let row = PrincipalRow::new(principal, password_hash, must_change);
         self.write(|c| {
             let exists: i64 =
                 enterprises::table.filter(enterprises::id.eq(&row.enterprise_id)).count().get_result(c)?;
@@ -303,12 +323,93 @@ impl SetupStore for DieselStore {
         .transpose()
     }
 
-    fn set_password(&self, id: PrincipalId, password_hash: &str) -> Result<(), StoreError> {
+    fn bootstrap(
+        &self,
+        enterprise: &Enterprise,
+        import: &ScimImport,
+        principal: &Principal,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let e = EnterpriseRow {
+            id: enterprise.id.to_string(),
+            name: enterprise.name.clone(),
+            created_at: enterprise.created_at.as_micros(),
+        };
+        let i = ScimImportRow::from_import(import);
+        let p = PrincipalRow::new(principal, password_hash, true);
+        let result = self.write(|c| {
+            let existing: i64 = enterprises::table.count().get_result(c)?;
+            if existing > 0 {
+                return Ok(false);
+            }
+            // Several instances starting on an empty database: the primary key lets one win.
+            diesel::insert_into(singletons::table)
+                .values((
+                    singletons::name.eq("bootstrap"),
+                    singletons::created_at.eq(enterprise.created_at.as_micros()),
+                ))
+                .execute(c)?;
+            diesel::insert_into(enterprises::table).values(&e).execute(c)?;
+            diesel::insert_into(scim_imports::table).values(&i).execute(c)?;
+            diesel::insert_into(principals::table).values(&p).execute(c)?;
+            Ok(true)
+        });
+        match result {
+            Err(StoreError::Duplicate(_)) => Ok(false),
+            r => r,
+        }
+    }
+
+    fn set_password(&self, id: PrincipalId, password_hash: &str, must_change: bool) -> Result<(), StoreError> {
         self.write(|c| {
             let n = diesel::update(principals::table.filter(principals::id.eq(id.to_string())))
-                .set(principals::password_hash.eq(password_hash))
+                .set((
+                    principals::password_hash.eq(password_hash),
+                    principals::must_change_password.eq(must_change),
+                    principals::failed_logins.eq(0),
+                    principals::last_failed_login_at.eq(None::<i64>),
+                ))
                 .execute(c)?;
-            if n == 0 { Err(StoreError::NotFound.into()) } else { Ok(()) }
+            if n == 0 {
+                return Err(StoreError::NotFound.into());
+            }
+            diesel::delete(sessions::table.filter(sessions::principal_id.eq(id.to_string()))).execute(c)?;
+            Ok(())
+        })
+    }
+
+    fn record_login_failure(&self, id: PrincipalId, at: Timestamp) -> Result<(), StoreError> {
+        self.write(|c| {
+            diesel::update(principals::table.filter(principals::id.eq(id.to_string())))
+                .set((
+                    principals::failed_logins.eq(principals::failed_logins + 1),
+                    principals::last_failed_login_at.eq(Some(at.as_micros())),
+                ))
+                .execute(c)?;
+            Ok(())
+        })
+    }
+
+    fn reset_login_failures(&self, id: PrincipalId) -> Result<(), StoreError> {
+        self.write(|c| {
+            diesel::update(principals::table.filter(principals::id.eq(id.to_string())))
+                .set((principals::failed_logins.eq(0), principals::last_failed_login_at.eq(None::<i64>)))
+                .execute(c)?;
+            Ok(())
+        })
+    }
+
+    fn touch_scim_request(&self, enterprise: EnterpriseId, at: Timestamp) -> Result<(), StoreError> {
+        let at = at.as_micros();
+        self.write(|c| {
+            diesel::update(
+                scim_imports::table
+                    .filter(scim_imports::enterprise_id.eq(enterprise.to_string()))
+                    .filter(scim_imports::last_request_at.is_null().or(scim_imports::last_request_at.lt(at))),
+            )
+            .set(scim_imports::last_request_at.eq(Some(at)))
+            .execute(c)?;
+            Ok(())
         })
     }
 
@@ -345,7 +446,22 @@ impl SetupStore for DieselStore {
                     .filter(scim_imports::enterprise_id.eq(&row.enterprise_id))
                     .filter(scim_imports::version.eq(previous)),
             )
-            .set(&row)
+            .set((
+                scim_imports::token_hash.eq(&row.token_hash),
+                scim_imports::token_created_at.eq(row.token_created_at),
+                scim_imports::token_last4.eq(&row.token_last4),
+                scim_imports::notify.eq(&row.notify),
+                scim_imports::state.eq(&row.state),
+                scim_imports::state_since.eq(row.state_since),
+                scim_imports::state_by.eq(&row.state_by),
+                scim_imports::failure_incident.eq(&row.failure_incident),
+                scim_imports::failure_kind.eq(&row.failure_kind),
+                scim_imports::failure_detail.eq(&row.failure_detail),
+                scim_imports::mapping.eq(&row.mapping),
+                // last_request_at belongs to touch_scim_request: a setup change must not
+                // put back the time it read.
+                scim_imports::version.eq(row.version),
+            ))
             .execute(c)?;
             if n == 0 {
                 let exists: i64 = scim_imports::table
@@ -365,6 +481,94 @@ impl SetupStore for DieselStore {
         self.read(|c| {
             use diesel::r2d2::R2D2Connection;
             c.ping()
+        })
+    }
+}
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = sessions)]
+struct SessionRow {
+    token_hash: String,
+    principal_id: String,
+    enterprise_id: String,
+    csrf_hash: String,
+    created_at: i64,
+    last_seen_at: i64,
+}
+
+impl SessionRow {
+    fn into_session(self) -> Result<Session, StoreError> {
+        Ok(Session {
+            token_hash: TokenHash::parse(&self.token_hash).map_err(|_| corrupt("session token"))?,
+            principal_id: self.principal_id.parse().map_err(|_| corrupt("session principal"))?,
+            enterprise_id: self.enterprise_id.parse().map_err(|_| corrupt("session enterprise"))?,
+            csrf_hash: TokenHash::parse(&self.csrf_hash).map_err(|_| corrupt("session csrf"))?,
+            created_at: Timestamp::from_micros(self.created_at),
+            last_seen_at: Timestamp::from_micros(self.last_seen_at),
+        })
+    }
+}
+
+impl SessionStore for DieselStore {
+    fn create_session(&self, session: &Session) -> Result<(), StoreError> {
+        let row = SessionRow {
+            token_hash: session.token_hash.as_str().to_owned(),
+            principal_id: session.principal_id.to_string(),
+            enterprise_id: session.enterprise_id.to_string(),
+            csrf_hash: session.csrf_hash.as_str().to_owned(),
+            created_at: session.created_at.as_micros(),
+            last_seen_at: session.last_seen_at.as_micros(),
+        };
+        self.write(|c| {
+            diesel::insert_into(sessions::table).values(&row).execute(c)?;
+            Ok(())
+        })
+    }
+
+    fn session(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError> {
+        self.read(|c| {
+            sessions::table
+                .filter(sessions::token_hash.eq(token_hash.as_str()))
+                .select(SessionRow::as_select())
+                .first(c)
+                .optional()
+        })?
+        .map(SessionRow::into_session)
+        .transpose()
+    }
+
+    fn touch_session(&self, token_hash: &TokenHash, at: Timestamp) -> Result<(), StoreError> {
+        let at = at.as_micros();
+        self.write(|c| {
+            diesel::update(
+                sessions::table
+                    .filter(sessions::token_hash.eq(token_hash.as_str()))
+                    .filter(sessions::last_seen_at.lt(at)),
+            )
+            .set(sessions::last_seen_at.eq(at))
+            .execute(c)?;
+            Ok(())
+        })
+    }
+
+    fn delete_session(&self, token_hash: &TokenHash) -> Result<(), StoreError> {
+        self.write(|c| {
+            diesel::delete(sessions::table.filter(sessions::token_hash.eq(token_hash.as_str()))).execute(c)?;
+            Ok(())
+        })
+    }
+
+    fn prune_sessions(&self, idle_before: Timestamp, created_before: Timestamp) -> Result<u64, StoreError> {
+        self.write(|c| {
+            let n = diesel::delete(
+                sessions::table.filter(
+                    sessions::last_seen_at
+                        .lt(idle_before.as_micros())
+                        .or(sessions::created_at.lt(created_before.as_micros())),
+                ),
+            )
+            .execute(c)?;
+            Ok(n as u64)
         })
     }
 }

@@ -10,9 +10,9 @@ use diesel::{PgConnection, SqliteConnection};
 use ens_domain::{
     Activity, ActivityKind, Actor, Attr, CmpOp, EmailAddress, Enterprise, EnterpriseId, Failure, FailureKind, Field,
     FieldChange, Filter, IncidentId, Mapping, Outcome, Person, PersonId, PersonQuery, PersonValues, Principal,
-    PrincipalId, ScimImport, SecretToken, Sort, Source, SyncState, Timestamp, TokenInfo,
+    PrincipalId, ScimImport, SecretToken, Session, Sort, Source, SyncState, Timestamp, TokenHash, TokenInfo,
 };
-use ens_ports::{ActivityLog, PersonStore, SetupStore, StoreError};
+use ens_ports::{ActivityLog, PersonStore, SessionStore, SetupStore, StoreError};
 use ens_store_diesel::DieselStore;
 use ens_store_diesel::testing::TestDb;
 use uuid::Uuid;
@@ -41,6 +41,9 @@ suite!(
     paging_and_totals,
     activities_newest_first_and_pruned,
     entra_lookups_use_an_index,
+    sessions_live_and_die,
+    bootstrap_happens_once,
+    last_request_time_only_moves_forward,
 );
 
 fn t(n: i64) -> Timestamp {
@@ -102,22 +105,42 @@ fn enterprises_and_principals(_db: &TestDb, store: &DieselStore) {
         login: EmailAddress::parse("Admin@Contoso.com").unwrap(),
         created_at: t(5),
     };
-    store.create_principal(&p, "$argon2id$hash").unwrap();
+    store.create_principal(&p, "$argon2id$hash", true).unwrap();
     let found = store.principal_by_login(&EmailAddress::parse("admin@CONTOSO.com").unwrap()).unwrap().unwrap();
     assert_eq!(found.principal, p);
     assert_eq!(found.password_hash, "$argon2id$hash");
+    assert!(found.must_change_password);
     let twin = Principal { id: PrincipalId::from_uuid(Uuid::from_u128(11)), enterprise_id: b, ..p.clone() };
-    assert!(matches!(store.create_principal(&twin, "x"), Err(StoreError::Duplicate("login"))));
+    assert!(matches!(store.create_principal(&twin, "x", false), Err(StoreError::Duplicate("login"))));
     let orphan = Principal {
         id: PrincipalId::from_uuid(Uuid::from_u128(12)),
         enterprise_id: EnterpriseId::from_uuid(Uuid::from_u128(99)),
         login: EmailAddress::parse("x@y.example").unwrap(),
         created_at: t(5),
     };
-    assert!(matches!(store.create_principal(&orphan, "x"), Err(StoreError::NotFound)));
-    store.set_password(p.id, "$argon2id$new").unwrap();
-    assert_eq!(store.principal(p.id).unwrap().unwrap().password_hash, "$argon2id$new");
-    assert!(matches!(store.set_password(orphan.id, "x"), Err(StoreError::NotFound)));
+    assert!(matches!(store.create_principal(&orphan, "x", false), Err(StoreError::NotFound)));
+    store.record_login_failure(p.id, t(6)).unwrap();
+    store.record_login_failure(p.id, t(7)).unwrap();
+    let r = store.principal(p.id).unwrap().unwrap();
+    assert_eq!((r.failed_logins, r.last_failed_login_at), (2, Some(t(7))));
+    store.reset_login_failures(p.id).unwrap();
+    assert_eq!(store.principal(p.id).unwrap().unwrap().failed_logins, 0);
+
+    let session = Session {
+        token_hash: TokenHash::of("session"),
+        principal_id: p.id,
+        enterprise_id: a,
+        csrf_hash: TokenHash::of("csrf"),
+        created_at: t(8),
+        last_seen_at: t(8),
+    };
+    store.create_session(&session).unwrap();
+    store.record_login_failure(p.id, t(9)).unwrap();
+    store.set_password(p.id, "$argon2id$new", false).unwrap();
+    let r = store.principal(p.id).unwrap().unwrap();
+    assert_eq!((r.password_hash.as_str(), r.must_change_password, r.failed_logins), ("$argon2id$new", false, 0));
+    assert_eq!(store.session(&session.token_hash).unwrap(), None, "a new password ends every session");
+    assert!(matches!(store.set_password(orphan.id, "x", false), Err(StoreError::NotFound)));
 }
 
 fn scim_import_round_trips_and_is_versioned(_db: &TestDb, store: &DieselStore) {
@@ -139,8 +162,9 @@ fn scim_import_round_trips_and_is_versioned(_db: &TestDb, store: &DieselStore) {
             detail: "connection refused".into(),
         },
     };
-    next.last_request_at = Some(t(9));
     store.update_scim_import(&next, Some(&activity(e, 1, ActivityKind::TokenGenerated))).unwrap();
+    store.touch_scim_request(e, t(9)).unwrap();
+    next.last_request_at = Some(t(9));
     assert_eq!(store.scim_import(e).unwrap().unwrap(), next);
     assert_eq!(store.scim_import_by_token(&token.hash()).unwrap().unwrap(), next);
     assert_eq!(store.scim_import_by_token(&SecretToken::new("other".into()).hash()).unwrap(), None);
@@ -526,4 +550,70 @@ fn explain_sqlite(c: &mut SqliteConnection, q: &str) -> QueryResult<Vec<String>>
     diesel::sql_query(format!("EXPLAIN QUERY PLAN {q}"))
         .load::<SqlitePlan>(c)
         .map(|rows| rows.into_iter().map(|r| r.detail).collect())
+}
+
+fn principal(e: EnterpriseId, n: u128, login: &str) -> Principal {
+    Principal {
+        id: PrincipalId::from_uuid(Uuid::from_u128(n)),
+        enterprise_id: e,
+        login: EmailAddress::parse(login).unwrap(),
+        created_at: t(1),
+    }
+}
+
+fn sessions_live_and_die(_db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let p = principal(e, 10, "a@contoso.com");
+    store.create_principal(&p, "h", false).unwrap();
+    let s = |n: i64| Session {
+        token_hash: TokenHash::of(&format!("s{n}")),
+        principal_id: p.id,
+        enterprise_id: e,
+        csrf_hash: TokenHash::of(&format!("c{n}")),
+        created_at: t(n),
+        last_seen_at: t(n),
+    };
+    for n in [10, 20, 30] {
+        store.create_session(&s(n)).unwrap();
+    }
+    assert_eq!(store.session(&s(10).token_hash).unwrap(), Some(s(10)));
+    store.touch_session(&s(10).token_hash, t(40)).unwrap();
+    store.touch_session(&s(10).token_hash, t(35)).unwrap();
+    assert_eq!(store.session(&s(10).token_hash).unwrap().unwrap().last_seen_at, t(40), "never moves back");
+    // s20: idle; s10: created too long ago (though used); s30 stays.
+    assert_eq!(store.prune_sessions(t(25), t(15)).unwrap(), 2);
+    assert_eq!(store.session(&s(30).token_hash).unwrap(), Some(s(30)));
+    store.delete_session(&s(30).token_hash).unwrap();
+    assert_eq!(store.session(&s(30).token_hash).unwrap(), None);
+}
+
+fn bootstrap_happens_once(_db: &TestDb, store: &DieselStore) {
+    let mk = |n: u128| {
+        let id = EnterpriseId::from_uuid(Uuid::from_u128(n));
+        (
+            Enterprise { id, name: format!("E{n}"), created_at: t(0) },
+            ScimImport::new(id, t(0)),
+            principal(id, n + 100, &format!("admin{n}@x.ch")),
+        )
+    };
+    let (e1, i1, p1) = mk(1);
+    assert!(store.bootstrap(&e1, &i1, &p1, "h").unwrap());
+    let (e2, i2, p2) = mk(2);
+    assert!(!store.bootstrap(&e2, &i2, &p2, "h").unwrap());
+    assert_eq!(store.enterprises().unwrap().len(), 1);
+    let r = store.principal(p1.id).unwrap().unwrap();
+    assert!(r.must_change_password, "a console password is one-time");
+}
+
+fn last_request_time_only_moves_forward(_db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    store.touch_scim_request(e, t(50)).unwrap();
+    store.touch_scim_request(e, t(40)).unwrap();
+    let mut i = store.scim_import(e).unwrap().unwrap();
+    assert_eq!(i.last_request_at, Some(t(50)));
+    // A setup change that read an older time does not put it back.
+    i.last_request_at = None;
+    i.version += 1;
+    store.update_scim_import(&i, None).unwrap();
+    assert_eq!(store.scim_import(e).unwrap().unwrap().last_request_at, Some(t(50)));
 }

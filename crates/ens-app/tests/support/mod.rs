@@ -71,6 +71,18 @@ impl Server {
         self.logs.lock().unwrap().join("\n")
     }
 
+    /// Waits (at most 10 s) until the output contains `needle`; returns the output.
+    pub fn wait_for_output(&self, needle: &str) -> String {
+        for _ in 0..200 {
+            let logs = self.logs();
+            if logs.contains(needle) {
+                return logs;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("{needle:?} did not appear in the output:\n{}", self.logs());
+    }
+
     /// Sends SIGTERM and waits (bounded) for the exit status.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
@@ -111,4 +123,50 @@ pub fn http() -> ureq::Agent {
 pub fn get(url: &str) -> (u16, String) {
     let mut res = http().get(url).call().expect("request");
     (res.status().as_u16(), res.body_mut().read_to_string().unwrap_or_default())
+}
+
+/// A request with an optional bearer token and JSON body → (status, JSON body or Null).
+pub fn send(
+    method: &str,
+    url: &str,
+    bearer: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let agent = http();
+    let mut builder = ureq::http::Request::builder().method(method).uri(url);
+    if let Some(t) = bearer {
+        builder = builder.header("Authorization", format!("Bearer {t}"));
+    }
+    let request = match body {
+        Some(b) => builder.header("Content-Type", "application/json").body(b.to_string()).unwrap(),
+        None => builder.body(String::new()).unwrap(),
+    };
+    let mut res = agent.run(request).expect("request");
+    let status = res.status().as_u16();
+    let text = res.body_mut().read_to_string().unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+}
+
+/// Logs in through the API; changes a one-time password to `new_password`. Returns the
+/// session token.
+pub fn login(server: &Server, login: &str, password: &str, new_password: &str) -> String {
+    let (status, body) = send(
+        "POST",
+        &server.url("/api/v1/session"),
+        None,
+        Some(serde_json::json!({"login": login, "password": password})),
+    );
+    assert_eq!(status, 201, "{body}");
+    let token = body["token"].as_str().unwrap().to_owned();
+    if body["password_change_required"] == true {
+        let (status, body) = send(
+            "PUT",
+            &server.url("/api/v1/session/password"),
+            Some(&token),
+            Some(serde_json::json!({"current_password": password, "new_password": new_password})),
+        );
+        assert_eq!(status, 200, "{body}");
+        return body["token"].as_str().unwrap().to_owned();
+    }
+    token
 }

@@ -2,4 +2,65 @@
 //! [`Ports`](crate::Ports).
 
 pub mod operators;
+pub mod persons;
+pub mod principals;
 pub mod provisioning;
+pub mod setup;
+
+use std::time::Duration;
+
+use ens_domain::{Field, FieldError, MappingError};
+
+use crate::outbound::StoreError;
+use crate::password::PasswordError;
+
+/// What can go wrong for a principal (the admin API). Messages are for principals.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("you are not logged in, or your session has ended")]
+    Unauthenticated,
+    #[error("the login or password is wrong")]
+    InvalidCredentials,
+    #[error("too many failed logins; try again in {} seconds", .0.as_secs().max(1))]
+    Throttled(Duration),
+    #[error("you must change your one-time password before doing anything else")]
+    PasswordChangeRequired,
+    #[error("the new password is not acceptable: {0}")]
+    WeakPassword(String),
+    #[error("not found")]
+    NotFound,
+    #[error("SCIM import cannot be switched on before a secret token has been generated")]
+    NoToken,
+    #[error("no notification address is configured")]
+    NoAddresses,
+    #[error("some e-mail addresses are not valid")]
+    InvalidAddresses(Vec<AddressProblem>),
+    #[error(transparent)]
+    Mapping(#[from] MappingError),
+    #[error("another person already has the userName {0:?}")]
+    UserNameTaken(String),
+    #[error("these fields are imported from Entra and can only be changed there: {}", keys(.0))]
+    ImportedFields(Vec<Field>),
+    #[error("this person is managed by SCIM: remove them in Entra (unassign the user from the ENS+ application)")]
+    ManagedByScim,
+    #[error("{0}")]
+    Invalid(#[from] FieldError),
+    #[error("someone changed this in the meantime; reload and try again")]
+    Conflict,
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One refused notification address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressProblem {
+    pub index: usize,
+    pub value: String,
+    pub reason: String,
+}
+
+fn keys(fields: &[Field]) -> String {
+    fields.iter().map(|f| f.key()).collect::<Vec<_>>().join(", ")
+}

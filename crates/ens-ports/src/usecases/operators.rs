@@ -70,7 +70,7 @@ impl Ports {
             login: login.clone(),
             created_at: self.clock.now(),
         };
-        match self.setup.create_principal(&principal, &self.passwords.hash(&password)?) {
+        match self.setup.create_principal(&principal, &self.passwords.hash(&password)?, true) {
             Err(StoreError::Duplicate(_)) => return Err(OperatorError::LoginTaken(login.to_string())),
             r => r?,
         }
@@ -84,7 +84,7 @@ impl Ports {
         let record =
             self.setup.principal_by_login(&parsed)?.ok_or_else(|| OperatorError::UnknownPrincipal(login.to_owned()))?;
         let password = self.ids.new_password();
-        self.setup.set_password(record.principal.id, &self.passwords.hash(&password)?)?;
+        self.setup.set_password(record.principal.id, &self.passwords.hash(&password)?, true)?;
         tracing::info!(principal = %record.principal.id, "password reset");
         Ok(IssuedCredentials { principal: record.principal, password })
     }

@@ -1,0 +1,583 @@
+//! The admin REST API (`/api/v1`): what principals do on Setup › SCIM Import, the Person
+//! list and the activity log. Everything is scoped to the enterprise of the logged-in
+//! principal, taken from the session — never from the request.
+//!
+//! Sessions travel as an HttpOnly `SameSite=Strict` cookie (pages) or as a bearer token (REST
+//! clients). Cookie-authenticated writes must repeat the CSRF token in `X-CSRF-Token`.
+
+// utoipa's path macro expands `params(…)` into fully qualified paths.
+#![allow(unused_qualifications)]
+// Problems are returned on cold paths only; their size does not matter.
+#![allow(clippy::result_large_err)]
+
+pub mod problem;
+pub mod wire;
+
+use std::collections::HashMap;
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use ens_ports::usecases::AdminError;
+use ens_ports::usecases::persons::{PersonOrder, PersonSearch};
+use ens_ports::usecases::principals::{NewSession, PrincipalContext};
+use ens_ports::{PersonId, Ports, PrincipalId, SecretToken, SyncState};
+use serde::Deserialize;
+use utoipa::{IntoParams, OpenApi};
+
+use self::problem::{Problem, internal};
+use self::wire::*;
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "ens_session";
+pub const CSRF_COOKIE: &str = "ens_csrf";
+pub const CSRF_HEADER: &str = "X-CSRF-Token";
+
+/// Largest admin request body.
+const MAX_BODY: usize = 64 * 1024;
+
+pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
+    let json = web::JsonConfig::default()
+        .limit(MAX_BODY)
+        .content_type_required(false)
+        .error_handler(|e, _| Problem::bad_request(format!("The request body is not valid: {e}")).into());
+    let query = web::QueryConfig::default()
+        .error_handler(|e, _| Problem::bad_request(format!("The query string is not valid: {e}")).into());
+    cfg.service(
+        web::scope("/api/v1")
+            .app_data(json)
+            .app_data(query)
+            .route("/openapi.json", web::get().to(openapi))
+            .route("/session", web::post().to(login))
+            .route("/session", web::get().to(current_session))
+            .route("/session", web::delete().to(logout))
+            .route("/session/password", web::put().to(change_password))
+            .route("/scim-import", web::get().to(get_import))
+            .route("/scim-import/token", web::post().to(generate_token))
+            .route("/scim-import/emails", web::put().to(put_emails))
+            .route("/scim-import/enabled", web::put().to(put_enabled))
+            .route("/scim-import/mapping", web::put().to(put_mapping))
+            .route("/scim-import/test-email", web::post().to(test_email))
+            .route("/scim-import/activity", web::get().to(activity))
+            .route("/persons", web::get().to(list_persons))
+            .route("/persons", web::post().to(create_person))
+            .route("/persons/{id}", web::get().to(get_person))
+            .route("/persons/{id}", web::patch().to(edit_person))
+            .route("/persons/{id}", web::delete().to(delete_person))
+            .default_service(web::to(|| async {
+                Err::<HttpResponse, _>(Problem::new(
+                    StatusCode::NOT_FOUND,
+                    "not-found",
+                    "Not found",
+                    "There is no such admin API endpoint (see /api/v1/openapi.json).",
+                ))
+            })),
+    );
+}
+
+/// Runs a use case on the blocking pool.
+async fn blocking<T, F>(f: F) -> Result<T, Problem>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, Problem> + Send + 'static,
+{
+    web::block(f).await.map_err(|e| {
+        tracing::error!(error = %e, "admin request could not run");
+        internal()
+    })?
+}
+
+/// The session token: from the cookie (`true`) or an `Authorization: Bearer` header.
+fn session_token(req: &HttpRequest) -> Option<(String, bool)> {
+    if let Some(v) = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
+        && let Some((scheme, token)) = v.trim().split_once(' ')
+        && scheme.eq_ignore_ascii_case("bearer")
+    {
+        return Some((token.trim().to_owned(), false));
+    }
+    req.cookie(SESSION_COOKIE).map(|c| (c.value().to_owned(), true))
+}
+
+/// The logged-in principal. For a write authenticated by cookie, the CSRF token must be in
+/// the `X-CSRF-Token` header.
+async fn principal(req: &HttpRequest, state: &AppState, write: bool) -> Result<PrincipalContext, Problem> {
+    let Some((token, by_cookie)) = session_token(req) else {
+        return Err(AdminError::Unauthenticated.into());
+    };
+    let csrf = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let ports = state.ports.clone();
+    blocking(move || {
+        let ctx = ports.authenticate_session(&token)?;
+        if by_cookie && write {
+            let ok = csrf.is_some_and(|c| SecretToken::new(c).hash() == ctx.session.csrf_hash);
+            if !ok {
+                return Err(Problem::csrf());
+            }
+        }
+        Ok(ctx)
+    })
+    .await
+}
+
+/// The client's address, for throttling: the peer, or the proxy's forwarded address when
+/// the service is configured to trust it.
+fn client_address(req: &HttpRequest, state: &AppState) -> String {
+    if state.config.trust_forwarded_for {
+        req.connection_info().realip_remote_addr().unwrap_or("unknown").to_owned()
+    } else {
+        req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_owned())
+    }
+}
+
+fn tenant_url(state: &AppState) -> String {
+    format!("{}/portal/scim/", state.config.public_base_url)
+}
+
+/// Where principals switch import on again; linked from notices.
+pub fn setup_url(base: &str) -> String {
+    format!("{base}/setup/scim-import")
+}
+
+fn cookie<'c>(state: &AppState, name: &'c str, value: String, http_only: bool) -> Cookie<'c> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(http_only)
+        .same_site(SameSite::Strict)
+        .secure(state.config.public_base_url.starts_with("https://"))
+        .finish()
+}
+
+fn session_view(ports: &Ports, ctx: &PrincipalContext, s: Option<&NewSession>) -> Result<SessionView, Problem> {
+    let enterprise = ports.setup.enterprise(ctx.enterprise()).map_err(AdminError::from)?.ok_or(AdminError::NotFound)?;
+    Ok(SessionView {
+        token: s.map(|s| s.token.expose().to_owned()),
+        csrf_token: s.map(|s| s.csrf_token.expose().to_owned()),
+        expires_at: ports.policy.sessions.expires_at(&ctx.session).to_rfc3339(),
+        password_change_required: ctx.must_change_password,
+        principal: PrincipalView {
+            id: ctx.principal.id.to_string(),
+            login: ctx.principal.login.to_string(),
+            enterprise_id: enterprise.id.to_string(),
+            enterprise_name: enterprise.name,
+        },
+    })
+}
+
+fn with_session_cookies(state: &AppState, mut res: HttpResponse, s: &NewSession) -> HttpResponse {
+    let _ = res.add_cookie(&cookie(state, SESSION_COOKIE, s.token.expose().to_owned(), true));
+    let _ = res.add_cookie(&cookie(state, CSRF_COOKIE, s.csrf_token.expose().to_owned(), false));
+    res
+}
+
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "ENS+ SCIM import — admin API",
+        description = "What principals configure on Setup › SCIM Import, the Person list and the SCIM activity log. \
+Log in with POST /api/v1/session; then send the session token as `Authorization: Bearer <token>` (REST clients) \
+or rely on the HttpOnly `ens_session` cookie (pages: cookie-authenticated writes repeat the `ens_csrf` cookie's \
+value in the `X-CSRF-Token` header). Errors are `application/problem+json`."
+    ),
+    paths(
+        login,
+        current_session,
+        logout,
+        change_password,
+        get_import,
+        generate_token,
+        put_emails,
+        put_enabled,
+        put_mapping,
+        test_email,
+        activity,
+        list_persons,
+        create_person,
+        get_person,
+        edit_person,
+        delete_person
+    ),
+    components(schemas(Problem))
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> HttpResponse {
+    match ApiDoc::openapi().to_json() {
+        Ok(json) => HttpResponse::Ok().content_type("application/json").body(json),
+        Err(e) => {
+            tracing::error!(error = %e, "OpenAPI document could not be rendered");
+            actix_web::ResponseError::error_response(&internal())
+        }
+    }
+}
+
+/// Log in.
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginRequest,
+    responses((status = 201, description = "Logged in; also sets the ens_session and ens_csrf cookies", body = SessionView),
+              (status = 401, body = Problem), (status = 429, description = "Too many failed logins", body = Problem)))]
+async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, Problem> {
+    let client = client_address(&req, &state);
+    let ports = state.ports.clone();
+    let body = body.into_inner();
+    let (session, view) = blocking(move || {
+        let s = ports.login(&body.login, &body.password, &client)?;
+        let view = session_view(&ports, &s.context, Some(&s))?;
+        Ok((s, view))
+    })
+    .await?;
+    Ok(with_session_cookies(&state, HttpResponse::Created().json(view), &session))
+}
+
+/// The current session.
+#[utoipa::path(get, path = "/api/v1/session", tag = "session",
+    responses((status = 200, body = SessionView), (status = 401, body = Problem)))]
+async fn current_session(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+    let ctx = principal(&req, &state, false).await?;
+    let ports = state.ports.clone();
+    let view = blocking(move || session_view(&ports, &ctx, None)).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Log out.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+    responses((status = 204, description = "Logged out; cookies cleared"), (status = 401, body = Problem)))]
+async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+    let ctx = principal(&req, &state, true).await?;
+    let ports = state.ports.clone();
+    blocking(move || Ok(ports.logout(&ctx)?)).await?;
+    let mut res = HttpResponse::NoContent().finish();
+    for name in [SESSION_COOKIE, CSRF_COOKIE] {
+        let mut c = cookie(&state, name, String::new(), name == SESSION_COOKIE);
+        c.make_removal();
+        let _ = res.add_cookie(&c);
+    }
+    Ok(res)
+}
+
+/// Change the password (required after a generated one-time password). Ends every session
+/// of the principal and returns a new one.
+#[utoipa::path(put, path = "/api/v1/session/password", tag = "session", request_body = ChangePasswordRequest,
+    responses((status = 200, body = SessionView), (status = 403, description = "Wrong current password", body = Problem),
+              (status = 422, body = Problem)))]
+async fn change_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<ChangePasswordRequest>,
+) -> Result<HttpResponse, Problem> {
+    let ctx = principal(&req, &state, true).await?;
+    let ports = state.ports.clone();
+    let body = body.into_inner();
+    let (session, view) = blocking(move || {
+        let s = ports.change_password(&ctx, &body.current_password, &body.new_password).map_err(|e| match e {
+            AdminError::InvalidCredentials => Problem::new(
+                StatusCode::FORBIDDEN,
+                "invalid-credentials",
+                "Wrong password",
+                "The current password is wrong.",
+            ),
+            e => e.into(),
+        })?;
+        let view = session_view(&ports, &s.context, Some(&s))?;
+        Ok((s, view))
+    })
+    .await?;
+    Ok(with_session_cookies(&state, HttpResponse::Ok().json(view), &session))
+}
+
+fn import_view(ports: &Ports, ctx: &PrincipalContext, tenant: String) -> Result<ImportView, Problem> {
+    let (enterprise, import) = ports.import_setup(ctx)?;
+    let by = match &import.state {
+        SyncState::Enabled { by: Some(p), .. } | SyncState::DisabledByPrincipal { by: Some(p), .. } => {
+            ports.principal_login(ctx, *p)?
+        }
+        _ => None,
+    };
+    Ok(ImportView::new(&enterprise, &import, tenant, by))
+}
+
+/// Setup › SCIM Import: state, Tenant URL, token, addresses, mapping, last SCIM request.
+#[utoipa::path(get, path = "/api/v1/scim-import", tag = "scim-import",
+    responses((status = 200, body = ImportView), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn get_import(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+    let ctx = principal(&req, &state, false).await?;
+    let ports = state.ports.clone();
+    let tenant = tenant_url(&state);
+    Ok(HttpResponse::Ok().json(blocking(move || import_view(&ports, &ctx, tenant)).await?))
+}
+
+/// Generate a new secret token (shown once); the previous token stops working at once.
+#[utoipa::path(post, path = "/api/v1/scim-import/token", tag = "scim-import",
+    responses((status = 201, body = NewTokenView), (status = 401, body = Problem)))]
+async fn generate_token(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+    let ctx = principal(&req, &state, true).await?;
+    let ports = state.ports.clone();
+    let tenant = tenant_url(&state);
+    let view = blocking(move || {
+        let (token, import) = ports.generate_scim_token(&ctx)?;
+        let info = import.token.ok_or_else(internal)?;
+        Ok(NewTokenView {
+            token: token.expose().to_owned(),
+            created_at: info.created_at.to_rfc3339(),
+            last4: info.last4,
+            tenant_url: tenant,
+            warning: "Copy the token now: ENS+ keeps only a fingerprint and cannot show it again. \
+                      The previous token no longer works."
+                .to_owned(),
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(view))
+}
+
+/// Replace the notification addresses (zero or more).
+#[utoipa::path(put, path = "/api/v1/scim-import/emails", tag = "scim-import", request_body = EmailsRequest,
+    responses((status = 200, body = ImportView), (status = 422, body = Problem)))]
+async fn put_emails(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<EmailsRequest>,
+) -> Result<HttpResponse, Problem> {
+    let ctx = principal(&req, &state, true).await?;
+    let ports = state.ports.clone();
+    let tenant = tenant_url(&state);
+    let body = body.into_inner();
+    let view = blocking(move || {
+        ports.set_notify_addresses(&ctx, &body.addresses)?;
+        import_view(&ports, &ctx, tenant)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Switch SCIM import on (needs a token) or off.
+#[utoipa::path(put, path = "/api/v1/scim-import/enabled", tag = "scim-import", request_body = EnabledRequest,
+    responses((status = 200, body = ImportView), (status = 409, description = "No token yet", body = Problem)))]
+async fn put_enabled(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<EnabledRequest>,
+) -> Result<HttpResponse, Problem> {
+    let ctx = principal(&req, &state, true).await?;
+    let ports = state.ports.clone();
+    let tenant = tenant_url(&state);
+    let enabled = body.enabled;
+    let view = blocking(move || {
+        ports.set_import_enabled(&ctx, enabled)?;
+        import_view(&ports, &ctx, tenant)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Choose the imported fields.
+#[utoipa::path(put, path = "/api/v1/scim-import/mapping", tag = "scim-import", request_body = MappingRequest,
+    responses((status = 200, body = ImportView), (status = 422, description = "Required field left out, or unknown key", body = Problem)))]
+async fn put_mapping(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<MappingRequest>,
+) -> Result<HttpResponse, Problem> {
+    let ctx = principal(&req, &state, true).await?;
+    let ports = state.ports.clone();
+    let tenant = tenant_url(&state);
+    let body = body.into_inner();
+    let view = blocking(move || {
+        ports.set_mapping(&ctx, &body.selected)?;
+        import_view(&ports, &ctx, tenant)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Send a test e-mail to every notification address now.
+#[utoipa::path(post, path = "/api/v1/scim-import/test-email", tag = "scim-import",
+    responses((status = 200, body = TestEmailView), (status = 409, description = "No address configured", body = Problem)))]
+async fn test_email(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+    let ctx = principal(&req, &state, true).await?;
+    let ports = state.ports.clone();
+    let url = setup_url(&state.config.public_base_url);
+    let deliveries = blocking(move || Ok(ports.send_test_notice(&ctx, &url)?)).await?;
+    Ok(HttpResponse::Ok().json(TestEmailView { deliveries: deliveries.into_iter().map(DeliveryView::from).collect() }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PageParams {
+    /// 1-based page number.
+    page: Option<u64>,
+    /// Entries per page (at most 200).
+    per_page: Option<u64>,
+}
+
+impl PageParams {
+    fn bounds(&self) -> (u64, u64, u64) {
+        let per_page = self.per_page.unwrap_or(50).clamp(1, 200);
+        let page = self.page.unwrap_or(1).max(1);
+        (page, per_page, (page - 1).saturating_mul(per_page))
+    }
+}
+
+/// What SCIM did, and who switched import on or off: newest first.
+#[utoipa::path(get, path = "/api/v1/scim-import/activity", tag = "scim-import", params(PageParams),
+    responses((status = 200, body = ActivityPage), (status = 401, body = Problem)))]
+async fn activity(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<PageParams>,
+) -> Result<HttpResponse, Problem> {
+    let ctx = principal(&req, &state, false).await?;
+    let ports = state.ports.clone();
+    let (page, per_page, offset) = q.bounds();
+    let view = blocking(move || {
+        let (items, total) = ports.activity_log(&ctx, offset, per_page)?;
+        let mut logins: HashMap<PrincipalId, Option<String>> = HashMap::new();
+        for a in &items {
+            if let ens_ports::Actor::Principal(p) = a.actor
+                && !logins.contains_key(&p)
+            {
+                logins.insert(p, ports.principal_login(&ctx, p)?);
+            }
+        }
+        let items = items.iter().map(|a| ActivityView::new(a, |p| logins.get(&p).cloned().flatten())).collect();
+        Ok(ActivityPage { items, total, page, per_page })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PersonParams {
+    /// Searches userName, names and e-mail addresses.
+    q: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+    /// `user_name` (default), `display_name`, `family_name` or `last_changed`.
+    sort: Option<String>,
+    /// `asc` (default; `desc` for last_changed) or `desc`.
+    order: Option<String>,
+}
+
+/// The Person list, searched and paged.
+#[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(PersonParams),
+    responses((status = 200, body = PersonPageView), (status = 400, body = Problem)))]
+async fn list_persons(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<PersonParams>,
+) -> Result<HttpResponse, Problem> {
+    let ctx = principal(&req, &state, false).await?;
+    let q = q.into_inner();
+    let order = match q.sort.as_deref() {
+        None | Some("user_name") => PersonOrder::UserName,
+        Some("display_name") => PersonOrder::DisplayName,
+        Some("family_name") => PersonOrder::FamilyName,
+        Some("last_changed") => PersonOrder::LastChanged,
+        Some(other) => return Err(Problem::bad_request(format!("Cannot sort by {other:?}."))),
+    };
+    let descending = match q.order.as_deref() {
+        None => order == PersonOrder::LastChanged,
+        Some("asc") => false,
+        Some("desc") => true,
+        Some(other) => return Err(Problem::bad_request(format!("order must be asc or desc, not {other:?}."))),
+    };
+    let (page, per_page, offset) = PageParams { page: q.page, per_page: q.per_page }.bounds();
+    let search = PersonSearch { text: q.q, order, descending, offset, limit: per_page };
+    let ports = state.ports.clone();
+    let result = blocking(move || Ok(ports.list_persons(&ctx, &search)?)).await?;
+    Ok(HttpResponse::Ok().json(PersonPageView {
+        items: result.persons.iter().map(PersonSummary::from).collect(),
+        total: result.total,
+        page,
+        per_page,
+    }))
+}
+
+fn person_id(raw: &str) -> Result<PersonId, Problem> {
+    raw.parse().map_err(|_| AdminError::NotFound.into())
+}
+
+fn detail(ports: &Ports, ctx: &PrincipalContext, p: &ens_ports::Person) -> Result<PersonDetail, Problem> {
+    let import = ports.setup.scim_import(ctx.enterprise()).map_err(AdminError::from)?.ok_or(AdminError::NotFound)?;
+    Ok(PersonDetail::new(p, &import))
+}
+
+/// One person, with where each field comes from.
+#[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = String, Path)),
+    responses((status = 200, body = PersonDetail), (status = 404, body = Problem)))]
+async fn get_person(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let ctx = principal(&req, &state, false).await?;
+    let id = person_id(&id)?;
+    let ports = state.ports.clone();
+    let view = blocking(move || {
+        let p = ports.person_of(&ctx, id)?;
+        detail(&ports, &ctx, &p)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Create a manual person.
+#[utoipa::path(post, path = "/api/v1/persons", tag = "persons", request_body = PersonWrite,
+    responses((status = 201, body = PersonDetail), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn create_person(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<PersonWrite>,
+) -> Result<HttpResponse, Problem> {
+    let ctx = principal(&req, &state, true).await?;
+    let changes = body.changes()?;
+    let ports = state.ports.clone();
+    let view = blocking(move || {
+        let p = ports.create_manual_person(&ctx, &changes)?;
+        detail(&ports, &ctx, &p)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// Change fields of a person (`null` clears). On a person from Entra, only fields that are
+/// not imported.
+#[utoipa::path(patch, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = String, Path)), request_body = PersonWrite,
+    responses((status = 200, body = PersonDetail), (status = 409, description = "Imported fields, or changed meanwhile", body = Problem),
+              (status = 422, body = Problem)))]
+async fn edit_person(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Json<PersonWrite>,
+) -> Result<HttpResponse, Problem> {
+    let ctx = principal(&req, &state, true).await?;
+    let id = person_id(&id)?;
+    let changes = body.changes()?;
+    let version = body.version;
+    let ports = state.ports.clone();
+    let view = blocking(move || {
+        let p = ports.edit_person(&ctx, id, &changes, version)?;
+        detail(&ports, &ctx, &p)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Delete a manual person.
+#[utoipa::path(delete, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = String, Path)),
+    responses((status = 204, description = "Deleted"), (status = 409, description = "The person comes from Entra", body = Problem)))]
+async fn delete_person(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, Problem> {
+    let ctx = principal(&req, &state, true).await?;
+    let id = person_id(&id)?;
+    let ports = state.ports.clone();
+    blocking(move || Ok(ports.delete_manual_person(&ctx, id)?)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

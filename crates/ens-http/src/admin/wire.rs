@@ -1,0 +1,410 @@
+//! The admin API's JSON: request and response bodies, with their OpenAPI schemas.
+
+// Problems are returned on cold paths only; their size does not matter.
+#![allow(clippy::result_large_err)]
+
+use ens_ports::usecases::setup::TestDelivery;
+use ens_ports::{
+    Activity, Actor, Enterprise, Field, FieldChange, FieldValue, Person, ScimImport, Source, SyncState, Timestamp,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+use super::problem::Problem;
+
+fn ts(t: Timestamp) -> String {
+    t.to_rfc3339()
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    /// The principal's e-mail address.
+    pub login: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PrincipalView {
+    pub id: String,
+    pub login: String,
+    pub enterprise_id: String,
+    pub enterprise_name: String,
+}
+
+/// A session. `token` and `csrf_token` are present only in the answer that created it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    /// Send as `Authorization: Bearer <token>` (REST clients). Browsers get it as an
+    /// HttpOnly cookie instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Browsers repeat it in the `X-CSRF-Token` header of every write (it is also in the
+    /// `ens_csrf` cookie, readable by the page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
+    pub expires_at: String,
+    /// The password was generated: change it (PUT /api/v1/session/password) before anything else.
+    pub password_change_required: bool,
+    pub principal: PrincipalView,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    /// At least 12 characters.
+    pub new_password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnterpriseView {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FailureView {
+    /// `database_unavailable`, `database_error`, `timeout`, `limit` or `internal`.
+    pub kind: String,
+    /// What happened, in words.
+    pub reason: String,
+    pub detail: String,
+    pub incident: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StateView {
+    /// `on`; `off` (switched off by a principal, or never switched on); `failed` (switched off
+    /// by ENS+ after a failure).
+    pub status: String,
+    pub since: String,
+    /// Who switched it: a principal's login, or `ENS+` for the sync guard.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<FailureView>,
+    /// What a principal should do now, if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub what_to_do: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenView {
+    pub exists: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// The token's last four characters, to tell tokens apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MappingField {
+    /// Stable key, used in PUT /api/v1/scim-import/mapping.
+    pub key: String,
+    pub label: String,
+    /// The attribute as Entra's attribute mapping names it.
+    pub scim_path: String,
+    pub selected: bool,
+    /// Required fields are always imported.
+    pub required: bool,
+}
+
+/// Setup › SCIM Import.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportView {
+    pub enterprise: EnterpriseView,
+    pub state: StateView,
+    /// Paste into Entra's provisioning settings as the Tenant URL.
+    pub tenant_url: String,
+    pub token: TokenView,
+    pub notify: Vec<String>,
+    /// Set when no address is configured: failures then only reach the log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notify_warning: Option<String>,
+    pub mapping: Vec<MappingField>,
+    pub mapping_hint: String,
+    /// The last SCIM request from Entra (recorded at most once a minute).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_request_at: Option<String>,
+}
+
+pub const MAPPING_HINT: &str = "Map the same fields in Entra (Provisioning › Mappings). Entra sends newly selected fields \
+only after its provisioning has been restarted (Restart provisioning), since it only sends changes.";
+
+impl ImportView {
+    pub fn new(enterprise: &Enterprise, import: &ScimImport, tenant_url: String, by_login: Option<String>) -> Self {
+        let (status, by, failure, what_to_do) = match &import.state {
+            SyncState::Enabled { .. } => ("on", by_login, None, None),
+            SyncState::DisabledByPrincipal { .. } => (
+                "off",
+                by_login,
+                None,
+                Some(if import.token.is_some() {
+                    "Switch SCIM import on to let Entra update the Person list.".to_owned()
+                } else {
+                    "Generate a secret token, enter it with the Tenant URL in Entra, then switch SCIM import on."
+                        .to_owned()
+                }),
+            ),
+            SyncState::DisabledByFailure { failure, .. } => (
+                "failed",
+                Some("ENS+".to_owned()),
+                Some(FailureView {
+                    kind: failure.kind.as_str().to_owned(),
+                    reason: failure.kind.describe().to_owned(),
+                    detail: failure.detail.clone(),
+                    incident: failure.incident.to_string(),
+                }),
+                Some(
+                    "ENS+ switched SCIM import off because synchronization broke on its side. Once the cause is fixed \
+                     (or ENS+ support confirms it), switch SCIM import on again: Entra then retries the changes it \
+                     could not deliver."
+                        .to_owned(),
+                ),
+            ),
+        };
+        Self {
+            enterprise: EnterpriseView { id: enterprise.id.to_string(), name: enterprise.name.clone() },
+            state: StateView { status: status.to_owned(), since: ts(import.state.since()), by, failure, what_to_do },
+            tenant_url,
+            token: TokenView {
+                exists: import.token.is_some(),
+                created_at: import.token.as_ref().map(|t| ts(t.created_at)),
+                last4: import.token.as_ref().map(|t| t.last4.clone()),
+            },
+            notify: import.notify.iter().map(|a| a.to_string()).collect(),
+            notify_warning: import
+                .notify
+                .is_empty()
+                .then(|| "No notification address: if synchronization breaks, nobody is told by e-mail.".to_owned()),
+            mapping: Field::all()
+                .map(|f| MappingField {
+                    key: f.key().to_owned(),
+                    label: f.spec().label.to_owned(),
+                    scim_path: f.scim_path(),
+                    selected: import.mapping.admits(f),
+                    required: f.is_required(),
+                })
+                .collect(),
+            mapping_hint: MAPPING_HINT.to_owned(),
+            last_request_at: import.last_request_at.map(ts),
+        }
+    }
+}
+
+/// A new secret token: shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewTokenView {
+    pub token: String,
+    pub created_at: String,
+    pub last4: String,
+    pub tenant_url: String,
+    pub warning: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EmailsRequest {
+    pub addresses: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EnabledRequest {
+    pub enabled: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MappingRequest {
+    /// Keys of the fields to import; required fields must be among them.
+    pub selected: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryView {
+    pub address: String,
+    pub delivered: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl From<TestDelivery> for DeliveryView {
+    fn from(d: TestDelivery) -> Self {
+        Self { address: d.address.to_string(), delivered: d.error.is_none(), error: d.error }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TestEmailView {
+    pub deliveries: Vec<DeliveryView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityView {
+    pub at: String,
+    /// e.g. `person_created`, `person_patched`, `import_switched_off`.
+    pub kind: String,
+    /// `SCIM (Entra)`, `ENS+`, `operator`, or a principal's login.
+    pub actor: String,
+    /// `applied`, `rejected` or `failed`.
+    pub outcome: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    pub detail: String,
+}
+
+impl ActivityView {
+    pub fn new(a: &Activity, principal_login: impl Fn(ens_ports::PrincipalId) -> Option<String>) -> Self {
+        let actor = match a.actor {
+            Actor::Scim => "SCIM (Entra)".to_owned(),
+            Actor::SyncGuard => "ENS+".to_owned(),
+            Actor::Operator => "operator".to_owned(),
+            Actor::Principal(p) => principal_login(p).unwrap_or_else(|| "a principal".to_owned()),
+        };
+        Self {
+            at: ts(a.at),
+            kind: a.kind.as_str().to_owned(),
+            actor,
+            outcome: a.outcome.as_str().to_owned(),
+            person_id: a.person_id.map(|p| p.to_string()),
+            user_name: a.user_name.clone(),
+            detail: a.detail.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityPage {
+    pub items: Vec<ActivityView>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonSummary {
+    pub id: String,
+    pub user_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub active: bool,
+    /// `scim` (from Entra) or `manual`.
+    pub source: String,
+    /// When SCIM last changed this person.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scim_updated_at: Option<String>,
+    pub updated_at: String,
+}
+
+impl From<&Person> for PersonSummary {
+    fn from(p: &Person) -> Self {
+        Self {
+            id: p.id.to_string(),
+            user_name: p.values.user_name().to_string(),
+            display_name: p.values.text(Field::DisplayName).map(str::to_owned),
+            email: p.values.text(Field::EmailWork).or(p.values.text(Field::EmailOther)).map(str::to_owned),
+            active: p.values.active(),
+            source: p.source.as_str().to_owned(),
+            scim_updated_at: p.scim_updated_at.map(ts),
+            updated_at: ts(p.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonPageView {
+    pub items: Vec<PersonSummary>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonDetail {
+    pub id: String,
+    pub source: String,
+    pub version: u64,
+    pub active: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scim_updated_at: Option<String>,
+    /// Every field with a value, by stable key (`active` is a boolean, the rest strings).
+    #[schema(value_type = Object)]
+    pub fields: Map<String, Value>,
+    /// Keys of the fields Entra owns for this person (empty for a manual person): they can
+    /// only be changed in Entra.
+    pub imported: Vec<String>,
+}
+
+impl PersonDetail {
+    pub fn new(p: &Person, import: &ScimImport) -> Self {
+        let fields = p
+            .values
+            .iter()
+            .map(|(f, v)| {
+                let v = match v {
+                    FieldValue::Bool(b) => Value::Bool(b),
+                    FieldValue::Text(s) => Value::String(s),
+                };
+                (f.key().to_owned(), v)
+            })
+            .collect();
+        let imported = match p.source {
+            Source::Scim => import.mapping.keys().into_iter().map(str::to_owned).collect(),
+            Source::Manual => Vec::new(),
+        };
+        Self {
+            id: p.id.to_string(),
+            source: p.source.as_str().to_owned(),
+            version: p.version,
+            active: p.values.active(),
+            created_at: ts(p.created_at),
+            updated_at: ts(p.updated_at),
+            scim_updated_at: p.scim_updated_at.map(ts),
+            fields,
+            imported,
+        }
+    }
+}
+
+/// Creates a manual person, or changes fields of one (`null` clears a field).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PersonWrite {
+    /// Field values by stable key, e.g. `{"user_name": "jdoe@contoso.com", "phone_mobile": "+41 79 000 00 00"}`.
+    #[schema(value_type = Object)]
+    pub fields: Map<String, Value>,
+    /// The version the change is based on; refused with 409 if the person changed since.
+    #[serde(default)]
+    pub version: Option<u64>,
+}
+
+impl PersonWrite {
+    pub fn changes(&self) -> Result<Vec<FieldChange>, Problem> {
+        self.fields
+            .iter()
+            .map(|(key, v)| {
+                let field = Field::from_key(key).ok_or_else(|| {
+                    let mut p = Problem::bad_request(format!("There is no field {key:?}."));
+                    p.fields = Some(vec![key.clone()]);
+                    p
+                })?;
+                let value = match v {
+                    Value::Null => None,
+                    Value::Bool(b) => Some(FieldValue::Bool(*b)),
+                    Value::String(s) => Some(FieldValue::Text(s.clone())),
+                    Value::Number(n) => Some(FieldValue::Text(n.to_string())),
+                    _ => {
+                        let mut p = Problem::bad_request(format!("{key} must be a string, a boolean or null."));
+                        p.fields = Some(vec![key.clone()]);
+                        return Err(p);
+                    }
+                };
+                Ok(FieldChange { field, value })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,295 @@
+//! Principals: login, sessions, passwords, and the first start's bootstrap.
+
+use ens_domain::{EmailAddress, Enterprise, EnterpriseId, Principal, PrincipalId, ScimImport, SecretToken, Session};
+
+use super::AdminError;
+use super::operators::IssuedCredentials;
+use crate::Ports;
+use crate::outbound::PrincipalRecord;
+
+/// A logged-in principal, as every admin use case receives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrincipalContext {
+    pub principal: Principal,
+    pub session: Session,
+    pub must_change_password: bool,
+}
+
+impl PrincipalContext {
+    pub fn enterprise(&self) -> EnterpriseId {
+        self.principal.enterprise_id
+    }
+
+    /// Everything but changing the password and logging out waits for a one-time password to
+    /// be replaced.
+    pub fn require_ready(&self) -> Result<(), AdminError> {
+        if self.must_change_password { Err(AdminError::PasswordChangeRequired) } else { Ok(()) }
+    }
+}
+
+/// A new session: the tokens are handed to the principal once and stored only as hashes.
+#[derive(Debug)]
+pub struct NewSession {
+    pub token: SecretToken,
+    pub csrf_token: SecretToken,
+    pub context: PrincipalContext,
+}
+
+/// Shortest acceptable password.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// Sessions are touched at most this often, so that reads do not write on every request.
+const TOUCH_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl Ports {
+    /// Logs in with login and password; `client` is the caller's address (for throttling).
+    pub fn login(&self, login: &str, password: &str, client: &str) -> Result<NewSession, AdminError> {
+        let now = self.clock.now();
+        if let Some(wait) = self.throttle.wait(&self.policy.login, client, now) {
+            return Err(AdminError::Throttled(wait));
+        }
+        let record = match EmailAddress::parse(login) {
+            Ok(l) => self.setup.principal_by_login(&l)?,
+            Err(_) => None,
+        };
+        if let Some(r) = &record
+            && let Some(wait) = self.policy.login.account_wait(r.failed_logins, r.last_failed_login_at, now)
+        {
+            return Err(AdminError::Throttled(wait));
+        }
+        // An unknown login is verified against a hash too, so that it takes as long as a
+        // known one with a wrong password.
+        let dummy;
+        let hash = match &record {
+            Some(r) => r.password_hash.as_str(),
+            None => {
+                dummy = self.dummy_hash.get_or_init(|| self.passwords.hash("no such principal").unwrap_or_default());
+                dummy.as_str()
+            }
+        };
+        let ok = self.passwords.verify(password, hash) && record.is_some();
+        let Some(record) = record.filter(|_| ok) else {
+            self.throttle.record_failure(&self.policy.login, client, now);
+            if let Ok(l) = EmailAddress::parse(login)
+                && let Some(r) = self.setup.principal_by_login(&l)?
+            {
+                self.setup.record_login_failure(r.principal.id, now)?;
+            }
+            tracing::info!(client, "login failed");
+            return Err(AdminError::InvalidCredentials);
+        };
+        if record.failed_logins > 0 {
+            self.setup.reset_login_failures(record.principal.id)?;
+        }
+        tracing::info!(principal = %record.principal.id, "login");
+        self.open_session(&record)
+    }
+
+    fn open_session(&self, record: &PrincipalRecord) -> Result<NewSession, AdminError> {
+        let now = self.clock.now();
+        let token = self.ids.new_secret();
+        let csrf_token = self.ids.new_secret();
+        let session = Session {
+            token_hash: token.hash(),
+            principal_id: record.principal.id,
+            enterprise_id: record.principal.enterprise_id,
+            csrf_hash: csrf_token.hash(),
+            created_at: now,
+            last_seen_at: now,
+        };
+        self.sessions.create_session(&session)?;
+        let context = PrincipalContext {
+            principal: record.principal.clone(),
+            session,
+            must_change_password: record.must_change_password,
+        };
+        Ok(NewSession { token, csrf_token, context })
+    }
+
+    /// Resolves a session token; ended sessions are deleted.
+    pub fn authenticate_session(&self, token: &str) -> Result<PrincipalContext, AdminError> {
+        if token.is_empty() {
+            return Err(AdminError::Unauthenticated);
+        }
+        let hash = SecretToken::new(token.to_owned()).hash();
+        let session = self.sessions.session(&hash)?.ok_or(AdminError::Unauthenticated)?;
+        let now = self.clock.now();
+        if !self.policy.sessions.is_live(&session, now) {
+            self.sessions.delete_session(&hash)?;
+            return Err(AdminError::Unauthenticated);
+        }
+        let record = self.setup.principal(session.principal_id)?.ok_or(AdminError::Unauthenticated)?;
+        if now.since(session.last_seen_at) >= TOUCH_EVERY {
+            self.sessions.touch_session(&hash, now)?;
+        }
+        Ok(PrincipalContext { principal: record.principal, session, must_change_password: record.must_change_password })
+    }
+
+    pub fn logout(&self, ctx: &PrincipalContext) -> Result<(), AdminError> {
+        self.sessions.delete_session(&ctx.session.token_hash)?;
+        Ok(())
+    }
+
+    /// Changes the caller's password. Every session of theirs ends; a fresh one is returned.
+    pub fn change_password(&self, ctx: &PrincipalContext, current: &str, new: &str) -> Result<NewSession, AdminError> {
+        let record = self.setup.principal(ctx.principal.id)?.ok_or(AdminError::Unauthenticated)?;
+        if !self.passwords.verify(current, &record.password_hash) {
+            return Err(AdminError::InvalidCredentials);
+        }
+        check_password(new, current, &record.principal.login)?;
+        self.setup.set_password(record.principal.id, &self.passwords.hash(new)?, false)?;
+        tracing::info!(principal = %record.principal.id, "password changed");
+        let record = self.setup.principal(ctx.principal.id)?.ok_or(AdminError::Unauthenticated)?;
+        self.open_session(&record)
+    }
+
+    /// On an empty database: creates one enterprise and one principal with a one-time
+    /// password, once, even with several instances starting together.
+    pub fn bootstrap(&self, enterprise_name: &str, login: &str) -> Result<Option<IssuedCredentials>, AdminError> {
+        if !self.setup.enterprises()?.is_empty() {
+            return Ok(None);
+        }
+        let login = EmailAddress::parse(login).map_err(|e| AdminError::WeakPassword(format!("bootstrap login {e}")))?;
+        let now = self.clock.now();
+        let enterprise = Enterprise {
+            id: EnterpriseId::from_uuid(self.ids.new_id()),
+            name: ens_domain::enterprise::validate_enterprise_name(enterprise_name)
+                .map_err(|e| AdminError::WeakPassword(format!("bootstrap enterprise name {e}")))?,
+            created_at: now,
+        };
+        let principal = Principal {
+            id: PrincipalId::from_uuid(self.ids.new_id()),
+            enterprise_id: enterprise.id,
+            login,
+            created_at: now,
+        };
+        let password = self.ids.new_password();
+        let created = self.setup.bootstrap(
+            &enterprise,
+            &ScimImport::new(enterprise.id, now),
+            &principal,
+            &self.passwords.hash(&password)?,
+        )?;
+        Ok(created.then_some(IssuedCredentials { principal, password }))
+    }
+
+    /// Deletes ended sessions; returns how many.
+    pub fn prune_sessions(&self) -> Result<u64, AdminError> {
+        let now = self.clock.now();
+        Ok(self.sessions.prune_sessions(
+            now.saturating_sub(self.policy.sessions.idle),
+            now.saturating_sub(self.policy.sessions.absolute),
+        )?)
+    }
+}
+
+fn check_password(new: &str, current: &str, login: &EmailAddress) -> Result<(), AdminError> {
+    let n = new.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        return Err(AdminError::WeakPassword(format!("it must have at least {MIN_PASSWORD_CHARS} characters")));
+    }
+    if n > 256 {
+        return Err(AdminError::WeakPassword("it must have at most 256 characters".into()));
+    }
+    if new == current {
+        return Err(AdminError::WeakPassword("it must differ from the current one".into()));
+    }
+    if new.eq_ignore_ascii_case(login.as_str()) {
+        return Err(AdminError::WeakPassword("it must not be your login".into()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::memory::ManualClock;
+    use crate::testing::ports_with_clock;
+
+    fn setup() -> (Ports, std::sync::Arc<ManualClock>, String) {
+        let (p, clock) = ports_with_clock();
+        let e = p.create_enterprise("Contoso").expect("enterprise");
+        let creds = p.create_principal(e.id, "admin@contoso.com").expect("principal");
+        (p, clock, creds.password)
+    }
+
+    #[test]
+    fn login_session_and_one_time_password() {
+        let (p, _, password) = setup();
+        assert!(matches!(p.login("admin@contoso.com", "wrong", "ip"), Err(AdminError::InvalidCredentials)));
+        assert!(matches!(p.login("nobody@contoso.com", &password, "ip"), Err(AdminError::InvalidCredentials)));
+        assert!(matches!(p.login("not a login", &password, "ip"), Err(AdminError::InvalidCredentials)));
+        let s = p.login("ADMIN@contoso.com", &password, "ip").expect("login");
+        assert!(s.context.must_change_password);
+        let ctx = p.authenticate_session(s.token.expose()).expect("session");
+        assert_eq!(ctx.require_ready().map_err(|e| e.to_string()), Err(AdminError::PasswordChangeRequired.to_string()));
+        assert!(matches!(
+            p.change_password(&ctx, "wrong", "a much better password"),
+            Err(AdminError::InvalidCredentials)
+        ));
+        assert!(matches!(p.change_password(&ctx, &password, "short"), Err(AdminError::WeakPassword(_))));
+        let fresh = p.change_password(&ctx, &password, "a much better password").expect("changed");
+        assert!(
+            matches!(p.authenticate_session(s.token.expose()), Err(AdminError::Unauthenticated)),
+            "old session ended"
+        );
+        let ctx = p.authenticate_session(fresh.token.expose()).expect("new session");
+        assert!(ctx.require_ready().is_ok());
+        p.logout(&ctx).expect("logout");
+        assert!(matches!(p.authenticate_session(fresh.token.expose()), Err(AdminError::Unauthenticated)));
+        assert!(matches!(p.login("admin@contoso.com", &password, "ip"), Err(AdminError::InvalidCredentials)));
+        assert!(p.login("admin@contoso.com", "a much better password", "ip").is_ok());
+    }
+
+    #[test]
+    fn sessions_end_when_idle_or_old() {
+        let (p, clock, password) = setup();
+        let s = p.login("admin@contoso.com", &password, "ip").expect("login");
+        clock.advance(Duration::from_secs(29 * 60));
+        assert!(p.authenticate_session(s.token.expose()).is_ok(), "used within the idle limit");
+        clock.advance(Duration::from_secs(29 * 60));
+        assert!(p.authenticate_session(s.token.expose()).is_ok(), "touched, so still alive");
+        clock.advance(Duration::from_secs(31 * 60));
+        assert!(matches!(p.authenticate_session(s.token.expose()), Err(AdminError::Unauthenticated)), "idle");
+        let s = p.login("admin@contoso.com", &password, "ip").expect("login");
+        for _ in 0..30 {
+            clock.advance(Duration::from_secs(25 * 60));
+            let _ = p.authenticate_session(s.token.expose());
+        }
+        assert!(matches!(p.authenticate_session(s.token.expose()), Err(AdminError::Unauthenticated)), "absolute");
+    }
+
+    #[test]
+    fn failed_logins_are_throttled_per_account_and_address() {
+        let (p, clock, password) = setup();
+        for i in 0..5 {
+            assert!(matches!(
+                p.login("admin@contoso.com", "wrong", &format!("ip{i}")),
+                Err(AdminError::InvalidCredentials)
+            ));
+        }
+        // The sixth attempt, right away and from anywhere, waits — even with the right password.
+        assert!(matches!(p.login("admin@contoso.com", &password, "elsewhere"), Err(AdminError::Throttled(_))));
+        clock.advance(Duration::from_secs(2));
+        assert!(p.login("admin@contoso.com", &password, "elsewhere").is_ok(), "the wait passed");
+        // One address guessing many accounts.
+        for i in 0..20 {
+            let _ = p.login(&format!("user{i}@contoso.com"), "wrong", "attacker");
+        }
+        assert!(matches!(p.login("admin@contoso.com", &password, "attacker"), Err(AdminError::Throttled(_))));
+        assert!(p.login("admin@contoso.com", &password, "friend").is_ok());
+    }
+
+    #[test]
+    fn bootstrap_once_on_an_empty_database() {
+        let (p, _) = ports_with_clock();
+        let creds = p.bootstrap("My enterprise", "admin@example.com").expect("ok").expect("created");
+        assert_eq!(creds.principal.login.as_str(), "admin@example.com");
+        assert!(p.bootstrap("Again", "other@example.com").expect("ok").is_none());
+        let s = p.login("admin@example.com", &creds.password, "ip").expect("login");
+        assert!(s.context.must_change_password);
+        assert_eq!(p.setup.enterprises().expect("list").len(), 1);
+    }
+}

@@ -1,0 +1,231 @@
+//! Setup › SCIM Import: what principals configure, scoped to their enterprise.
+
+use ens_domain::{
+    Activity, ActivityKind, Actor, EmailAddress, Enterprise, Field, Mapping, Notice, NoticeId, NoticeKind, Outcome,
+    ScimImport, SecretToken, TokenInfo,
+};
+
+use super::principals::PrincipalContext;
+use super::{AddressProblem, AdminError};
+use crate::Ports;
+use crate::outbound::StoreError;
+
+/// Most notification addresses an enterprise may have.
+pub const MAX_NOTIFY_ADDRESSES: usize = 20;
+
+/// How often a setup change is retried when another change won the race.
+const MAX_ATTEMPTS: usize = 5;
+
+/// The result of sending a test e-mail to one address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestDelivery {
+    pub address: EmailAddress,
+    /// `None` when the mail server accepted it; otherwise why not.
+    pub error: Option<String>,
+}
+
+impl Ports {
+    fn principal_activity(&self, ctx: &PrincipalContext, kind: ActivityKind, detail: String) -> Activity {
+        Activity {
+            enterprise_id: ctx.enterprise(),
+            at: self.clock.now(),
+            kind,
+            actor: Actor::Principal(ctx.principal.id),
+            outcome: Outcome::Applied,
+            person_id: None,
+            user_name: None,
+            detail,
+        }
+    }
+
+    /// Reads, changes and writes the caller's import setup, again if another change won.
+    /// `change` returns the activity entry to write with it.
+    fn change_import(
+        &self,
+        ctx: &PrincipalContext,
+        mut change: impl FnMut(&mut ScimImport) -> Result<Option<Activity>, AdminError>,
+    ) -> Result<ScimImport, AdminError> {
+        ctx.require_ready()?;
+        for _ in 0..MAX_ATTEMPTS {
+            let mut import = self.setup.scim_import(ctx.enterprise())?.ok_or(AdminError::NotFound)?;
+            let before = import.clone();
+            let activity = change(&mut import)?;
+            if import == before {
+                return Ok(import);
+            }
+            import.version = before.version + 1;
+            match self.setup.update_scim_import(&import, activity.as_ref()) {
+                Ok(()) => return Ok(import),
+                Err(StoreError::Conflict) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AdminError::Conflict)
+    }
+
+    /// The caller's enterprise and its SCIM import setup.
+    pub fn import_setup(&self, ctx: &PrincipalContext) -> Result<(Enterprise, ScimImport), AdminError> {
+        ctx.require_ready()?;
+        let enterprise = self.setup.enterprise(ctx.enterprise())?.ok_or(AdminError::NotFound)?;
+        let import = self.setup.scim_import(ctx.enterprise())?.ok_or(AdminError::NotFound)?;
+        Ok((enterprise, import))
+    }
+
+    /// Generates a new secret token; the previous one stops working at once. The token is
+    /// returned this once and stored only as a hash.
+    pub fn generate_scim_token(&self, ctx: &PrincipalContext) -> Result<(SecretToken, ScimImport), AdminError> {
+        let token = self.ids.new_secret();
+        let info = TokenInfo { hash: token.hash(), created_at: self.clock.now(), last4: token.last4() };
+        let import = self.change_import(ctx, |i| {
+            let replaced = i.token.is_some();
+            i.token = Some(info.clone());
+            let detail =
+                if replaced { "new secret token; the previous one no longer works" } else { "secret token generated" };
+            Ok(Some(self.principal_activity(ctx, ActivityKind::TokenGenerated, detail.into())))
+        })?;
+        tracing::info!(enterprise = %ctx.enterprise(), principal = %ctx.principal.id, last4 = %info.last4, "SCIM token generated");
+        Ok((token, import))
+    }
+
+    /// Replaces the notification addresses (zero or more; duplicates ignored).
+    pub fn set_notify_addresses(&self, ctx: &PrincipalContext, raw: &[String]) -> Result<ScimImport, AdminError> {
+        let mut problems = Vec::new();
+        let mut addresses: Vec<EmailAddress> = Vec::new();
+        for (index, value) in raw.iter().enumerate() {
+            match EmailAddress::parse(value) {
+                Ok(a) if addresses.iter().any(|x| x.as_str().eq_ignore_ascii_case(a.as_str())) => {}
+                Ok(a) => addresses.push(a),
+                Err(e) => problems.push(AddressProblem { index, value: value.clone(), reason: e.to_string() }),
+            }
+        }
+        if addresses.len() > MAX_NOTIFY_ADDRESSES {
+            problems.push(AddressProblem {
+                index: MAX_NOTIFY_ADDRESSES,
+                value: String::new(),
+                reason: format!("at most {MAX_NOTIFY_ADDRESSES} addresses"),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(AdminError::InvalidAddresses(problems));
+        }
+        self.change_import(ctx, |i| {
+            i.notify = addresses.clone();
+            let detail = if addresses.is_empty() {
+                "no notification address: failures will only be logged".to_owned()
+            } else {
+                format!(
+                    "notification addresses: {}",
+                    addresses.iter().map(EmailAddress::as_str).collect::<Vec<_>>().join(", ")
+                )
+            };
+            Ok(Some(self.principal_activity(ctx, ActivityKind::NotifyAddressesChanged, detail)))
+        })
+    }
+
+    /// Switches SCIM import on (needs a token) or off. Switching on clears a failure.
+    pub fn set_import_enabled(&self, ctx: &PrincipalContext, enabled: bool) -> Result<ScimImport, AdminError> {
+        let now = self.clock.now();
+        self.change_import(ctx, |i| {
+            let previous = i.state.clone();
+            i.state = if enabled {
+                previous.enable(now, Some(ctx.principal.id), i.token.is_some()).map_err(|_| AdminError::NoToken)?
+            } else {
+                previous.disable(now, Some(ctx.principal.id))
+            };
+            if i.state == previous {
+                return Ok(None);
+            }
+            let (kind, detail) = match (&previous, enabled) {
+                (ens_domain::SyncState::DisabledByFailure { failure, .. }, true) => (
+                    ActivityKind::ImportSwitchedOn,
+                    format!("switched on again after the failure ({})", failure.kind.describe()),
+                ),
+                (_, true) => (ActivityKind::ImportSwitchedOn, "switched on".to_owned()),
+                (_, false) => (ActivityKind::ImportSwitchedOff, "switched off".to_owned()),
+            };
+            Ok(Some(self.principal_activity(ctx, kind, detail)))
+        })
+    }
+
+    /// Chooses the imported fields; required fields cannot be left out.
+    pub fn set_mapping(&self, ctx: &PrincipalContext, keys: &[String]) -> Result<ScimImport, AdminError> {
+        let mapping = Mapping::from_keys(keys)?;
+        self.change_import(ctx, |i| {
+            let added: Vec<Field> = mapping.fields().filter(|f| !i.mapping.admits(*f)).collect();
+            let removed: Vec<Field> = i.mapping.fields().filter(|f| !mapping.admits(*f)).collect();
+            i.mapping = mapping.clone();
+            let label = |fs: &[Field]| fs.iter().map(|f| f.spec().label).collect::<Vec<_>>().join(", ");
+            let mut parts = Vec::new();
+            if !added.is_empty() {
+                parts.push(format!("now imported: {}", label(&added)));
+            }
+            if !removed.is_empty() {
+                parts.push(format!("no longer imported: {}", label(&removed)));
+            }
+            Ok(Some(self.principal_activity(ctx, ActivityKind::MappingChanged, parts.join("; "))))
+        })
+    }
+
+    /// Sends a test notice to every configured address now, and says how each went.
+    pub fn send_test_notice(&self, ctx: &PrincipalContext, setup_url: &str) -> Result<Vec<TestDelivery>, AdminError> {
+        let (enterprise, import) = self.import_setup(ctx)?;
+        if import.notify.is_empty() {
+            return Err(AdminError::NoAddresses);
+        }
+        let now = self.clock.now();
+        Ok(import
+            .notify
+            .iter()
+            .map(|address| {
+                let notice = Notice {
+                    id: NoticeId(self.ids.new_id()),
+                    kind: NoticeKind::Test,
+                    enterprise_id: enterprise.id,
+                    enterprise_name: enterprise.name.clone(),
+                    incident: None,
+                    recipient: address.clone(),
+                    occurred_at: now,
+                    reason: format!("{} asked for a test e-mail", ctx.principal.login),
+                    setup_url: setup_url.to_owned(),
+                };
+                let error = self.mailer.send(&notice).err().map(|e| e.to_string());
+                if let Some(e) = &error {
+                    tracing::warn!(enterprise = %enterprise.id, error = %e, "test e-mail failed");
+                }
+                TestDelivery { address: address.clone(), error }
+            })
+            .collect())
+    }
+
+    /// The activity log of the caller's enterprise, newest first.
+    pub fn activity_log(
+        &self,
+        ctx: &PrincipalContext,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<Activity>, u64), AdminError> {
+        ctx.require_ready()?;
+        Ok(self.activity.activities(ctx.enterprise(), offset, limit)?)
+    }
+
+    /// Deletes activity entries older than the retention; returns how many.
+    pub fn prune_activity(&self) -> Result<u64, AdminError> {
+        Ok(self.activity.prune_activities(self.clock.now().saturating_sub(self.policy.activity_retention))?)
+    }
+
+    /// Principal logins of an enterprise, by id, to name who did what in the activity log.
+    pub fn principal_login(
+        &self,
+        ctx: &PrincipalContext,
+        id: ens_domain::PrincipalId,
+    ) -> Result<Option<String>, AdminError> {
+        Ok(self
+            .setup
+            .principal(id)?
+            .filter(|r| r.principal.enterprise_id == ctx.enterprise())
+            .map(|r| r.principal.login.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,105 @@
+use ens_domain::{ActivityKind, Field, SyncState};
+
+use super::*;
+use crate::memory::RecordingMailer;
+use crate::testing::ports_with_mailer;
+
+fn logged_in(p: &Ports) -> PrincipalContext {
+    let e = p.create_enterprise("Contoso").expect("enterprise");
+    let creds = p.create_principal(e.id, "admin@contoso.com").expect("principal");
+    let s = p.login("admin@contoso.com", &creds.password, "ip").expect("login");
+    p.change_password(&s.context, &creds.password, "correct horse battery").expect("changed").context
+}
+
+#[test]
+fn a_one_time_password_blocks_setup_until_changed() {
+    let (p, _) = ports_with_mailer();
+    let e = p.create_enterprise("Contoso").expect("enterprise");
+    let creds = p.create_principal(e.id, "admin@contoso.com").expect("principal");
+    let s = p.login("admin@contoso.com", &creds.password, "ip").expect("login");
+    assert!(matches!(p.import_setup(&s.context), Err(AdminError::PasswordChangeRequired)));
+    assert!(matches!(p.generate_scim_token(&s.context), Err(AdminError::PasswordChangeRequired)));
+}
+
+#[test]
+fn token_generation_replaces_the_previous_token_at_once() {
+    let (p, _) = ports_with_mailer();
+    let ctx = logged_in(&p);
+    let (first, import) = p.generate_scim_token(&ctx).expect("token");
+    assert_eq!(import.token.as_ref().map(|t| t.last4.clone()), Some(first.last4()));
+    assert!(p.setup.scim_import_by_token(&first.hash()).expect("store").is_some());
+    let (second, _) = p.generate_scim_token(&ctx).expect("token");
+    assert_ne!(first, second);
+    assert!(p.setup.scim_import_by_token(&first.hash()).expect("store").is_none(), "old token gone");
+    assert!(p.setup.scim_import_by_token(&second.hash()).expect("store").is_some());
+    let (log, _) = p.activity_log(&ctx, 0, 10).expect("log");
+    assert_eq!(log[0].kind, ActivityKind::TokenGenerated);
+    assert!(!log[0].detail.contains(second.expose()), "the token is never written down");
+}
+
+#[test]
+fn switching_on_needs_a_token_and_clears_a_failure() {
+    let (p, _) = ports_with_mailer();
+    let ctx = logged_in(&p);
+    assert!(matches!(p.set_import_enabled(&ctx, true), Err(AdminError::NoToken)));
+    p.generate_scim_token(&ctx).expect("token");
+    let on = p.set_import_enabled(&ctx, true).expect("on");
+    assert!(matches!(on.state, SyncState::Enabled { by: Some(by), .. } if by == ctx.principal.id));
+    let off = p.set_import_enabled(&ctx, false).expect("off");
+    assert!(matches!(off.state, SyncState::DisabledByPrincipal { .. }));
+    let again = p.set_import_enabled(&ctx, false).expect("still off");
+    assert_eq!(again.version, off.version, "no change, no write");
+    let kinds: Vec<ActivityKind> = p.activity_log(&ctx, 0, 10).expect("log").0.iter().map(|a| a.kind).collect();
+    assert_eq!(kinds, [ActivityKind::ImportSwitchedOff, ActivityKind::ImportSwitchedOn, ActivityKind::TokenGenerated]);
+}
+
+#[test]
+fn notify_addresses_are_validated_all_or_nothing() {
+    let (p, _) = ports_with_mailer();
+    let ctx = logged_in(&p);
+    let err =
+        p.set_notify_addresses(&ctx, &["ops@contoso.com".into(), "nope".into(), "x@y".into()]).expect_err("invalid");
+    let AdminError::InvalidAddresses(problems) = err else { panic!("{err:?}") };
+    assert_eq!(problems.iter().map(|p| p.index).collect::<Vec<_>>(), [1, 2]);
+    assert!(p.import_setup(&ctx).expect("setup").1.notify.is_empty(), "nothing stored");
+    let i = p
+        .set_notify_addresses(&ctx, &["ops@contoso.com".into(), "OPS@contoso.com".into(), " it@contoso.com ".into()])
+        .expect("ok");
+    assert_eq!(i.notify.iter().map(|a| a.as_str()).collect::<Vec<_>>(), ["ops@contoso.com", "it@contoso.com"]);
+    assert!(p.set_notify_addresses(&ctx, &[]).expect("zero is fine").notify.is_empty());
+    let many: Vec<String> = (0..21).map(|i| format!("a{i}@contoso.com")).collect();
+    assert!(matches!(p.set_notify_addresses(&ctx, &many), Err(AdminError::InvalidAddresses(_))));
+}
+
+#[test]
+fn mapping_keeps_required_fields() {
+    let (p, _) = ports_with_mailer();
+    let ctx = logged_in(&p);
+    let err = p.set_mapping(&ctx, &["user_name".into(), "title".into()]).expect_err("required");
+    assert!(err.to_string().contains("external_id, active"), "{err}");
+    let i =
+        p.set_mapping(&ctx, &["user_name".into(), "external_id".into(), "active".into(), "title".into()]).expect("ok");
+    assert!(i.mapping.admits(Field::Title) && !i.mapping.admits(Field::PhoneMobile));
+    let (log, _) = p.activity_log(&ctx, 0, 1).expect("log");
+    assert!(
+        log[0].detail.contains("no longer imported") && log[0].detail.contains("Mobile phone"),
+        "{}",
+        log[0].detail
+    );
+}
+
+#[test]
+fn test_notice_goes_to_every_address_and_reports_failures() {
+    let (p, mailer): (Ports, std::sync::Arc<RecordingMailer>) = ports_with_mailer();
+    let ctx = logged_in(&p);
+    assert!(matches!(p.send_test_notice(&ctx, "https://x/setup"), Err(AdminError::NoAddresses)));
+    p.set_notify_addresses(&ctx, &["ops@contoso.com".into(), "it@contoso.com".into()]).expect("ok");
+    let result = p.send_test_notice(&ctx, "https://x/setup").expect("sent");
+    assert!(result.iter().all(|d| d.error.is_none()));
+    let sent = mailer.sent();
+    assert_eq!(sent.iter().map(|n| n.recipient.as_str()).collect::<Vec<_>>(), ["ops@contoso.com", "it@contoso.com"]);
+    assert_eq!(sent[0].setup_url, "https://x/setup");
+    mailer.set_failing(true);
+    let result = p.send_test_notice(&ctx, "https://x/setup").expect("reported");
+    assert!(result.iter().all(|d| d.error.as_deref().is_some_and(|e| e.contains("refused"))));
+}
