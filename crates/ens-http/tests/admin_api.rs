@@ -233,6 +233,26 @@ async fn the_whole_flow_from_operator_to_scim() {
     );
     assert_eq!(log.body["items"][2]["actor"], "admin@contoso.com");
     assert_eq!(log.body["items"][0]["actor"], "SCIM (Entra)");
+
+    // Refused changes are logged too, with the reason.
+    let dup = w.scim(&token2, Method::POST, "/portal/scim/Users", Some(json!({"userName": "JDOE@contoso.com"}))).await;
+    assert_eq!(dup.status, StatusCode::CONFLICT);
+    let bad = w
+        .scim(
+            &token2,
+            Method::PATCH,
+            &format!("/portal/scim/Users/{id}"),
+            Some(json!({"Operations": [{"op": "replace", "path": "emails[type eq \"work\"].value", "value": "nope"}]})),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let log = w.call(&c, Method::GET, "/api/v1/scim-import/activity?per_page=2", None).await;
+    let items = log.body["items"].as_array().unwrap();
+    assert_eq!((items[0]["kind"].as_str(), items[0]["outcome"].as_str()), (Some("person_patched"), Some("rejected")));
+    assert_eq!(items[0]["user_name"], "jdoe@contoso.com");
+    assert!(items[0]["detail"].as_str().unwrap().starts_with("400 "), "{}", items[0]);
+    assert_eq!((items[1]["kind"].as_str(), items[1]["outcome"].as_str()), (Some("person_created"), Some("rejected")));
+    assert!(items[1]["detail"].as_str().unwrap().contains("409"), "{}", items[1]);
 }
 
 #[actix_web::test]

@@ -21,7 +21,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::{HttpRequest, HttpResponse, web};
 use ens_ports::usecases::provisioning::{IfMatch, PatchError, ProvisioningError};
-use ens_ports::{PersonId, Ports, ScimImport, StoreError, SyncState};
+use ens_ports::{ActivityKind, PersonId, Ports, ScimImport, StoreError, SyncState};
 use serde_json::Value;
 
 use self::error::{SCIM_JSON, ScimError, ScimType};
@@ -217,6 +217,28 @@ async fn refuse(req: &HttpRequest, state: &web::Data<AppState>, error: ScimError
     }
 }
 
+/// Writes a refused change (a client error, not 401) to the activity log, then passes the
+/// error on.
+fn rejected(
+    ports: &Ports,
+    import: &ScimImport,
+    kind: ActivityKind,
+    person: Option<PersonId>,
+    user_name: Option<String>,
+    error: ScimError,
+) -> ScimError {
+    if error.status.is_client_error() && error.status != StatusCode::UNAUTHORIZED {
+        ports.scim_record_rejection(
+            import,
+            kind,
+            person,
+            user_name,
+            &format!("{} {}", error.status.as_u16(), error.detail),
+        );
+    }
+    error
+}
+
 fn scim_json(status: StatusCode, body: &Value) -> HttpResponse {
     HttpResponse::build(status).content_type(SCIM_JSON).body(body.to_string())
 }
@@ -323,8 +345,10 @@ async fn create_user(
     let users = users_url(&state);
     let config = state.config.scim.clone();
     let created = authed(&req, &state, move |ports, import| {
-        let changes = user::parse_resource(&body)?;
-        ports.scim_create(import, changes).map_err(|e| from_provisioning(e, &config))
+        let user_name = body.get("userName").and_then(Value::as_str).map(str::to_owned);
+        user::parse_resource(&body)
+            .and_then(|changes| ports.scim_create(import, changes).map_err(|e| from_provisioning(e, &config)))
+            .map_err(|e| rejected(ports, import, ActivityKind::PersonCreated, None, user_name, e))
     })
     .await?;
     let person = created.person;
@@ -367,8 +391,13 @@ async fn replace_user(
     let id = id.into_inner();
     let person = authed(&req, &state, move |ports, import| {
         let id = person_id(&id)?;
-        let changes = user::parse_resource(&body)?;
-        ports.scim_replace(import, id, changes, precondition.as_ref()).map_err(|e| from_provisioning(e, &config))
+        user::parse_resource(&body)
+            .and_then(|changes| {
+                ports
+                    .scim_replace(import, id, changes, precondition.as_ref())
+                    .map_err(|e| from_provisioning(e, &config))
+            })
+            .map_err(|e| rejected(ports, import, ActivityKind::PersonReplaced, Some(id), None, e))
     })
     .await?;
     Ok(with_etag(scim_json(StatusCode::OK, &user::render(&person, &users)), person.version))
@@ -387,13 +416,18 @@ async fn patch_user(
     let id = id.into_inner();
     let person = authed(&req, &state, move |ports, import| {
         let id = person_id(&id)?;
-        let ops = patch::parse_body(&body)?;
-        ports
-            .scim_patch(import, id, precondition.as_ref(), |current, mapping| patch::changes(&ops, current, mapping))
-            .map_err(|e| match e {
-                PatchError::Request(e) => e,
-                PatchError::Provisioning(e) => from_provisioning(e, &config),
+        patch::parse_body(&body)
+            .and_then(|ops| {
+                ports
+                    .scim_patch(import, id, precondition.as_ref(), |current, mapping| {
+                        patch::changes(&ops, current, mapping)
+                    })
+                    .map_err(|e| match e {
+                        PatchError::Request(e) => e,
+                        PatchError::Provisioning(e) => from_provisioning(e, &config),
+                    })
             })
+            .map_err(|e| rejected(ports, import, ActivityKind::PersonPatched, Some(id), None, e))
     })
     .await?;
     Ok(with_etag(scim_json(StatusCode::OK, &user::render(&person, &users)), person.version))
@@ -408,7 +442,11 @@ async fn delete_user(
     let precondition = if_match(req.headers());
     let id = id.into_inner();
     authed(&req, &state, move |ports, import| {
-        ports.scim_delete(import, person_id(&id)?, precondition.as_ref()).map_err(|e| from_provisioning(e, &config))
+        let id = person_id(&id)?;
+        ports
+            .scim_delete(import, id, precondition.as_ref())
+            .map_err(|e| from_provisioning(e, &config))
+            .map_err(|e| rejected(ports, import, ActivityKind::PersonDeleted, Some(id), None, e))
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

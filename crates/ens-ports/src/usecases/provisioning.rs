@@ -124,6 +124,36 @@ impl Ports {
         }
     }
 
+    /// Records a SCIM change that was refused because the request was wrong, so principals
+    /// see in the activity log what Entra tried. Best effort: the refusal stands either way.
+    pub fn scim_record_rejection(
+        &self,
+        import: &ScimImport,
+        kind: ActivityKind,
+        person: Option<PersonId>,
+        user_name: Option<String>,
+        reason: &str,
+    ) {
+        // The person's userName, when the request did not carry it.
+        let user_name = user_name.or_else(|| {
+            let p = person?;
+            self.persons.person(import.enterprise_id, p).ok().flatten().map(|p| p.values.user_name().to_string())
+        });
+        let entry = Activity {
+            enterprise_id: import.enterprise_id,
+            at: self.clock.now(),
+            kind,
+            actor: Actor::Scim,
+            outcome: Outcome::Rejected,
+            person_id: person,
+            user_name,
+            detail: reason.chars().take(300).collect(),
+        };
+        if let Err(e) = self.activity.record(&entry) {
+            tracing::warn!(error = %e, "could not record a rejected SCIM change");
+        }
+    }
+
     pub fn scim_get(&self, import: &ScimImport, id: PersonId) -> Result<Person, ProvisioningError> {
         self.persons.person(import.enterprise_id, id)?.ok_or(ProvisioningError::NotFound)
     }
