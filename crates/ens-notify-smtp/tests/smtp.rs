@@ -3,8 +3,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::io::Read;
 use std::net::TcpListener;
 use std::thread;
@@ -12,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use ens_notify_smtp::{SmtpConfig, SmtpMailer, TlsMode, render};
 use ens_ports::{MailError, Mailer, Notice, NoticeKind};
-use support::{Delivered, Pki, ServerTls, Smtpd, free_port, notice};
+use ens_notify_smtp::testing::{Delivered, Pki, ServerTls, Smtpd, free_port, notice};
 
 const FROM: &str = "ENS+ Alerts <noreply@ens.example.com>";
 const PASSWORD: &str = "pa55-W0rd-never-shown";

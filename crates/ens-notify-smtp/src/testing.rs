@@ -1,7 +1,8 @@
-//! A real SMTP server for the tests: aiosmtpd (Debian: `python3-aiosmtpd`), started on a free
-//! loopback port, storing what it receives in a Maildir, killed on drop.
+//! A real SMTP server for tests (this crate's and the application's): aiosmtpd (Debian:
+//! `python3-aiosmtpd`), started on a free loopback port, storing what it receives in a
+//! Maildir, killed on drop. Compiled only with the `test-support` feature.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_debug_implementations)]
 
 use std::fs;
 use std::net::{SocketAddr, TcpListener, TcpStream};
