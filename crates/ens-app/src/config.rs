@@ -16,6 +16,7 @@ pub struct Settings {
     pub bootstrap: Bootstrap,
     pub activity: ActivityRetention,
     pub smtp: Smtp,
+    pub guard: Guard,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -155,6 +156,31 @@ pub struct ActivityRetention {
 impl Default for ActivityRetention {
     fn default() -> Self {
         Self { retention_days: 90 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Guard {
+    /// Consecutive SCIM requests failing on our side that switch import off.
+    pub failures_before_switch_off: u32,
+    /// While the database is down, seconds to wait for it before e-mailing directly.
+    pub outage_mail_after_secs: u64,
+    /// Minutes Entra may stay silent (import on) before the addresses are told.
+    pub silence_minutes: u64,
+    /// Seconds between two looks at the outbox.
+    pub outbox_poll_secs: u64,
+}
+
+impl Default for Guard {
+    fn default() -> Self {
+        let d = ens_ports::usecases::guard::GuardPolicy::default();
+        Self {
+            failures_before_switch_off: d.failures_before_switch_off,
+            outage_mail_after_secs: d.outage_mail_after.as_secs(),
+            silence_minutes: d.silence.as_secs() / 60,
+            outbox_poll_secs: 5,
+        }
     }
 }
 

@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 use ens_http::{AppState, HttpConfig};
 use ens_ports::system::{OsIds, SystemClock};
 use ens_ports::throttle::LoginPolicy;
+use ens_ports::usecases::guard::GuardPolicy;
 use ens_ports::{Passwords, Policy, Ports, SessionPolicy};
 use ens_store_diesel::{DatabaseUrl, DieselStore, StoreConfig};
 
@@ -145,6 +146,13 @@ fn build_ports(settings: &Settings, store: DieselStore) -> anyhow::Result<Ports>
             ..LoginPolicy::default()
         },
         activity_retention: Duration::from_secs(settings.activity.retention_days.max(1) * 24 * 3600),
+        guard: GuardPolicy {
+            failures_before_switch_off: settings.guard.failures_before_switch_off.max(1),
+            outage_mail_after: Duration::from_secs(settings.guard.outage_mail_after_secs),
+            silence: Duration::from_secs(settings.guard.silence_minutes.max(1) * 60),
+            setup_url: ens_http::admin::setup_url(settings.server.public_base_url.trim_end_matches('/')),
+            ..GuardPolicy::default()
+        },
     };
     Ok(Ports::new(Arc::new(store), Arc::new(SystemClock), Arc::new(OsIds), Arc::new(mailer), passwords, policy))
 }
@@ -181,14 +189,45 @@ fn serve(settings: &Settings, ports: Ports) -> anyhow::Result<()> {
         trust_forwarded_for: settings.server.trust_forwarded_for,
     };
     let maintenance = spawn_maintenance(ports.clone());
+    let guard = spawn_guard(ports.clone(), Duration::from_secs(settings.guard.outbox_poll_secs.max(1)));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         tracing::info!(version = env!("CARGO_PKG_VERSION"), "listening on http://{addr}");
         ens_http::serve(listener, AppState::new(ports, http), shutdown_signal()).await
     })?;
     maintenance.stop();
+    guard.stop();
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The sync guard's worker: incidents held while the database was down, the outbox, and
+/// the silence watchdog.
+fn spawn_guard(ports: Ports, poll: Duration) -> Maintenance {
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let mut last_silence_check: Option<std::time::Instant> = None;
+        loop {
+            ports.guard_tick();
+            match ports.deliver_notices() {
+                Ok(r) if r != Default::default() => {
+                    tracing::info!(delivered = r.delivered, retried = r.retried, abandoned = r.abandoned, "outbox")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "outbox unavailable"),
+            }
+            if last_silence_check.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
+                last_silence_check = Some(std::time::Instant::now());
+                if let Err(e) = ports.check_silence() {
+                    tracing::warn!(error = %e, "silence check failed");
+                }
+            }
+            if stopped.recv_timeout(poll) != Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                return;
+            }
+        }
+    });
+    Maintenance { stop, thread }
 }
 
 /// Housekeeping on its own thread: ended sessions and old activity entries are deleted.

@@ -47,6 +47,8 @@ pub struct ScimImport {
     pub state: SyncState,
     pub mapping: Mapping,
     pub last_request_at: Option<Timestamp>,
+    /// When principals were last told that Entra went quiet (once per silence).
+    pub silence_notified_at: Option<Timestamp>,
     /// Incremented by every change, so concurrent changes cannot overwrite each other.
     pub version: u64,
 }
@@ -61,6 +63,7 @@ impl ScimImport {
             state: SyncState::initial(now),
             mapping: Mapping::default(),
             last_request_at: None,
+            silence_notified_at: None,
             version: 1,
         }
     }

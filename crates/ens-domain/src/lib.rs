@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod catalogue;
 pub mod enterprise;
+pub mod guard;
 pub mod ids;
 pub mod mapping;
 pub mod notice;
@@ -16,6 +17,7 @@ pub mod values;
 pub use activity::{Activity, ActivityKind, Actor, Outcome};
 pub use catalogue::{CATALOGUE, Field, FieldSpec, Location, Schema, ValueType};
 pub use enterprise::{Enterprise, Principal, ScimImport, TokenInfo};
+pub use guard::RequestEnd;
 pub use ids::{EnterpriseId, IncidentId, PersonId, PrincipalId};
 pub use mapping::{Mapping, MappingError};
 pub use notice::{Notice, NoticeId, NoticeKind};

@@ -21,7 +21,7 @@ fn enable(ports: &Ports, mapping: Mapping) -> ScimImport {
     i.token = Some(TokenInfo { hash: t.hash(), created_at: ports.clock.now(), last4: t.last4() });
     i.state = SyncState::Enabled { since: ports.clock.now(), by: None };
     i.mapping = mapping;
-    ports.setup.update_scim_import(&i, None).unwrap();
+    ports.setup.update_scim_import(&i, None, &[]).unwrap();
     i
 }
 
@@ -533,7 +533,7 @@ async fn bad_requests_get_scim_errors_and_change_nothing() {
 }
 
 #[actix_web::test]
-async fn bodies_above_the_limit_get_413() {
+async fn bodies_above_the_limit_get_413_and_that_limit_of_ours_switches_import_off() {
     let mut h = Harness::new();
     h.config.scim.max_body_bytes = 1000;
     let mut big = entra_create();
@@ -541,7 +541,37 @@ async fn bodies_above_the_limit_get_413() {
     let (s, _, b) = h.call(Method::POST, &format!("{BASE}/Users"), Some(big)).await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
     assert_scim_error(&b, "413");
-    assert_eq!(h.get(&format!("{BASE}/Users")).await.1["totalResults"], 0);
+    // A change Entra cannot deliver because of a limit of ours breaks synchronization.
+    let (s, b) = h.get(&format!("{BASE}/Users")).await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(b["detail"].as_str().unwrap().contains("capacity limit"), "{b}");
+    let e = h.ports.setup.enterprises().unwrap()[0].id;
+    assert_eq!(h.ports.persons.query_persons(e, &ens_ports::PersonQuery::all(10)).unwrap().total, 0);
+    // Without the token, nobody learns anything, and nothing is counted.
+    let (s, _, _) =
+        h.call_with(Method::POST, &format!("{BASE}/Users"), Some(json!({"x": "y".repeat(2000)})), &[]).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+#[actix_web::test]
+async fn failures_of_ours_switch_import_off_and_queue_notices_client_errors_do_not() {
+    let h = Harness::new();
+    let e = h.ports.setup.enterprises().unwrap()[0].id;
+    let mut i = h.ports.setup.scim_import(e).unwrap().unwrap();
+    i.version += 1;
+    i.notify = vec![ens_ports::EmailAddress::parse("ops@contoso.com").unwrap()];
+    h.ports.setup.update_scim_import(&i, None, &[]).unwrap();
+    for (method, uri, body) in [
+        (Method::GET, format!("{BASE}/Users/not-there"), None),
+        (Method::POST, format!("{BASE}/Users"), Some(json!({"displayName": "no userName"}))),
+        (Method::POST, format!("{BASE}/Groups"), Some(json!({"displayName": "g"}))),
+        (Method::DELETE, format!("{BASE}/Schemas"), None),
+    ] {
+        let (s, _, _) = h.call(method, &uri, body).await;
+        assert!(s.is_client_error() || s == StatusCode::NOT_IMPLEMENTED, "{uri}: {s}");
+    }
+    assert_eq!(h.get(&format!("{BASE}/Users")).await.0, StatusCode::OK, "the client's mistakes leave import on");
+    assert_eq!(h.ports.outbox.undelivered_notices(e).unwrap(), 0);
 }
 
 #[actix_web::test]
@@ -552,7 +582,7 @@ async fn switched_off_import_answers_503_with_retry_after_and_stores_nothing() {
     let mut i = h.ports.setup.scim_import(e).unwrap().unwrap();
     i.version += 1;
     i.state = SyncState::DisabledByPrincipal { since: h.ports.clock.now(), by: None };
-    h.ports.setup.update_scim_import(&i, None).unwrap();
+    h.ports.setup.update_scim_import(&i, None, &[]).unwrap();
     for (method, uri, body) in [
         (Method::GET, format!("{BASE}/Users"), None),
         (Method::POST, format!("{BASE}/Users"), Some(json!({"userName": "new@contoso.com"}))),

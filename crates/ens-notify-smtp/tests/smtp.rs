@@ -8,9 +8,9 @@ use std::net::TcpListener;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use ens_notify_smtp::testing::{Delivered, Pki, ServerTls, Smtpd, free_port, notice};
 use ens_notify_smtp::{SmtpConfig, SmtpMailer, TlsMode, render};
 use ens_ports::{MailError, Mailer, Notice, NoticeKind};
-use ens_notify_smtp::testing::{Delivered, Pki, ServerTls, Smtpd, free_port, notice};
 
 const FROM: &str = "ENS+ Alerts <noreply@ens.example.com>";
 const PASSWORD: &str = "pa55-W0rd-never-shown";

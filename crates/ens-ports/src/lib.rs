@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod faults;
 pub mod memory;
 pub mod outbound;
 pub mod password;
@@ -12,8 +13,8 @@ use std::time::Duration;
 
 pub use ens_domain::*;
 pub use outbound::{
-    ActivityLog, Clock, Ids, MailError, Mailer, PersonPage, PersonStore, PrincipalRecord, SessionStore, SetupStore,
-    StoreError,
+    ActivityLog, Clock, Ids, MailError, Mailer, Outbox, OutboxEntry, PersonPage, PersonStore, PrincipalRecord,
+    SessionStore, SetupStore, StoreError,
 };
 pub use password::Passwords;
 
@@ -24,6 +25,7 @@ pub struct Policy {
     pub login: throttle::LoginPolicy,
     /// How long activity entries are kept.
     pub activity_retention: Duration,
+    pub guard: usecases::guard::GuardPolicy,
 }
 
 impl Default for Policy {
@@ -32,6 +34,7 @@ impl Default for Policy {
             sessions: SessionPolicy::default(),
             login: throttle::LoginPolicy::default(),
             activity_retention: Duration::from_secs(90 * 24 * 60 * 60),
+            guard: usecases::guard::GuardPolicy::default(),
         }
     }
 }
@@ -43,6 +46,7 @@ pub struct Ports {
     pub setup: Arc<dyn SetupStore>,
     pub activity: Arc<dyn ActivityLog>,
     pub sessions: Arc<dyn SessionStore>,
+    pub outbox: Arc<dyn Outbox>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
     pub mailer: Arc<dyn Mailer>,
@@ -52,6 +56,8 @@ pub struct Ports {
     pub throttle: Arc<throttle::AddressThrottle>,
     /// A hash to verify unknown logins against (computed once).
     dummy_hash: Arc<OnceLock<String>>,
+    /// The sync guard's memory (this instance's view).
+    pub guard: Arc<usecases::guard::GuardState>,
 }
 
 impl std::fmt::Debug for Ports {
@@ -71,13 +77,14 @@ impl Ports {
         policy: Policy,
     ) -> Self
     where
-        S: PersonStore + SetupStore + ActivityLog + SessionStore,
+        S: PersonStore + SetupStore + ActivityLog + SessionStore + Outbox,
     {
         Self {
             persons: store.clone(),
             setup: store.clone(),
             activity: store.clone(),
-            sessions: store,
+            sessions: store.clone(),
+            outbox: store,
             clock,
             ids,
             mailer,
@@ -85,6 +92,7 @@ impl Ports {
             policy,
             throttle: Arc::default(),
             dummy_hash: Arc::default(),
+            guard: Arc::default(),
         }
     }
 }

@@ -79,6 +79,16 @@ struct State {
     activities: Vec<Activity>,
     sessions: BTreeMap<String, ens_domain::Session>,
     bootstrapped: bool,
+    outbox: Vec<OutboxRow>,
+}
+
+#[derive(Debug, Clone)]
+struct OutboxRow {
+    notice: ens_domain::Notice,
+    attempts: u32,
+    next_attempt_at: Timestamp,
+    claimed_until: Option<Timestamp>,
+    done: bool,
 }
 
 /// The whole database in a mutex.
@@ -308,7 +318,16 @@ impl SetupStore for MemoryStore {
         self.with(|s| Ok(s.imports.values().find(|i| i.token.as_ref().is_some_and(|t| &t.hash == token)).cloned()))
     }
 
-    fn update_scim_import(&self, import: &ScimImport, activity: Option<&Activity>) -> Result<(), StoreError> {
+    fn enabled_scim_imports(&self) -> Result<Vec<ScimImport>, StoreError> {
+        self.with(|s| Ok(s.imports.values().filter(|i| i.state.accepts_scim()).cloned().collect()))
+    }
+
+    fn update_scim_import(
+        &self,
+        import: &ScimImport,
+        activity: Option<&Activity>,
+        notices: &[ens_domain::Notice],
+    ) -> Result<(), StoreError> {
         self.with(|s| {
             let stored = s.imports.get(&import.enterprise_id).ok_or(StoreError::NotFound)?;
             if stored.version + 1 != import.version {
@@ -321,10 +340,26 @@ impl SetupStore for MemoryStore {
             {
                 return Err(StoreError::Duplicate("token"));
             }
+            for n in notices {
+                let twin = s.outbox.iter().any(|r| {
+                    r.notice.incident.is_some() && r.notice.incident == n.incident && r.notice.recipient == n.recipient
+                });
+                if twin {
+                    return Err(StoreError::Duplicate("notice"));
+                }
+            }
             let mut next = import.clone();
             next.last_request_at = stored.last_request_at;
             s.imports.insert(import.enterprise_id, next);
             s.activities.extend(activity.cloned());
+            let now = activity.map_or(import.state.since(), |a| a.at);
+            s.outbox.extend(notices.iter().map(|n| OutboxRow {
+                notice: n.clone(),
+                attempts: 0,
+                next_attempt_at: now,
+                claimed_until: None,
+                done: false,
+            }));
             Ok(())
         })
     }
@@ -368,6 +403,62 @@ impl crate::outbound::SessionStore for MemoryStore {
             s.sessions.retain(|_, x| x.last_seen_at >= idle_before && x.created_at >= created_before);
             Ok((n - s.sessions.len()) as u64)
         })
+    }
+}
+
+impl crate::outbound::Outbox for MemoryStore {
+    fn claim_due_notices(
+        &self,
+        now: Timestamp,
+        lease: Duration,
+        limit: u64,
+    ) -> Result<Vec<crate::outbound::OutboxEntry>, StoreError> {
+        self.with(|s| {
+            let mut out = Vec::new();
+            for r in s.outbox.iter_mut() {
+                if out.len() as u64 >= limit {
+                    break;
+                }
+                if !r.done && r.next_attempt_at <= now && r.claimed_until.is_none_or(|c| c < now) {
+                    r.claimed_until = Some(now.saturating_add(lease));
+                    out.push(crate::outbound::OutboxEntry { notice: r.notice.clone(), attempts: r.attempts });
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn notice_delivered(&self, id: ens_domain::NoticeId, _at: Timestamp) -> Result<(), StoreError> {
+        self.with(|s| {
+            let r = s.outbox.iter_mut().find(|r| r.notice.id == id).ok_or(StoreError::NotFound)?;
+            r.done = true;
+            r.claimed_until = None;
+            Ok(())
+        })
+    }
+
+    fn notice_failed(
+        &self,
+        id: ens_domain::NoticeId,
+        attempts: u32,
+        retry_at: Option<Timestamp>,
+        _error: &str,
+        _now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.with(|s| {
+            let r = s.outbox.iter_mut().find(|r| r.notice.id == id).ok_or(StoreError::NotFound)?;
+            r.attempts = attempts;
+            r.claimed_until = None;
+            match retry_at {
+                Some(t) => r.next_attempt_at = t,
+                None => r.done = true,
+            }
+            Ok(())
+        })
+    }
+
+    fn undelivered_notices(&self, enterprise: EnterpriseId) -> Result<u64, StoreError> {
+        self.with(|s| Ok(s.outbox.iter().filter(|r| !r.done && r.notice.enterprise_id == enterprise).count() as u64))
     }
 }
 

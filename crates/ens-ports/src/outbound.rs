@@ -5,8 +5,8 @@
 //! runs use cases on its blocking thread pool, never on the async executor.
 
 use ens_domain::{
-    Activity, EmailAddress, Enterprise, EnterpriseId, Notice, Person, PersonId, PersonQuery, Principal, PrincipalId,
-    ScimImport, SecretToken, Session, Timestamp, TokenHash, UserName,
+    Activity, EmailAddress, Enterprise, EnterpriseId, Notice, NoticeId, Person, PersonId, PersonQuery, Principal,
+    PrincipalId, ScimImport, SecretToken, Session, Timestamp, TokenHash, UserName,
 };
 use uuid::Uuid;
 
@@ -130,11 +130,57 @@ pub trait SetupStore: Send + Sync + 'static {
     fn scim_import_by_token(&self, token: &TokenHash) -> Result<Option<ScimImport>, StoreError>;
 
     /// Writes `import`, whose `version` must be one more than the stored one (else
-    /// `Conflict`), with an optional activity entry in the same transaction.
-    fn update_scim_import(&self, import: &ScimImport, activity: Option<&Activity>) -> Result<(), StoreError>;
+    /// `Conflict`), with an optional activity entry and notices for the outbox, all in one
+    /// transaction.
+    fn update_scim_import(
+        &self,
+        import: &ScimImport,
+        activity: Option<&Activity>,
+        notices: &[Notice],
+    ) -> Result<(), StoreError>;
+
+    /// Every setup whose import is switched on (for the silence watchdog).
+    fn enabled_scim_imports(&self) -> Result<Vec<ScimImport>, StoreError>;
 
     /// Checks that the database answers.
     fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// A notice waiting in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub notice: Notice,
+    /// Delivery attempts so far.
+    pub attempts: u32,
+}
+
+/// Notices waiting to be delivered, in the same database as everything else: a notice is
+/// queued in the transaction that decided to send it, survives restarts, and is delivered
+/// by whichever instance claims it.
+pub trait Outbox: Send + Sync + 'static {
+    /// Claims up to `limit` notices due at `now`, each for `lease`: until then no other
+    /// caller gets it.
+    fn claim_due_notices(
+        &self,
+        now: Timestamp,
+        lease: std::time::Duration,
+        limit: u64,
+    ) -> Result<Vec<OutboxEntry>, StoreError>;
+
+    fn notice_delivered(&self, id: NoticeId, at: Timestamp) -> Result<(), StoreError>;
+
+    /// Records a failed attempt: retried at `retry_at`, or given up (`None`).
+    fn notice_failed(
+        &self,
+        id: NoticeId,
+        attempts: u32,
+        retry_at: Option<Timestamp>,
+        error: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Notices of an enterprise not delivered (nor given up) yet.
+    fn undelivered_notices(&self, enterprise: EnterpriseId) -> Result<u64, StoreError>;
 }
 
 /// Principals' sessions.

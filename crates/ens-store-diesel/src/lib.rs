@@ -145,6 +145,8 @@ fn map_error(e: DieselError) -> StoreError {
                 "login"
             } else if what.contains("token") {
                 "token"
+            } else if what.contains("outbox") || what.contains("incident") {
+                "notice"
             } else {
                 "id"
             })

@@ -39,6 +39,7 @@ diesel::table! {
         mapping -> Text,
         last_request_at -> Nullable<BigInt>,
         version -> BigInt,
+        silence_notified_at -> Nullable<BigInt>,
     }
 }
 
@@ -114,6 +115,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        enterprise_id -> Text,
+        kind -> Text,
+        enterprise_name -> Text,
+        incident_id -> Nullable<Text>,
+        recipient -> Text,
+        occurred_at -> BigInt,
+        reason -> Text,
+        setup_url -> Text,
+        created_at -> BigInt,
+        attempts -> Integer,
+        next_attempt_at -> BigInt,
+        claimed_until -> Nullable<BigInt>,
+        delivered_at -> Nullable<BigInt>,
+        abandoned_at -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     enterprises,
     principals,
@@ -121,5 +143,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     persons,
     activities,
     sessions,
-    singletons
+    singletons,
+    outbox
 );

@@ -1,14 +1,17 @@
 //! Enterprises, principals, SCIM import setups and the activity log.
 
+use std::time::Duration;
+
 use diesel::prelude::*;
 use ens_domain::{
     Activity, ActivityKind, Actor, EmailAddress, Enterprise, EnterpriseId, Failure, FailureKind, Field, Mapping,
-    Outcome, Principal, PrincipalId, ScimImport, Session, SyncState, Timestamp, TokenHash, TokenInfo,
+    Notice, NoticeId, NoticeKind, Outcome, Principal, PrincipalId, ScimImport, Session, SyncState, Timestamp,
+    TokenHash, TokenInfo,
 };
-use ens_ports::{ActivityLog, PrincipalRecord, SessionStore, SetupStore, StoreError};
+use ens_ports::{ActivityLog, Outbox, OutboxEntry, PrincipalRecord, SessionStore, SetupStore, StoreError};
 
 use crate::conn::DbConnection;
-use crate::schema::{activities, enterprises, principals, scim_imports, sessions, singletons};
+use crate::schema::{activities, enterprises, outbox, principals, scim_imports, sessions, singletons};
 use crate::{DieselStore, to_i64, to_u64};
 
 fn corrupt(what: &str) -> StoreError {
@@ -97,6 +100,7 @@ struct ScimImportRow {
     mapping: String,
     last_request_at: Option<i64>,
     version: i64,
+    silence_notified_at: Option<i64>,
 }
 
 impl ScimImportRow {
@@ -123,6 +127,7 @@ impl ScimImportRow {
             mapping: i.mapping.keys().join(","),
             last_request_at: i.last_request_at.map(Timestamp::as_micros),
             version: to_i64(i.version),
+            silence_notified_at: i.silence_notified_at.map(Timestamp::as_micros),
         }
     }
 
@@ -176,6 +181,7 @@ impl ScimImportRow {
             state,
             mapping,
             last_request_at: self.last_request_at.map(Timestamp::from_micros),
+            silence_notified_at: self.silence_notified_at.map(Timestamp::from_micros),
             version: to_u64(self.version),
         })
     }
@@ -437,8 +443,24 @@ impl SetupStore for DieselStore {
         .transpose()
     }
 
-    fn update_scim_import(&self, import: &ScimImport, activity: Option<&Activity>) -> Result<(), StoreError> {
+    fn enabled_scim_imports(&self) -> Result<Vec<ScimImport>, StoreError> {
+        self.read(|c| {
+            scim_imports::table.filter(scim_imports::state.eq("enabled")).select(ScimImportRow::as_select()).load(c)
+        })?
+        .into_iter()
+        .map(ScimImportRow::into_import)
+        .collect()
+    }
+
+    fn update_scim_import(
+        &self,
+        import: &ScimImport,
+        activity: Option<&Activity>,
+        notices: &[Notice],
+    ) -> Result<(), StoreError> {
         let row = ScimImportRow::from_import(import);
+        let queued: Vec<OutboxRow> =
+            notices.iter().map(|n| OutboxRow::new(n, activity.map_or(import.state.since(), |a| a.at))).collect();
         let previous = to_i64(import.version.saturating_sub(1));
         self.write(|c| {
             let n = diesel::update(
@@ -461,6 +483,7 @@ impl SetupStore for DieselStore {
                 // last_request_at belongs to touch_scim_request: a setup change must not
                 // put back the time it read.
                 scim_imports::version.eq(row.version),
+                scim_imports::silence_notified_at.eq(row.silence_notified_at),
             ))
             .execute(c)?;
             if n == 0 {
@@ -472,6 +495,10 @@ impl SetupStore for DieselStore {
             }
             if let Some(a) = activity {
                 insert_activity(c, a)?;
+            }
+            // One by one: a multi-row INSERT is not SQL both backends share through diesel.
+            for row in &queued {
+                diesel::insert_into(outbox::table).values(row).execute(c)?;
             }
             Ok(())
         })
@@ -570,6 +597,175 @@ impl SessionStore for DieselStore {
             .execute(c)?;
             Ok(n as u64)
         })
+    }
+}
+
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = outbox)]
+struct OutboxRow {
+    id: String,
+    enterprise_id: String,
+    kind: String,
+    enterprise_name: String,
+    incident_id: Option<String>,
+    recipient: String,
+    occurred_at: i64,
+    reason: String,
+    setup_url: String,
+    created_at: i64,
+    attempts: i32,
+    next_attempt_at: i64,
+}
+
+impl OutboxRow {
+    fn new(n: &Notice, now: Timestamp) -> Self {
+        Self {
+            id: n.id.to_string(),
+            enterprise_id: n.enterprise_id.to_string(),
+            kind: n.kind.as_str().to_owned(),
+            enterprise_name: n.enterprise_name.clone(),
+            incident_id: n.incident.map(|i| i.to_string()),
+            recipient: n.recipient.as_str().to_owned(),
+            occurred_at: n.occurred_at.as_micros(),
+            reason: n.reason.clone(),
+            setup_url: n.setup_url.clone(),
+            created_at: now.as_micros(),
+            attempts: 0,
+            next_attempt_at: now.as_micros(),
+        }
+    }
+
+    fn into_entry(self) -> Result<OutboxEntry, StoreError> {
+        Ok(OutboxEntry {
+            notice: Notice {
+                id: NoticeId(self.id.parse().map_err(|_| corrupt("notice id"))?),
+                kind: NoticeKind::parse(&self.kind).ok_or_else(|| corrupt("notice kind"))?,
+                enterprise_id: self.enterprise_id.parse().map_err(|_| corrupt("notice enterprise"))?,
+                enterprise_name: self.enterprise_name,
+                incident: self
+                    .incident_id
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .map_err(|_| corrupt("notice incident"))?,
+                recipient: EmailAddress::parse(&self.recipient).map_err(|_| corrupt("notice recipient"))?,
+                occurred_at: Timestamp::from_micros(self.occurred_at),
+                reason: self.reason,
+                setup_url: self.setup_url,
+            },
+            attempts: u32::try_from(self.attempts).unwrap_or(0),
+        })
+    }
+}
+
+impl Outbox for DieselStore {
+    fn claim_due_notices(&self, now: Timestamp, lease: Duration, limit: u64) -> Result<Vec<OutboxEntry>, StoreError> {
+        let t = now.as_micros();
+        let until = now.saturating_add(lease).as_micros();
+        let unclaimed = || {
+            outbox::table
+                .filter(outbox::delivered_at.is_null())
+                .filter(outbox::abandoned_at.is_null())
+                .filter(outbox::next_attempt_at.le(t))
+                .filter(outbox::claimed_until.is_null().or(outbox::claimed_until.lt(t)))
+        };
+        let candidates: Vec<String> = self.read(|c| {
+            unclaimed().order_by(outbox::next_attempt_at.asc()).limit(to_i64(limit)).select(outbox::id).load(c)
+        })?;
+        let mut claimed = Vec::new();
+        for id in candidates {
+            // The conditional update is the claim: of several instances, one changes the row.
+            let row = self.write(|c| {
+                let n = diesel::update(unclaimed().filter(outbox::id.eq(&id)))
+                    .set(outbox::claimed_until.eq(Some(until)))
+                    .execute(c)?;
+                if n == 0 {
+                    return Ok(None);
+                }
+                Ok(Some(
+                    outbox::table
+                        .filter(outbox::id.eq(&id))
+                        .select((
+                            outbox::id,
+                            outbox::enterprise_id,
+                            outbox::kind,
+                            outbox::enterprise_name,
+                            outbox::incident_id,
+                            outbox::recipient,
+                            outbox::occurred_at,
+                            outbox::reason,
+                            outbox::setup_url,
+                            outbox::created_at,
+                            outbox::attempts,
+                            outbox::next_attempt_at,
+                        ))
+                        .first::<OutboxRow>(c)?,
+                ))
+            })?;
+            if let Some(r) = row {
+                claimed.push(r.into_entry()?);
+            }
+        }
+        Ok(claimed)
+    }
+
+    fn notice_delivered(&self, id: NoticeId, at: Timestamp) -> Result<(), StoreError> {
+        self.write(|c| {
+            diesel::update(outbox::table.filter(outbox::id.eq(id.to_string())))
+                .set((
+                    outbox::delivered_at.eq(Some(at.as_micros())),
+                    outbox::claimed_until.eq(None::<i64>),
+                    outbox::attempts.eq(outbox::attempts + 1),
+                ))
+                .execute(c)?;
+            Ok(())
+        })
+    }
+
+    fn notice_failed(
+        &self,
+        id: NoticeId,
+        attempts: u32,
+        retry_at: Option<Timestamp>,
+        error: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let attempts = i32::try_from(attempts).unwrap_or(i32::MAX);
+        let error: String = error.chars().take(500).collect();
+        self.write(|c| {
+            let target = outbox::table.filter(outbox::id.eq(id.to_string()));
+            match retry_at {
+                Some(t) => diesel::update(target)
+                    .set((
+                        outbox::attempts.eq(attempts),
+                        outbox::next_attempt_at.eq(t.as_micros()),
+                        outbox::claimed_until.eq(None::<i64>),
+                        outbox::last_error.eq(Some(&error)),
+                    ))
+                    .execute(c)?,
+                None => diesel::update(target)
+                    .set((
+                        outbox::attempts.eq(attempts),
+                        outbox::abandoned_at.eq(Some(now.as_micros())),
+                        outbox::claimed_until.eq(None::<i64>),
+                        outbox::last_error.eq(Some(&error)),
+                    ))
+                    .execute(c)?,
+            };
+            Ok(())
+        })
+    }
+
+    fn undelivered_notices(&self, enterprise: EnterpriseId) -> Result<u64, StoreError> {
+        let n: i64 = self.read(|c| {
+            outbox::table
+                .filter(outbox::enterprise_id.eq(enterprise.to_string()))
+                .filter(outbox::delivered_at.is_null())
+                .filter(outbox::abandoned_at.is_null())
+                .count()
+                .get_result(c)
+        })?;
+        Ok(to_u64(n))
     }
 }
 

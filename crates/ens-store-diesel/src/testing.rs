@@ -101,6 +101,15 @@ impl TestDb {
         }
     }
 
+    /// PostgreSQL only: runs SQL in the test database as the administrator (e.g. a trigger
+    /// that makes the database refuse writes).
+    pub fn execute_as_admin(&self, sql: &str) {
+        let TestDb::Postgres { url: DatabaseUrl::Postgres(url), .. } = self else {
+            panic!("only on a PostgreSQL test database");
+        };
+        PgConnection::establish(url).expect("connect to the test database").batch_execute(sql).expect("run SQL");
+    }
+
     pub fn is_postgres(&self) -> bool {
         matches!(self, TestDb::Postgres { .. })
     }

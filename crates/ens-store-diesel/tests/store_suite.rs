@@ -12,9 +12,10 @@ use ens_domain::{
     FieldChange, Filter, IncidentId, Mapping, Outcome, Person, PersonId, PersonQuery, PersonValues, Principal,
     PrincipalId, ScimImport, SecretToken, Session, Sort, Source, SyncState, Timestamp, TokenHash, TokenInfo,
 };
-use ens_ports::{ActivityLog, PersonStore, SessionStore, SetupStore, StoreError};
+use ens_ports::{ActivityLog, Outbox, PersonStore, SessionStore, SetupStore, StoreError};
 use ens_store_diesel::DieselStore;
 use ens_store_diesel::testing::TestDb;
+use std::time::Duration;
 use uuid::Uuid;
 
 macro_rules! suite {
@@ -44,6 +45,8 @@ suite!(
     sessions_live_and_die,
     bootstrap_happens_once,
     last_request_time_only_moves_forward,
+    outbox_claims_once_and_retries,
+    switch_off_with_notices_is_one_transaction,
 );
 
 fn t(n: i64) -> Timestamp {
@@ -162,7 +165,7 @@ fn scim_import_round_trips_and_is_versioned(_db: &TestDb, store: &DieselStore) {
             detail: "connection refused".into(),
         },
     };
-    store.update_scim_import(&next, Some(&activity(e, 1, ActivityKind::TokenGenerated))).unwrap();
+    store.update_scim_import(&next, Some(&activity(e, 1, ActivityKind::TokenGenerated)), &[]).unwrap();
     store.touch_scim_request(e, t(9)).unwrap();
     next.last_request_at = Some(t(9));
     assert_eq!(store.scim_import(e).unwrap().unwrap(), next);
@@ -173,16 +176,16 @@ fn scim_import_round_trips_and_is_versioned(_db: &TestDb, store: &DieselStore) {
     // A writer that read the old version loses.
     let mut stale = initial;
     stale.version += 1;
-    assert!(matches!(store.update_scim_import(&stale, None), Err(StoreError::Conflict)));
+    assert!(matches!(store.update_scim_import(&stale, None, &[]), Err(StoreError::Conflict)));
     let mut ghost = ScimImport::new(EnterpriseId::from_uuid(Uuid::from_u128(42)), t(0));
     ghost.version = 2;
-    assert!(matches!(store.update_scim_import(&ghost, None), Err(StoreError::NotFound)));
+    assert!(matches!(store.update_scim_import(&ghost, None, &[]), Err(StoreError::NotFound)));
 
     let mut on = next;
     on.version += 1;
     on.state = SyncState::Enabled { since: t(10), by: Some(PrincipalId::from_uuid(Uuid::from_u128(5))) };
     on.token = None;
-    store.update_scim_import(&on, None).unwrap();
+    store.update_scim_import(&on, None, &[]).unwrap();
     assert_eq!(store.scim_import(e).unwrap().unwrap(), on);
 }
 
@@ -193,7 +196,7 @@ fn tokens_are_unique_across_enterprises(_db: &TestDb, store: &DieselStore) {
         let mut i = store.scim_import(e).unwrap().unwrap();
         i.version += 1;
         i.token = Some(TokenInfo { hash: token.hash(), created_at: t(1), last4: token.last4() });
-        let r = store.update_scim_import(&i, None);
+        let r = store.update_scim_import(&i, None, &[]);
         assert_eq!(r.is_ok(), expect_ok, "{r:?}");
         if !expect_ok {
             assert!(matches!(r, Err(StoreError::Duplicate("token"))));
@@ -614,6 +617,91 @@ fn last_request_time_only_moves_forward(_db: &TestDb, store: &DieselStore) {
     // A setup change that read an older time does not put it back.
     i.last_request_at = None;
     i.version += 1;
-    store.update_scim_import(&i, None).unwrap();
+    store.update_scim_import(&i, None, &[]).unwrap();
     assert_eq!(store.scim_import(e).unwrap().unwrap().last_request_at, Some(t(50)));
+}
+
+fn notice(e: EnterpriseId, n: u128, incident: Option<u128>, to: &str) -> ens_domain::Notice {
+    ens_domain::Notice {
+        id: ens_domain::NoticeId(Uuid::from_u128(n)),
+        kind: ens_domain::NoticeKind::ImportSwitchedOff,
+        enterprise_id: e,
+        enterprise_name: "Contoso".into(),
+        incident: incident.map(|i| IncidentId::from_uuid(Uuid::from_u128(i))),
+        recipient: EmailAddress::parse(to).unwrap(),
+        occurred_at: t(5),
+        reason: "the database refused a change".into(),
+        setup_url: "https://ens.example.com/setup/scim-import".into(),
+    }
+}
+
+fn outbox_claims_once_and_retries(db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let mut i = store.scim_import(e).unwrap().unwrap();
+    i.version += 1;
+    let notices = [notice(e, 11, Some(7), "a@contoso.com"), notice(e, 12, Some(7), "b@contoso.com")];
+    store.update_scim_import(&i, None, &notices).unwrap();
+    assert_eq!(store.undelivered_notices(e).unwrap(), 2);
+
+    // Two instances on the same database: each notice is claimed by one only.
+    let other = db.store();
+    let lease = Duration::from_secs(60);
+    let mine = store.claim_due_notices(t(10), lease, 1).unwrap();
+    let theirs = other.claim_due_notices(t(10), lease, 10).unwrap();
+    assert_eq!(mine.len() + theirs.len(), 2);
+    assert_ne!(mine[0].notice.id, theirs[0].notice.id);
+    assert_eq!(mine[0].notice, notices.iter().find(|n| n.id == mine[0].notice.id).unwrap().clone());
+    assert!(store.claim_due_notices(t(11), lease, 10).unwrap().is_empty(), "leased");
+
+    store.notice_delivered(mine[0].notice.id, t(12)).unwrap();
+    other.notice_failed(theirs[0].notice.id, 1, Some(t(100)), "connection refused", t(12)).unwrap();
+    assert_eq!(store.undelivered_notices(e).unwrap(), 1);
+    assert!(store.claim_due_notices(t(50), lease, 10).unwrap().is_empty(), "not due before its retry");
+    let again = store.claim_due_notices(t(100), lease, 10).unwrap();
+    assert_eq!((again.len(), again[0].attempts), (1, 1));
+    store.notice_failed(again[0].notice.id, 3, None, "550 no such mailbox", t(101)).unwrap();
+    assert_eq!(store.undelivered_notices(e).unwrap(), 0, "given up");
+    // A lease that ran out lets another instance take the notice.
+    let mut i = store.scim_import(e).unwrap().unwrap();
+    i.version += 1;
+    store.update_scim_import(&i, None, &[notice(e, 13, None, "c@contoso.com")]).unwrap();
+    let first = store.claim_due_notices(t(200), lease, 10).unwrap();
+    assert_eq!(first.len(), 1);
+    let expired = t(200 + 61_000_000);
+    assert_eq!(other.claim_due_notices(expired, lease, 10).unwrap().len(), 1);
+}
+
+fn switch_off_with_notices_is_one_transaction(_db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let mut i = store.scim_import(e).unwrap().unwrap();
+    i.version += 1;
+    i.state = SyncState::Enabled { since: t(1), by: None };
+    i.silence_notified_at = Some(t(2));
+    store.update_scim_import(&i, None, &[]).unwrap();
+    assert_eq!(store.enabled_scim_imports().unwrap().iter().map(|x| x.enterprise_id).collect::<Vec<_>>(), [e]);
+    assert_eq!(store.scim_import(e).unwrap().unwrap().silence_notified_at, Some(t(2)));
+
+    // A stale writer fails: neither the state, nor the activity, nor the notices are written.
+    let mut stale = i.clone();
+    stale.state = SyncState::DisabledByPrincipal { since: t(3), by: None };
+    let log = activity(e, 3, ActivityKind::ImportSwitchedOff);
+    assert!(matches!(
+        store.update_scim_import(&stale, Some(&log), &[notice(e, 21, Some(9), "a@contoso.com")]),
+        Err(StoreError::Conflict)
+    ));
+    assert_eq!(store.undelivered_notices(e).unwrap(), 0);
+    assert_eq!(store.activities(e, 0, 10).unwrap().1, 0);
+
+    // The same incident cannot notify an address twice; the whole write is refused.
+    let mut next = i.clone();
+    next.version += 1;
+    store.update_scim_import(&next, None, &[notice(e, 22, Some(9), "a@contoso.com")]).unwrap();
+    let mut again = next.clone();
+    again.version += 1;
+    assert!(matches!(
+        store.update_scim_import(&again, None, &[notice(e, 23, Some(9), "a@contoso.com")]),
+        Err(StoreError::Duplicate("notice"))
+    ));
+    assert_eq!(store.scim_import(e).unwrap().unwrap().version, next.version);
+    assert!(store.enabled_scim_imports().unwrap().len() == 1);
 }

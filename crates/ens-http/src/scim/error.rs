@@ -6,6 +6,7 @@ use std::fmt;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
+use ens_ports::RequestEnd;
 use serde_json::json;
 
 pub const ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
@@ -50,11 +51,24 @@ pub struct ScimError {
     pub detail: String,
     pub retry_after_secs: Option<u64>,
     pub allow: Option<&'static str>,
+    /// Why, for the sync guard, when the status alone does not say (503 is both "import is
+    /// off" and "database down").
+    pub cause: Option<RequestEnd>,
 }
 
 impl ScimError {
     pub fn new(status: StatusCode, scim_type: Option<ScimType>, detail: impl Into<String>) -> Self {
-        Self { status, scim_type, detail: detail.into(), retry_after_secs: None, allow: None }
+        Self { status, scim_type, detail: detail.into(), retry_after_secs: None, allow: None, cause: None }
+    }
+
+    pub fn with_cause(mut self, cause: RequestEnd) -> Self {
+        self.cause = Some(cause);
+        self
+    }
+
+    /// How the request ended, as the sync guard classifies it.
+    pub fn request_end(&self) -> RequestEnd {
+        self.cause.unwrap_or_else(|| RequestEnd::from_status(self.status.as_u16()))
     }
 
     pub fn bad_request(scim_type: ScimType, detail: impl Into<String>) -> Self {

@@ -15,13 +15,14 @@ pub mod user;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::{HttpRequest, HttpResponse, web};
 use ens_ports::usecases::provisioning::{IfMatch, PatchError, ProvisioningError};
-use ens_ports::{ActivityKind, PersonId, Ports, ScimImport, StoreError, SyncState};
+use ens_ports::{ActivityKind, PersonId, Ports, RequestEnd, ScimImport, StoreError, SyncState};
 use serde_json::Value;
 
 use self::error::{SCIM_JSON, ScimError, ScimType};
@@ -146,7 +147,9 @@ fn disabled_detail(state: &SyncState) -> String {
 fn from_provisioning(e: ProvisioningError, config: &ScimConfig) -> ScimError {
     match e {
         ProvisioningError::Unauthorized => ScimError::unauthorized(),
-        ProvisioningError::Disabled(state) => ScimError::unavailable(disabled_detail(&state), config.retry_after_secs),
+        ProvisioningError::Disabled(state) => {
+            ScimError::unavailable(disabled_detail(&state), config.retry_after_secs).with_cause(RequestEnd::ImportOff)
+        }
         ProvisioningError::NotFound => ScimError::not_found("No such User."),
         ProvisioningError::UserNameTaken(u) => ScimError::new(
             StatusCode::CONFLICT,
@@ -168,16 +171,27 @@ fn from_provisioning(e: ProvisioningError, config: &ScimConfig) -> ScimError {
                 StoreError::Unavailable(_) => ScimError::unavailable(
                     "ENS+ could not reach its database; the change was not stored and can be retried.",
                     config.retry_after_secs,
-                ),
+                )
+                .with_cause(RequestEnd::DatabaseUnavailable),
                 _ => ScimError::internal(
                     "ENS+ could not store the change because of an internal error; it was not stored.",
-                ),
+                )
+                .with_cause(RequestEnd::DatabaseError),
             }
         }
     }
 }
 
-/// Authenticates, then runs `f` — both on the blocking pool, within the request timeout.
+/// What failed, for notices and the activity log: the request's method and route, never
+/// its query string or body.
+fn describe_request(req: &HttpRequest) -> String {
+    let route = req.match_pattern().unwrap_or_else(|| req.path().to_owned());
+    let route = route.split("/portal/scim").last().unwrap_or(&route).trim_start_matches("/v2").to_owned();
+    format!("Entra's request {} {} could not be completed", req.method(), if route.is_empty() { "/" } else { &route })
+}
+
+/// Authenticates, then runs `f` — both on the blocking pool, within the request timeout —
+/// and tells the sync guard how it ended.
 async fn authed<T, F>(req: &HttpRequest, state: &web::Data<AppState>, f: F) -> Result<T, ScimError>
 where
     T: Send + 'static,
@@ -189,24 +203,54 @@ where
     let ports = state.ports.clone();
     let config = state.config.scim.clone();
     let timeout = config.request_timeout;
-    let work = web::block(move || {
-        let import = ports.scim_authenticate(&token).map_err(|e| from_provisioning(e, &config))?;
-        f(&ports, &import)
-    });
-    match actix_web::rt::time::timeout(timeout, work).await {
-        Ok(Ok(result)) => result,
+    let detail = describe_request(req);
+    // The enterprise, once known: a timeout is reported for it.
+    let seen: Arc<Mutex<Option<ScimImport>>> = Arc::default();
+    let work = {
+        let seen = seen.clone();
+        let ports = ports.clone();
+        let detail = detail.clone();
+        web::block(move || {
+            let import = ports.scim_begin(&token).map_err(|e| from_provisioning(e, &config))?;
+            if let Ok(mut s) = seen.lock() {
+                *s = Some(import.clone());
+            }
+            let result = f(&ports, &import);
+            let end = match &result {
+                Ok(_) => RequestEnd::Succeeded,
+                Err(e) => e.request_end(),
+            };
+            ports.guard_observe(&import, end, &detail);
+            result
+        })
+    };
+    let failure = match actix_web::rt::time::timeout(timeout, work).await {
+        Ok(Ok(result)) => return result,
         Ok(Err(e)) => {
             tracing::error!(error = %e, "SCIM request could not run");
-            Err(ScimError::internal("ENS+ could not run the request because of an internal error; nothing was stored."))
+            (
+                RequestEnd::Internal,
+                ScimError::internal("ENS+ could not run the request because of an internal error; nothing was stored."),
+            )
         }
         Err(_) => {
             tracing::error!(timeout_secs = timeout.as_secs(), "SCIM request timed out");
-            Err(ScimError::unavailable(
-                "ENS+ took too long to answer; retry later.",
-                state.config.scim.retry_after_secs,
-            ))
+            (
+                RequestEnd::Timeout,
+                ScimError::unavailable(
+                    "ENS+ took too long to answer; retry later.",
+                    state.config.scim.retry_after_secs,
+                ),
+            )
         }
+    };
+    let known = seen.lock().ok().and_then(|s| s.clone());
+    if let Some(import) = known {
+        let (end, _) = &failure;
+        let end = *end;
+        let _ = web::block(move || ports.guard_observe(&import, end, &detail)).await;
     }
+    Err(failure.1.with_cause(failure.0))
 }
 
 /// What an authenticated caller gets here: `error`, unless authentication fails first.
@@ -270,6 +314,19 @@ async fn json_body(req: &HttpRequest, payload: web::Payload, state: &AppState) -
     })
 }
 
+/// The JSON body; when it cannot be read, the caller is still authenticated first (a wrong
+/// token gets 401) and the sync guard sees the refusal (413 is a limit of ours).
+async fn body_or_refuse(
+    req: &HttpRequest,
+    payload: web::Payload,
+    state: &web::Data<AppState>,
+) -> Result<Value, ScimError> {
+    match json_body(req, payload, state).await {
+        Ok(v) => Ok(v),
+        Err(e) => Err(refuse(req, state, e).await),
+    }
+}
+
 fn person_id(raw: &str) -> Result<PersonId, ScimError> {
     raw.parse().map_err(|_| ScimError::not_found(format!("No User with id {raw:?}.")))
 }
@@ -331,7 +388,7 @@ async fn search_users(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ScimError> {
-    let body = json_body(&req, payload, &state).await?;
+    let body = body_or_refuse(&req, payload, &state).await?;
     let request = ListRequest::from_search(&body)?;
     list(req, state, request).await
 }
@@ -341,7 +398,7 @@ async fn create_user(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ScimError> {
-    let body = json_body(&req, payload, &state).await?;
+    let body = body_or_refuse(&req, payload, &state).await?;
     let users = users_url(&state);
     let config = state.config.scim.clone();
     let created = authed(&req, &state, move |ports, import| {
@@ -384,7 +441,7 @@ async fn replace_user(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ScimError> {
-    let body = json_body(&req, payload, &state).await?;
+    let body = body_or_refuse(&req, payload, &state).await?;
     let users = users_url(&state);
     let config = state.config.scim.clone();
     let precondition = if_match(req.headers());
@@ -409,7 +466,7 @@ async fn patch_user(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ScimError> {
-    let body = json_body(&req, payload, &state).await?;
+    let body = body_or_refuse(&req, payload, &state).await?;
     let users = users_url(&state);
     let config = state.config.scim.clone();
     let precondition = if_match(req.headers());
@@ -465,7 +522,7 @@ async fn search_groups(
     payload: web::Payload,
 ) -> Result<HttpResponse, ScimError> {
     if req.path().ends_with("/.search") {
-        let body = json_body(&req, payload, &state).await?;
+        let body = body_or_refuse(&req, payload, &state).await?;
         let request = ListRequest::from_search(&body)?;
         authed(&req, &state, |_, _| Ok(())).await?;
         return Ok(scim_json(StatusCode::OK, &list_response(Vec::new(), 0, request.start_index())));

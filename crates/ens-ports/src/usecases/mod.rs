@@ -1,6 +1,7 @@
 //! The use cases, written once against the outbound ports. Each is a method group on
 //! [`Ports`](crate::Ports).
 
+pub mod guard;
 pub mod operators;
 pub mod persons;
 pub mod principals;

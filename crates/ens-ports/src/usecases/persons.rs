@@ -244,7 +244,7 @@ mod tests {
         import.token = Some(TokenInfo { hash: t.hash(), created_at: p.clock.now(), last4: t.last4() });
         import.state = SyncState::Enabled { since: p.clock.now(), by: None };
         import.mapping = Mapping::from_keys(["user_name", "external_id", "active", "display_name"]).expect("valid");
-        p.setup.update_scim_import(&import, None).expect("stored");
+        p.setup.update_scim_import(&import, None, &[]).expect("stored");
         let person = p
             .scim_create(&import, vec![FieldChange::set(Field::UserName, "jdoe@contoso.com")])
             .expect("created")

@@ -54,7 +54,7 @@ impl Ports {
                 return Ok(import);
             }
             import.version = before.version + 1;
-            match self.setup.update_scim_import(&import, activity.as_ref()) {
+            match self.setup.update_scim_import(&import, activity.as_ref(), &[]) {
                 Ok(()) => return Ok(import),
                 Err(StoreError::Conflict) => continue,
                 Err(e) => return Err(e.into()),
@@ -125,6 +125,10 @@ impl Ports {
     /// Switches SCIM import on (needs a token) or off. Switching on clears a failure.
     pub fn set_import_enabled(&self, ctx: &PrincipalContext, enabled: bool) -> Result<ScimImport, AdminError> {
         let now = self.clock.now();
+        if enabled {
+            // Whatever this instance held of a failure is over: a principal looked at it.
+            self.guard_forget(ctx.enterprise());
+        }
         self.change_import(ctx, |i| {
             let previous = i.state.clone();
             i.state = if enabled {

@@ -21,7 +21,7 @@ fn enabled(p: &Ports, mapping: Mapping) -> ScimImport {
     i.token = Some(TokenInfo { hash: t.hash(), created_at: p.clock.now(), last4: t.last4() });
     i.state = SyncState::Enabled { since: p.clock.now(), by: None };
     i.mapping = mapping;
-    p.setup.update_scim_import(&i, None).expect("stored");
+    p.setup.update_scim_import(&i, None, &[]).expect("stored");
     p.scim_authenticate(TOKEN).expect("authenticates")
 }
 
@@ -41,7 +41,7 @@ fn authentication() {
     let mut off = i.clone();
     off.version += 1;
     off.state = SyncState::DisabledByPrincipal { since: p.clock.now(), by: None };
-    p.setup.update_scim_import(&off, None).expect("stored");
+    p.setup.update_scim_import(&off, None, &[]).expect("stored");
     assert!(matches!(
         p.scim_authenticate(TOKEN),
         Err(ProvisioningError::Disabled(SyncState::DisabledByPrincipal { .. }))

@@ -1,0 +1,459 @@
+//! The sync guard: when SCIM import breaks on our side, switch it off and tell the
+//! enterprise's notification addresses; when Entra goes quiet, tell them too.
+//!
+//! - Every SCIM request's ending is observed ([`Ports::guard_observe`]). After
+//!   `failures_before_switch_off` consecutive failures of ours, import is switched off with
+//!   the reason and time, and one notice per address goes into the outbox — in one
+//!   transaction, conditional on import still being on, so several instances give one
+//!   switch-off and one notice per address.
+//! - When the database itself is down, the switch-off cannot be written: the incident is kept
+//!   in memory, this instance answers 503 for the enterprise at once, and after
+//!   `outage_mail_after` the notices are sent directly (the outbox is in the unreachable
+//!   database). As soon as the database is back, the switch-off is recorded.
+//! - [`Ports::deliver_notices`] drains the outbox with retries and backoff;
+//!   [`Ports::check_silence`] warns once when Entra has not called for `silence`.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use ens_domain::{
+    Activity, ActivityKind, Actor, EmailAddress, EnterpriseId, Failure, FailureKind, IncidentId, Notice, NoticeId,
+    NoticeKind, Outcome, RequestEnd, ScimImport, SyncState, Timestamp, TokenHash,
+};
+
+use super::provisioning::ProvisioningError;
+use crate::Ports;
+use crate::outbound::{MailError, StoreError};
+
+/// How the guard behaves; configurable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardPolicy {
+    /// Consecutive failures of ours that switch import off.
+    pub failures_before_switch_off: u32,
+    /// While the database is down, how long to wait for it before e-mailing directly.
+    pub outage_mail_after: Duration,
+    /// How long Entra may stay silent while import is on before principals are told.
+    pub silence: Duration,
+    /// Where principals switch import on again (linked from notices).
+    pub setup_url: String,
+    /// How long a worker holds a notice it is sending before another may take it.
+    pub outbox_lease: Duration,
+}
+
+impl Default for GuardPolicy {
+    fn default() -> Self {
+        Self {
+            failures_before_switch_off: 1,
+            outage_mail_after: Duration::from_secs(30),
+            // Three missed 40-minute provisioning cycles.
+            silence: Duration::from_secs(2 * 60 * 60),
+            setup_url: "http://127.0.0.1:8080/setup/scim-import".into(),
+            outbox_lease: Duration::from_secs(5 * 60),
+        }
+    }
+}
+
+/// A switch-off that could not be written yet because the database was down.
+#[derive(Debug, Clone)]
+struct Pending {
+    failure: Failure,
+    at: Timestamp,
+    /// The setup as last seen, for its notification addresses.
+    import: ScimImport,
+    enterprise_name: String,
+    mailed: Vec<EmailAddress>,
+}
+
+/// What this instance remembers between requests.
+#[derive(Debug, Default)]
+pub struct GuardState {
+    /// The setup behind each token seen lately: who a request is from when the database,
+    /// which would say so, is down.
+    known: Mutex<HashMap<TokenHash, ScimImport>>,
+    names: Mutex<HashMap<EnterpriseId, String>>,
+    failures: Mutex<HashMap<EnterpriseId, u32>>,
+    pending: Mutex<HashMap<EnterpriseId, Pending>>,
+    /// When this instance last recorded a SCIM request of each enterprise.
+    touched: Mutex<HashMap<EnterpriseId, Timestamp>>,
+}
+
+/// Tokens remembered at most (one per enterprise in practice).
+const MAX_KNOWN: usize = 100_000;
+/// `last_request_at` is written at most this often per enterprise and instance.
+const TOUCH_EVERY: Duration = Duration::from_secs(60);
+/// A notice refused for good is tried this many times before it is given up.
+const PERMANENT_ATTEMPTS: u32 = 3;
+
+/// The wait before the n-th retry of a notice: 30 s doubling, at most an hour.
+pub fn backoff(attempts: u32) -> Duration {
+    Duration::from_secs(30u64.saturating_mul(1u64 << attempts.saturating_sub(1).min(7))).min(Duration::from_secs(3600))
+}
+
+/// What a notice says, before it is addressed.
+struct Draft<'a> {
+    kind: NoticeKind,
+    enterprise: EnterpriseId,
+    name: &'a str,
+    at: Timestamp,
+    reason: String,
+    incident: Option<IncidentId>,
+}
+
+impl<'a> Draft<'a> {
+    fn switch_off(enterprise: EnterpriseId, name: &'a str, failure: &Failure, at: Timestamp) -> Self {
+        Draft {
+            kind: NoticeKind::ImportSwitchedOff,
+            enterprise,
+            name,
+            at,
+            reason: format!("{}: {}", failure.kind.describe(), failure.detail),
+            incident: Some(failure.incident),
+        }
+    }
+}
+
+/// What one outbox run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub delivered: u32,
+    pub retried: u32,
+    pub abandoned: u32,
+}
+
+impl Ports {
+    fn guard_lock<T>(m: &Mutex<T>) -> Option<std::sync::MutexGuard<'_, T>> {
+        m.lock().ok()
+    }
+
+    /// [`Ports::scim_authenticate`] with the guard: an enterprise whose switch-off is pending
+    /// is refused at once; a known token whose database lookup fails counts as a failure of
+    /// ours for its enterprise. Records that Entra called (at most once a minute).
+    pub fn scim_begin(&self, token: &str) -> Result<ScimImport, ProvisioningError> {
+        let hash = ens_domain::SecretToken::new(token.to_owned()).hash();
+        match self.scim_authenticate(token) {
+            Ok(import) => {
+                if let Some(p) = self.pending_incident(import.enterprise_id) {
+                    return Err(ProvisioningError::Disabled(SyncState::DisabledByFailure {
+                        since: p.at,
+                        failure: p.failure,
+                    }));
+                }
+                if let Some(mut known) = Self::guard_lock(&self.guard.known) {
+                    if known.len() >= MAX_KNOWN {
+                        known.clear();
+                    }
+                    known.insert(hash, import.clone());
+                }
+                self.touch(import.enterprise_id);
+                Ok(import)
+            }
+            Err(ProvisioningError::Store(StoreError::Unavailable(e))) => {
+                let known = Self::guard_lock(&self.guard.known).and_then(|k| k.get(&hash).cloned());
+                if let Some(import) = known {
+                    self.guard_observe(&import, RequestEnd::DatabaseUnavailable, "the database could not be reached");
+                    if let Some(p) = self.pending_incident(import.enterprise_id) {
+                        return Err(ProvisioningError::Disabled(SyncState::DisabledByFailure {
+                            since: p.at,
+                            failure: p.failure,
+                        }));
+                    }
+                }
+                Err(ProvisioningError::Store(StoreError::Unavailable(e)))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn pending_incident(&self, enterprise: EnterpriseId) -> Option<Pending> {
+        Self::guard_lock(&self.guard.pending).and_then(|p| p.get(&enterprise).cloned())
+    }
+
+    fn touch(&self, enterprise: EnterpriseId) {
+        let now = self.clock.now();
+        let due = Self::guard_lock(&self.guard.touched).is_some_and(|mut t| {
+            let due = t.get(&enterprise).is_none_or(|last| now.since(*last) >= TOUCH_EVERY);
+            if due {
+                t.insert(enterprise, now);
+            }
+            due
+        });
+        if due && let Err(e) = self.setup.touch_scim_request(enterprise, now) {
+            tracing::warn!(enterprise = %enterprise, error = %e, "could not record the time of the SCIM request");
+        }
+    }
+
+    /// Observes how a SCIM request of `import`'s enterprise ended. `detail` says what failed,
+    /// secret-free, for the notice and the activity log.
+    pub fn guard_observe(&self, import: &ScimImport, end: RequestEnd, detail: &str) {
+        let e = import.enterprise_id;
+        let Some(kind) = end.fault() else {
+            if end == RequestEnd::Succeeded
+                && let Some(mut f) = Self::guard_lock(&self.guard.failures)
+            {
+                f.remove(&e);
+            }
+            return;
+        };
+        let count = Self::guard_lock(&self.guard.failures).map_or(u32::MAX, |mut f| {
+            let n = f.entry(e).or_insert(0);
+            *n += 1;
+            *n
+        });
+        tracing::warn!(enterprise = %e, failure = kind.as_str(), consecutive = count, detail, "SCIM request failed on our side");
+        if count >= self.policy.guard.failures_before_switch_off.max(1) {
+            if let Some(mut f) = Self::guard_lock(&self.guard.failures) {
+                f.remove(&e);
+            }
+            self.trip(import, kind, detail);
+        }
+    }
+
+    fn trip(&self, import: &ScimImport, kind: FailureKind, detail: &str) {
+        let e = import.enterprise_id;
+        if self.pending_incident(e).is_some() {
+            return; // this incident is known already
+        }
+        let failure = Failure {
+            incident: IncidentId::from_uuid(self.ids.new_id()),
+            kind,
+            detail: detail.chars().take(300).collect(),
+        };
+        let at = self.clock.now();
+        match self.record_switch_off(e, &failure, at, &[]) {
+            Ok(true) => {
+                tracing::error!(enterprise = %e, incident = %failure.incident, failure = kind.as_str(), "SCIM import switched off")
+            }
+            Ok(false) => {}
+            Err(err) => {
+                tracing::error!(
+                    enterprise = %e, incident = %failure.incident, error = %err,
+                    "SCIM import must be switched off but the database cannot record it: holding the incident"
+                );
+                let enterprise_name =
+                    Self::guard_lock(&self.guard.names).and_then(|n| n.get(&e).cloned()).unwrap_or_default();
+                if let Some(mut p) = Self::guard_lock(&self.guard.pending) {
+                    p.insert(e, Pending { failure, at, import: import.clone(), enterprise_name, mailed: Vec::new() });
+                }
+            }
+        }
+    }
+
+    /// The notice `draft` makes for one address.
+    fn notice(&self, draft: &Draft<'_>, to: &EmailAddress) -> Notice {
+        Notice {
+            id: NoticeId(self.ids.new_id()),
+            kind: draft.kind,
+            enterprise_id: draft.enterprise,
+            enterprise_name: draft.name.to_owned(),
+            incident: draft.incident,
+            recipient: to.clone(),
+            occurred_at: draft.at,
+            reason: draft.reason.clone(),
+            setup_url: self.policy.guard.setup_url.clone(),
+        }
+    }
+
+    /// Switches import off for `failure` if it is still on, with the activity entry and one
+    /// notice per address not `already_mailed`, in one transaction. False if import was off
+    /// already (one incident, one switch-off — whichever instance gets here first).
+    fn record_switch_off(
+        &self,
+        enterprise: EnterpriseId,
+        failure: &Failure,
+        at: Timestamp,
+        already_mailed: &[EmailAddress],
+    ) -> Result<bool, StoreError> {
+        for _ in 0..5 {
+            let Some(import) = self.setup.scim_import(enterprise)? else { return Ok(false) };
+            let Some(state) = import.state.trip(at, failure.clone()) else { return Ok(false) };
+            let name = self.setup.enterprise(enterprise)?.map(|e| e.name).unwrap_or_default();
+            if let Some(mut n) = Self::guard_lock(&self.guard.names) {
+                n.insert(enterprise, name.clone());
+            }
+            let draft = Draft::switch_off(enterprise, &name, failure, at);
+            let reason = draft.reason.clone();
+            let notices: Vec<Notice> = import
+                .notify
+                .iter()
+                .filter(|a| !already_mailed.contains(a))
+                .map(|to| self.notice(&draft, to))
+                .collect();
+            let told = if import.notify.is_empty() {
+                tracing::warn!(enterprise = %enterprise, "SCIM import switched off, but no notification address is configured: nobody is e-mailed");
+                "no notification address is configured: nobody was e-mailed".to_owned()
+            } else if already_mailed.is_empty() {
+                format!("e-mailing {}", import.notify.iter().map(EmailAddress::as_str).collect::<Vec<_>>().join(", "))
+            } else {
+                format!(
+                    "e-mailed during the outage: {}",
+                    already_mailed.iter().map(EmailAddress::as_str).collect::<Vec<_>>().join(", ")
+                )
+            };
+            let activity = Activity {
+                enterprise_id: enterprise,
+                at,
+                kind: ActivityKind::ImportSwitchedOff,
+                actor: Actor::SyncGuard,
+                outcome: Outcome::Failed,
+                person_id: None,
+                user_name: None,
+                detail: format!("switched off after a failure: {reason}; {told}"),
+            };
+            let mut next = import.clone();
+            next.state = state;
+            next.version += 1;
+            match self.setup.update_scim_import(&next, Some(&activity), &notices) {
+                Ok(()) => return Ok(true),
+                Err(StoreError::Conflict) => continue,
+                Err(StoreError::Duplicate(_)) => return Ok(false),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(StoreError::Conflict)
+    }
+
+    /// Works off incidents held while the database was down: records them once it answers;
+    /// until then, after `outage_mail_after`, e-mails the addresses directly. Run every few
+    /// seconds.
+    pub fn guard_tick(&self) {
+        let pending: Vec<(EnterpriseId, Pending)> = Self::guard_lock(&self.guard.pending)
+            .map(|p| p.iter().map(|(k, v)| (*k, v.clone())).collect())
+            .unwrap_or_default();
+        let now = self.clock.now();
+        for (e, p) in pending {
+            match self.record_switch_off(e, &p.failure, p.at, &p.mailed) {
+                Ok(recorded) => {
+                    tracing::info!(enterprise = %e, incident = %p.failure.incident, recorded, "held incident written now that the database answers");
+                    if let Some(mut all) = Self::guard_lock(&self.guard.pending) {
+                        all.remove(&e);
+                    }
+                }
+                Err(_) if now.since(p.at) >= self.policy.guard.outage_mail_after => self.mail_directly(e, &p),
+                Err(_) => {}
+            }
+        }
+    }
+
+    fn mail_directly(&self, e: EnterpriseId, p: &Pending) {
+        let draft = Draft::switch_off(e, &p.enterprise_name, &p.failure, p.at);
+        for to in p.import.notify.iter().filter(|a| !p.mailed.contains(a)) {
+            let n = self.notice(&draft, to);
+            match self.mailer.send(&n) {
+                Ok(()) => {
+                    tracing::info!(enterprise = %e, incident = %p.failure.incident, "notice e-mailed directly during the database outage");
+                    if let Some(mut all) = Self::guard_lock(&self.guard.pending)
+                        && let Some(held) = all.get_mut(&e)
+                    {
+                        held.mailed.push(to.clone());
+                    }
+                }
+                Err(err) => tracing::warn!(enterprise = %e, error = %err, "notice could not be e-mailed yet; retrying"),
+            }
+        }
+        if p.import.notify.is_empty() {
+            tracing::warn!(enterprise = %e, "database down and no notification address configured: nobody can be e-mailed");
+        }
+    }
+
+    /// A principal switched import on again on this instance: an incident held here is over.
+    pub fn guard_forget(&self, enterprise: EnterpriseId) {
+        if let Some(mut p) = Self::guard_lock(&self.guard.pending) {
+            p.remove(&enterprise);
+        }
+        if let Some(mut f) = Self::guard_lock(&self.guard.failures) {
+            f.remove(&enterprise);
+        }
+    }
+
+    /// Delivers due notices from the outbox; failures are retried with backoff.
+    pub fn deliver_notices(&self) -> Result<DeliveryReport, StoreError> {
+        let mut report = DeliveryReport::default();
+        let now = self.clock.now();
+        for entry in self.outbox.claim_due_notices(now, self.policy.guard.outbox_lease, 20)? {
+            let attempts = entry.attempts + 1;
+            match self.mailer.send(&entry.notice) {
+                Ok(()) => {
+                    self.outbox.notice_delivered(entry.notice.id, self.clock.now())?;
+                    report.delivered += 1;
+                }
+                Err(err) => {
+                    let give_up = matches!(err, MailError::Permanent(_)) && attempts >= PERMANENT_ATTEMPTS;
+                    let retry_at = (!give_up).then(|| now.saturating_add(backoff(attempts)));
+                    tracing::warn!(
+                        notice = %entry.notice.id, enterprise = %entry.notice.enterprise_id, attempts, error = %err,
+                        give_up, "notice not delivered"
+                    );
+                    self.outbox.notice_failed(entry.notice.id, attempts, retry_at, &err.to_string(), now)?;
+                    if give_up { report.abandoned += 1 } else { report.retried += 1 }
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Warns each enterprise whose import is on but whom Entra has not called for `silence`,
+    /// once per silence. Returns how many enterprises were warned.
+    pub fn check_silence(&self) -> Result<u32, StoreError> {
+        let now = self.clock.now();
+        let mut warned = 0;
+        for import in self.setup.enabled_scim_imports()? {
+            let since = import.last_request_at.unwrap_or(import.state.since()).max(import.state.since());
+            let quiet = now.since(since) >= self.policy.guard.silence;
+            let told = import.silence_notified_at.is_some_and(|t| t >= since);
+            if !quiet || told {
+                continue;
+            }
+            let name = self.setup.enterprise(import.enterprise_id)?.map(|e| e.name).unwrap_or_default();
+            let reason = format!("no SCIM request from Entra since {since}");
+            let notices: Vec<Notice> = import
+                .notify
+                .iter()
+                .map(|to| {
+                    let draft = Draft {
+                        kind: NoticeKind::ProvisioningSilent,
+                        enterprise: import.enterprise_id,
+                        name: &name,
+                        at: since,
+                        reason: reason.clone(),
+                        incident: None,
+                    };
+                    self.notice(&draft, to)
+                })
+                .collect();
+            let activity = Activity {
+                enterprise_id: import.enterprise_id,
+                at: now,
+                kind: ActivityKind::ProvisioningSilent,
+                actor: Actor::SyncGuard,
+                outcome: Outcome::Failed,
+                person_id: None,
+                user_name: None,
+                detail: if notices.is_empty() {
+                    format!("{reason}; no notification address is configured")
+                } else {
+                    format!(
+                        "{reason}; e-mailing {}",
+                        import.notify.iter().map(EmailAddress::as_str).collect::<Vec<_>>().join(", ")
+                    )
+                },
+            };
+            let mut next = import.clone();
+            next.silence_notified_at = Some(now);
+            next.version += 1;
+            match self.setup.update_scim_import(&next, Some(&activity), &notices) {
+                Ok(()) => {
+                    tracing::warn!(enterprise = %import.enterprise_id, %since, "Entra seems to have stopped provisioning");
+                    warned += 1;
+                }
+                // Another instance (or a principal) changed the setup first: next round.
+                Err(StoreError::Conflict) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(warned)
+    }
+}
+
+#[cfg(test)]
+mod tests;

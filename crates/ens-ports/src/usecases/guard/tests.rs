@@ -1,0 +1,241 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use ens_domain::{ActivityKind, Field, FieldChange, Mapping, NoticeKind, SecretToken, SyncState, TokenInfo};
+
+use super::*;
+use crate::faults::{Fault, FaultyStore};
+use crate::memory::{ManualClock, MemoryStore, RecordingMailer, SeqIds};
+use crate::outbound::{ActivityLog as _, Clock as _, Outbox as _, SetupStore as _};
+use crate::testing::cheap_passwords;
+use crate::{Policy, Ports};
+
+const TOKEN: &str = "guarded-token";
+
+struct Rig {
+    ports: Ports,
+    store: Arc<FaultyStore<MemoryStore>>,
+    mailer: Arc<RecordingMailer>,
+    clock: Arc<ManualClock>,
+    import: ScimImport,
+}
+
+fn rig_with(policy: Policy, addresses: &[&str]) -> Rig {
+    let store = Arc::new(FaultyStore::new(Arc::new(MemoryStore::new())));
+    let mailer = Arc::new(RecordingMailer::default());
+    let clock = Arc::new(ManualClock::default());
+    let ports = Ports::new(
+        store.clone(),
+        clock.clone(),
+        Arc::new(SeqIds::default()),
+        mailer.clone(),
+        cheap_passwords(),
+        policy,
+    );
+    let e = ports.create_enterprise("Contoso").expect("enterprise");
+    let mut i = ports.setup.scim_import(e.id).expect("store").expect("exists");
+    i.version += 1;
+    let t = SecretToken::new(TOKEN.into());
+    i.token = Some(TokenInfo { hash: t.hash(), created_at: clock.now(), last4: t.last4() });
+    i.state = SyncState::Enabled { since: clock.now(), by: None };
+    i.mapping = Mapping::default();
+    i.notify = addresses.iter().map(|a| EmailAddress::parse(a).expect("valid")).collect();
+    ports.setup.update_scim_import(&i, None, &[]).expect("stored");
+    let import = ports.scim_begin(TOKEN).expect("authenticates");
+    Rig { ports, store, mailer, clock, import }
+}
+
+fn rig() -> Rig {
+    rig_with(Policy::default(), &["ops@contoso.com", "it@contoso.com"])
+}
+
+fn switch_offs(r: &Rig) -> Vec<Activity> {
+    let (log, _) = r.store.inner().activities(r.import.enterprise_id, 0, 100).expect("log");
+    log.into_iter().filter(|a| a.kind == ActivityKind::ImportSwitchedOff).collect()
+}
+
+fn state(r: &Rig) -> SyncState {
+    r.store.inner().scim_import(r.import.enterprise_id).expect("store").expect("exists").state
+}
+
+#[test]
+fn a_failure_of_ours_switches_off_and_queues_one_notice_per_address() {
+    let r = rig();
+    for end in [RequestEnd::Refused { status: 400 }, RequestEnd::Refused { status: 409 }, RequestEnd::ImportOff] {
+        r.ports.guard_observe(&r.import, end, "client error");
+    }
+    assert!(state(&r).accepts_scim(), "the client's mistakes do not count");
+    r.ports.guard_observe(&r.import, RequestEnd::DatabaseError, "the database refused a change");
+    let SyncState::DisabledByFailure { failure, .. } = state(&r) else { panic!("{:?}", state(&r)) };
+    assert_eq!(failure.kind, FailureKind::DatabaseError);
+    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(_))));
+    // Another failure of the same incident: no second switch-off, no second notice.
+    r.ports.guard_observe(&r.import, RequestEnd::Timeout, "slow");
+    let offs = switch_offs(&r);
+    assert_eq!(offs.len(), 1);
+    assert_eq!((offs[0].actor, offs[0].outcome), (Actor::SyncGuard, Outcome::Failed));
+    assert!(offs[0].detail.contains("ops@contoso.com"), "{}", offs[0].detail);
+
+    assert!(r.mailer.sent().is_empty(), "notices go through the outbox");
+    let report = r.ports.deliver_notices().expect("delivered");
+    assert_eq!(report, DeliveryReport { delivered: 2, retried: 0, abandoned: 0 });
+    let sent = r.mailer.sent();
+    assert_eq!(sent.iter().map(|n| n.recipient.as_str()).collect::<Vec<_>>(), ["ops@contoso.com", "it@contoso.com"]);
+    assert!(sent.iter().all(|n| n.kind == NoticeKind::ImportSwitchedOff && n.incident == Some(failure.incident)));
+    assert!(sent[0].reason.contains("refused a change"), "{}", sent[0].reason);
+    assert_eq!(r.ports.deliver_notices().expect("nothing left"), DeliveryReport::default());
+}
+
+#[test]
+fn the_threshold_counts_consecutive_failures_only() {
+    let mut policy = Policy::default();
+    policy.guard.failures_before_switch_off = 3;
+    let r = rig_with(policy, &["ops@contoso.com"]);
+    r.ports.guard_observe(&r.import, RequestEnd::Internal, "x");
+    r.ports.guard_observe(&r.import, RequestEnd::Internal, "x");
+    r.ports.guard_observe(&r.import, RequestEnd::Succeeded, "");
+    r.ports.guard_observe(&r.import, RequestEnd::Internal, "x");
+    r.ports.guard_observe(&r.import, RequestEnd::Internal, "x");
+    assert!(state(&r).accepts_scim());
+    r.ports.guard_observe(&r.import, RequestEnd::Internal, "x");
+    assert!(!state(&r).accepts_scim());
+}
+
+#[test]
+fn nothing_is_lost_the_failed_change_is_applied_when_retried_after_switching_on() {
+    let r = rig();
+    let create = || r.ports.scim_create(&r.import, vec![FieldChange::set(Field::UserName, "jdoe@contoso.com")]);
+    r.store.set_fault(Some(Fault::PersonWrites));
+    let Err(ProvisioningError::Store(e)) = create() else { panic!("the write must fail") };
+    r.ports.guard_observe(&r.import, RequestEnd::DatabaseError, &e.to_string());
+    r.store.set_fault(None);
+    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(_))), "off until a principal acts");
+
+    let creds = r.ports.create_principal(r.import.enterprise_id, "admin@contoso.com").expect("principal");
+    let s = r.ports.login("admin@contoso.com", &creds.password, "ip").expect("login");
+    let ctx = r.ports.change_password(&s.context, &creds.password, "a good new password").expect("changed").context;
+    r.ports.set_import_enabled(&ctx, true).expect("switched on");
+    let import = r.ports.scim_begin(TOKEN).expect("on again");
+    // Entra retries the escrowed create.
+    let created =
+        r.ports.scim_create(&import, vec![FieldChange::set(Field::UserName, "jdoe@contoso.com")]).expect("applied");
+    assert_eq!(
+        r.ports.scim_get(&import, created.person.id).expect("stored").values.user_name().as_str(),
+        "jdoe@contoso.com"
+    );
+    let (log, _) = r.store.inner().activities(import.enterprise_id, 0, 10).expect("log");
+    let kinds: Vec<ActivityKind> = log.iter().map(|a| a.kind).collect();
+    assert_eq!(
+        kinds[..3],
+        [ActivityKind::PersonCreated, ActivityKind::ImportSwitchedOn, ActivityKind::ImportSwitchedOff]
+    );
+    assert!(log[1].detail.contains("after the failure"), "{}", log[1].detail);
+}
+
+#[test]
+fn a_database_outage_answers_503_at_once_mails_directly_and_records_when_back() {
+    let r = rig();
+    r.store.set_fault(Some(Fault::Everything));
+    // The request's own lookup fails; the guard knows the token and trips in memory.
+    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(SyncState::DisabledByFailure { .. }))));
+    assert!(
+        matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(_))),
+        "every further request: 503 at once"
+    );
+    r.ports.guard_tick();
+    assert!(r.mailer.sent().is_empty(), "the database may come back within the grace period");
+    r.clock.advance(Duration::from_secs(31));
+    r.ports.guard_tick();
+    r.ports.guard_tick();
+    let sent = r.mailer.sent();
+    assert_eq!(sent.len(), 2, "once per address, however many ticks");
+    assert_eq!(sent[0].kind, NoticeKind::ImportSwitchedOff);
+    assert!(sent[0].reason.contains("could not reach its database"), "{}", sent[0].reason);
+
+    r.store.set_fault(None);
+    r.ports.guard_tick();
+    let SyncState::DisabledByFailure { failure, .. } = state(&r) else { panic!("recorded once the database is back") };
+    assert_eq!(failure.kind, FailureKind::DatabaseUnavailable);
+    assert_eq!(Some(failure.incident), sent[0].incident, "the same incident");
+    let offs = switch_offs(&r);
+    assert_eq!(offs.len(), 1);
+    assert!(offs[0].detail.contains("e-mailed during the outage"), "{}", offs[0].detail);
+    assert_eq!(r.ports.deliver_notices().expect("outbox").delivered, 0, "no second notice");
+    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(_))));
+}
+
+#[test]
+fn a_short_outage_goes_through_the_outbox_instead() {
+    let r = rig();
+    r.store.set_fault(Some(Fault::Everything));
+    assert!(r.ports.scim_begin(TOKEN).is_err());
+    r.clock.advance(Duration::from_secs(5));
+    r.store.set_fault(None);
+    r.ports.guard_tick();
+    assert!(r.mailer.sent().is_empty());
+    assert_eq!(r.ports.deliver_notices().expect("outbox").delivered, 2);
+    assert_eq!(switch_offs(&r).len(), 1);
+}
+
+#[test]
+fn two_instances_one_incident_one_switch_off_one_notice_per_address() {
+    let r = rig();
+    // A second instance: same database, its own memory.
+    let mut other = r.ports.clone();
+    other.guard = Arc::default();
+    let import_b = other.scim_begin(TOKEN).expect("authenticates");
+    r.ports.guard_observe(&r.import, RequestEnd::DatabaseError, "refused");
+    other.guard_observe(&import_b, RequestEnd::Timeout, "slow");
+    assert_eq!(switch_offs(&r).len(), 1);
+    let a = r.ports.deliver_notices().expect("outbox");
+    let b = other.deliver_notices().expect("outbox");
+    assert_eq!(a.delivered + b.delivered, 2);
+    assert_eq!(r.mailer.sent().len(), 2);
+}
+
+#[test]
+fn no_address_still_switches_off_and_says_so() {
+    let r = rig_with(Policy::default(), &[]);
+    r.ports.guard_observe(&r.import, RequestEnd::Limit, "body too large");
+    assert!(!state(&r).accepts_scim());
+    assert!(switch_offs(&r)[0].detail.contains("nobody was e-mailed"));
+    assert_eq!(r.ports.deliver_notices().expect("outbox").delivered, 0);
+}
+
+#[test]
+fn undeliverable_notices_are_retried_with_backoff_until_delivered() {
+    let r = rig_with(Policy::default(), &["ops@contoso.com"]);
+    r.mailer.set_failing(true);
+    r.ports.guard_observe(&r.import, RequestEnd::Internal, "bug");
+    assert_eq!(r.ports.deliver_notices().expect("outbox").retried, 1);
+    assert_eq!(r.ports.deliver_notices().expect("outbox"), DeliveryReport::default(), "not due yet");
+    r.clock.advance(backoff(1));
+    assert_eq!(r.ports.deliver_notices().expect("outbox").retried, 1);
+    r.mailer.set_failing(false);
+    r.clock.advance(backoff(2));
+    assert_eq!(r.ports.deliver_notices().expect("outbox").delivered, 1);
+    assert_eq!(r.store.inner().undelivered_notices(r.import.enterprise_id).expect("count"), 0);
+    assert_eq!(backoff(1), Duration::from_secs(30));
+    assert_eq!(backoff(3), Duration::from_secs(120));
+    assert_eq!(backoff(30), Duration::from_secs(3600));
+}
+
+#[test]
+fn entra_silence_is_reported_once_per_silence() {
+    let r = rig();
+    assert_eq!(r.ports.check_silence().expect("checked"), 0);
+    r.clock.advance(Duration::from_secs(2 * 3600));
+    assert_eq!(r.ports.check_silence().expect("checked"), 1);
+    assert_eq!(r.ports.check_silence().expect("checked"), 0, "once");
+    r.ports.deliver_notices().expect("outbox");
+    let sent = r.mailer.sent();
+    assert_eq!(sent.len(), 2);
+    assert!(sent.iter().all(|n| n.kind == NoticeKind::ProvisioningSilent));
+    // Entra calls again; later it goes quiet again: a new warning.
+    r.clock.advance(Duration::from_secs(61));
+    r.ports.scim_begin(TOKEN).expect("a request");
+    r.clock.advance(Duration::from_secs(3600));
+    assert_eq!(r.ports.check_silence().expect("checked"), 0);
+    r.clock.advance(Duration::from_secs(3600));
+    assert_eq!(r.ports.check_silence().expect("checked"), 1);
+}
