@@ -3,7 +3,9 @@
 //! - `ci`: everything CI checks — formatting, clippy, the architecture rules, the whole test
 //!   suite (both database backends).
 //! - `tidy`: the architecture rules alone.
+//! - `conformance`: scim2-tester and scim-sanity against a freshly started server.
 
+mod conformance;
 mod tidy;
 
 use std::process::Command;
@@ -15,8 +17,9 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("tidy") => run_tidy(),
+        Some("conformance") => run_conformance(),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tidy>");
+            eprintln!("usage: cargo xtask <ci|tidy|conformance>");
             bail!("unknown or missing command")
         }
     }
@@ -46,11 +49,25 @@ fn run_tidy() -> Result<()> {
     }
 }
 
+/// Runs both public suites; fails if either reports a failure.
+fn run_conformance() -> Result<()> {
+    let c = conformance::run(&tidy::workspace_root())?;
+    eprintln!(
+        "\nconformance: scim2-tester {} passed, {} failed, {} skipped; scim-sanity {} passed, {} failed, {} skipped",
+        c.tester_passed, c.tester_failed, c.tester_skipped, c.sanity_passed, c.sanity_failed, c.sanity_skipped
+    );
+    if c.tester_failed > 0 || c.sanity_failed > 0 {
+        bail!("the SCIM conformance suites report failures");
+    }
+    Ok(())
+}
+
 fn ci() -> Result<()> {
     cargo(&["fmt", "--all", "--check"])?;
     run_tidy()?;
     cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     cargo(&["test", "--workspace", "--no-fail-fast"])?;
+    run_conformance()?;
     eprintln!("\nci: all checks passed");
     Ok(())
 }

@@ -150,14 +150,15 @@ impl PersonValues {
     }
 
     /// Sets or clears one field. An empty or blank text clears an optional field (Entra clears
-    /// a manager with `""`). Clearing `active` restores its default, true.
+    /// a manager with `""`). `userName` and `active` cannot be cleared: a person always has a
+    /// name and an answer to "may ENS+ alert them?".
     pub fn set(&mut self, field: Field, value: Option<FieldValue>) -> Result<(), FieldError> {
         let value = match value {
             Some(FieldValue::Text(s)) if s.trim().is_empty() && field.value_type() != ValueType::Boolean => None,
             v => v,
         };
         match (field.value_type(), value) {
-            (ValueType::Boolean, None) => self.active = true,
+            (ValueType::Boolean, None) => return Err(FieldError::Required(field)),
             (ValueType::Boolean, Some(FieldValue::Bool(b))) => self.active = b,
             (ValueType::Boolean, Some(FieldValue::Text(_))) => {
                 return Err(FieldError::NotBoolean(field));
@@ -263,14 +264,14 @@ mod tests {
     }
 
     #[test]
-    fn empty_text_clears_and_active_defaults_to_true() {
+    fn empty_text_clears_and_required_fields_stay() {
         let mut v = values();
         v.set(Field::Manager, Some("m-1".into())).expect("set");
         v.set(Field::Manager, Some("".into())).expect("clear");
         assert_eq!(v.text(Field::Manager), None);
         v.set(Field::Active, Some(false.into())).expect("set");
-        v.set(Field::Active, None).expect("clear");
-        assert!(v.active());
+        assert_eq!(v.set(Field::Active, None), Err(FieldError::Required(Field::Active)));
+        assert!(!v.active());
         assert_eq!(v.set(Field::UserName, None), Err(FieldError::Required(Field::UserName)));
         assert_eq!(v.set(Field::UserName, Some("".into())), Err(FieldError::Required(Field::UserName)));
     }

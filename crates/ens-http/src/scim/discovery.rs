@@ -51,9 +51,11 @@ fn describe(field: Field) -> String {
 
 fn attribute_schema(attr: &Attribute) -> Value {
     match attr {
+        // ENS+ always knows whether it may alert a person: `active` is never unassigned
+        // (absent on create it is true; removing it is refused).
         Attribute::Simple { name, field } if field.value_type() == ValueType::Boolean => json!({
             "name": name, "type": "boolean", "multiValued": false, "description": describe(*field),
-            "required": false, "mutability": "readWrite", "returned": "default",
+            "required": true, "mutability": "readWrite", "returned": "default",
         }),
         Attribute::Simple { name, field } => string_attr(name, Some(*field), &describe(*field)),
         Attribute::Reference { name, field } => json!({
@@ -85,9 +87,19 @@ fn attribute_schema(attr: &Attribute) -> Value {
                 .iter()
                 .map(|(n, types)| string_attr(n, None, &format!("Kept for type {}.", types.join(", "))))
                 .collect();
+            // Suggested types: those whose every sub-attribute is kept (an `other` address
+            // keeps `formatted` only; it is accepted, and described, but not suggested).
+            let complete: Vec<&str> =
+                slots.iter().filter(|s| s.subs.len() == subs.len()).map(|s| s.type_name).collect();
+            let kept = slots
+                .iter()
+                .map(|s| format!("{} ({})", s.type_name, s.subs.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")))
+                .collect::<Vec<_>>()
+                .join("; ");
             sub_schemas.push(json!({
-                "name": "type", "type": "string", "multiValued": false, "description": "Which element this is.",
-                "required": false, "caseExact": false, "canonicalValues": slots.iter().map(|s| s.type_name).collect::<Vec<_>>(),
+                "name": "type", "type": "string", "multiValued": false,
+                "description": format!("Which element this is. ENS+ keeps one element per type: {kept}."),
+                "required": false, "caseExact": false, "canonicalValues": complete,
                 "mutability": "readWrite", "returned": "default", "uniqueness": "none",
             }));
             json!({

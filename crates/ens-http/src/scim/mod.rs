@@ -74,6 +74,8 @@ fn scope(base: &str) -> actix_web::Scope {
         .service(
             web::resource("/Users/.search").route(web::post().to(search_users)).default_service(not_allowed("POST")),
         )
+        // RFC 7644 §3.4.3: a search at the root covers every resource type; ENS+ has Users only.
+        .service(web::resource("/.search").route(web::post().to(search_users)).default_service(not_allowed("POST")))
         .service(
             web::resource("/Users/{id}")
                 .route(web::get().to(get_user))

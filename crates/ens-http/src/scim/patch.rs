@@ -532,6 +532,7 @@ mod tests {
             Some(ScimType::InvalidPath)
         );
         assert_eq!(kind(ops(json!([{"op":"remove","path":"userName"}]))), Some(ScimType::Mutability));
+        assert_eq!(kind(ops(json!([{"op":"remove","path":"active"}]))), Some(ScimType::Mutability));
         assert_eq!(kind(ops(json!([{"op":"replace","path":"id","value":"x"}]))), Some(ScimType::Mutability));
         assert_eq!(
             kind(ops(json!([{"op":"replace","path":"phoneNumbers[type eq \"mobile\"].value","value":"call me"}]))),
