@@ -2,7 +2,13 @@
 //! `python3-aiosmtpd`), started on a free loopback port, storing what it receives in a
 //! Maildir, killed on drop. Compiled only with the `test-support` feature.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::new_without_default, missing_debug_implementations)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::new_without_default,
+    missing_debug_implementations
+)]
 
 use std::fs;
 use std::net::{SocketAddr, TcpListener, TcpStream};
