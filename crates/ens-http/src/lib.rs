@@ -2,6 +2,7 @@
 
 pub mod admin;
 mod health;
+pub mod pages;
 pub mod scim;
 
 use std::future::Future;
@@ -59,7 +60,11 @@ impl AppState {
 /// Registers every route; used by [`serve`] and by tests.
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
-        cfg.app_data(web::Data::new(state)).configure(health::routes).configure(scim::routes).configure(admin::routes);
+        cfg.app_data(web::Data::new(state))
+            .configure(health::routes)
+            .configure(scim::routes)
+            .configure(admin::routes)
+            .configure(pages::routes);
     }
 }
 

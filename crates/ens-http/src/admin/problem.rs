@@ -92,7 +92,7 @@ fn throttled(wait: Duration) -> Problem {
         StatusCode::TOO_MANY_REQUESTS,
         "throttled",
         "Too many failed logins",
-        format!("Too many failed logins. Try again in {} seconds.", wait.as_secs().max(1)),
+        format!("Too many failed logins. Try again in {}.", ens_ports::usecases::seconds(&wait)),
     );
     p.retry_after = Some(wait.as_secs().max(1));
     p

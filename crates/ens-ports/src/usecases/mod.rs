@@ -22,7 +22,7 @@ pub enum AdminError {
     Unauthenticated,
     #[error("the login or password is wrong")]
     InvalidCredentials,
-    #[error("too many failed logins; try again in {} seconds", .0.as_secs().max(1))]
+    #[error("too many failed logins; try again in {}", seconds(.0))]
     Throttled(Duration),
     #[error("you must change your one-time password before doing anything else")]
     PasswordChangeRequired,
@@ -60,6 +60,14 @@ pub struct AddressProblem {
     pub index: usize,
     pub value: String,
     pub reason: String,
+}
+
+/// "1 second", "42 seconds" (never less than one).
+pub fn seconds(d: &Duration) -> String {
+    match d.as_secs().max(1) {
+        1 => "1 second".to_owned(),
+        n => format!("{n} seconds"),
+    }
 }
 
 fn keys(fields: &[Field]) -> String {

@@ -1,0 +1,411 @@
+//! The pages in a real browser: headless Chromium through chromedriver, against the real
+//! `ens-scim` binary. Each page visited is photographed at laptop and phone width under
+//! `<target>/browser-screenshots/`, and any unexpected error on the browser console fails
+//! the test.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "support/browser.rs"]
+mod browser;
+mod support;
+
+use std::future::Future;
+use std::time::Duration;
+
+use browser::{Browser, free_port};
+use ens_store_diesel::testing::TestDb;
+use serde_json::{Value, json};
+use support::{Server, login, run, send};
+
+const LOGIN: &str = "admin@contoso.com";
+const NEW_PASSWORD: &str = "correct horse battery staple";
+const PASSWORD_LINE: &str = "password (shown once, not stored): ";
+
+/// No test may run longer than this.
+async fn bounded(test: impl Future<Output = ()>) {
+    tokio::time::timeout(Duration::from_secs(300), test).await.expect("the test took more than 300 s");
+}
+
+/// The real binary on `database_url`, with an enterprise and a principal made by the CLI,
+/// on a port chosen beforehand so that its public base URL (the Tenant URL) is its own.
+struct World {
+    server: Server,
+    one_time_password: String,
+}
+
+impl World {
+    fn start(database_url: &str, extra: &[(&str, &str)]) -> World {
+        let cli = [("ENS_SCIM__DATABASE__URL", database_url)];
+        let (ok, _, err) = run(&["enterprise", "create", "--name", "Contoso"], &cli);
+        assert!(ok, "{err}");
+        let (ok, out, err) = run(&["principal", "create", "--enterprise", "Contoso", "--login", LOGIN], &cli);
+        assert!(ok, "{err}");
+        let one_time_password = out.lines().find_map(|l| l.strip_prefix(PASSWORD_LINE)).unwrap().to_owned();
+
+        let port = free_port();
+        let bind = format!("127.0.0.1:{port}");
+        let base = format!("http://{bind}");
+        // Test e-mails go to a port where nothing listens: each address reports its failure.
+        let smtp_port = free_port().to_string();
+        let mut env = vec![
+            ("ENS_SCIM__DATABASE__URL", database_url),
+            ("ENS_SCIM__SERVER__BIND", &bind),
+            ("ENS_SCIM__SERVER__PUBLIC_BASE_URL", &base),
+            ("ENS_SCIM__SMTP__HOST", "127.0.0.1"),
+            ("ENS_SCIM__SMTP__PORT", &smtp_port),
+            ("ENS_SCIM__SMTP__TLS", "none"),
+            ("ENS_SCIM__SMTP__TIMEOUT_SECS", "5"),
+            // The second failed login in a row waits a second (throttling shown on the page).
+            ("ENS_SCIM__AUTH__FREE_FAILED_LOGINS", "1"),
+            // Cheap password hashing: the tests log in several times.
+            ("ENS_SCIM__AUTH__ARGON2_MEMORY_KIB", "1024"),
+            ("ENS_SCIM__AUTH__ARGON2_ITERATIONS", "1"),
+        ];
+        env.extend_from_slice(extra);
+        let server = Server::start(&env);
+        assert_eq!(server.base, base);
+        World { server, one_time_password }
+    }
+
+    /// A bearer session for checking through the API what the pages did.
+    fn api_session(&self) -> String {
+        login(&self.server, LOGIN, NEW_PASSWORD, NEW_PASSWORD)
+    }
+
+    fn api(&self, method: &str, path: &str, session: &str, body: Option<Value>) -> (u16, Value) {
+        send(method, &self.server.url(path), Some(session), body)
+    }
+}
+
+/// Logs in with the one-time password and chooses the new one, from `start` (a page behind
+/// the login); ends on that page.
+async fn first_login(b: &mut Browser, w: &World, start: &str) {
+    b.goto(&w.server.url(start)).await;
+    b.visible("#login-view").await;
+    b.fill("#login", LOGIN).await;
+    b.fill("#password", &w.one_time_password).await;
+    b.click("#login-submit").await;
+    b.visible("#change-view").await;
+    b.fill("#new-password", NEW_PASSWORD).await;
+    b.fill("#repeat-password", NEW_PASSWORD).await;
+    b.click("#change-submit").await;
+    b.wait_page(start).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_principal_sets_up_scim_import_and_follows_persons_in_the_browser() {
+    bounded(async {
+        let dir = tempfile::tempdir().unwrap();
+        let w = World::start(&format!("sqlite://{}", dir.path().join("pages.db").display()), &[]);
+        let mut b = Browser::open("setup_and_persons").await;
+
+        // Not logged in: any page leads to the login, which knows the way back.
+        b.goto(&w.server.url("/persons")).await;
+        b.visible("#login-view").await;
+        assert_eq!(b.path().await, "/login?next=/persons");
+        b.snapshot("login").await;
+
+        // A wrong password: the API's words are shown.
+        b.fill("#login", LOGIN).await;
+        b.fill("#password", "not the password").await;
+        b.expect_console_error("status of 401");
+        b.click("#login-submit").await;
+        let error = b.wait_text("#login-message", "Error:").await;
+        assert!(!b.is_visible("#change-view").await, "{error}");
+
+        // Once more at once: too many failed logins, the login waits (a second here).
+        b.expect_console_error("status of 429");
+        b.click("#login-submit").await;
+        b.wait_text("#login-message", "Try again in").await;
+        assert!(!b.find("#login-submit").await.is_enabled().await.unwrap(), "disabled while throttled");
+        b.snapshot("login-throttled").await;
+        b.wait_text("#login-message", "You can try again now").await;
+
+        // The one-time password: a new one must be chosen before anything else.
+        b.fill("#password", &w.one_time_password).await;
+        b.click("#login-submit").await;
+        b.visible("#change-view").await;
+        assert!(!b.is_visible("#current-field").await, "the one-time password was just typed");
+        assert!(b.is_visible("#logout").await);
+        b.fill("#new-password", "too short").await;
+        b.wait_text("#new-password-hint", "more").await;
+        b.snapshot("choose-password").await;
+        b.fill("#new-password", NEW_PASSWORD).await;
+        b.fill("#repeat-password", NEW_PASSWORD).await;
+        b.click("#change-submit").await;
+        b.wait_page("/persons").await;
+        b.wait_text("#persons-summary", "The Person list is empty.").await;
+        assert_eq!(b.text("#principal-login").await, LOGIN);
+        assert_eq!(b.text("#enterprise-name").await, "Contoso");
+        b.snapshot("persons-empty").await;
+        let session = w.api_session();
+
+        // Setup › SCIM Import, through the navigation.
+        b.click("a[data-nav=setup]").await;
+        b.wait_page("/setup/scim-import").await;
+        assert_eq!(b.attr("a[data-nav=setup]", "aria-current").await.as_deref(), Some("page"));
+        let tenant_url = b.value("#tenant-url").await;
+        assert_eq!(tenant_url, w.server.url("/portal/scim/"));
+        assert!(b.text("#state-text").await.starts_with("Off"));
+        assert_eq!(b.attr("#enabled-switch", "aria-checked").await.as_deref(), Some("false"));
+        b.wait_text("#notify-warning", "nobody is told").await;
+        b.wait_text("#token-text", "No secret token yet").await;
+        b.wait_text("#mapping-hint", "Restart provisioning").await;
+        b.wait_text("#last-request", "No request from Entra yet").await;
+        b.click("#copy-tenant-url").await;
+        b.visible("#connection-message").await;
+        b.snapshot("setup-new").await;
+
+        // Switching on without a token is refused with the API's reason.
+        b.expect_console_error("status of 409");
+        b.click("#enabled-switch").await;
+        b.wait_text("#state-message", "Error: SCIM import cannot be switched on before a secret token").await;
+        b.check_console().await;
+
+        // Generate the token: shown once, with a copy button and a warning.
+        b.click("#token-generate").await;
+        b.visible("#new-token").await;
+        let first_token = b.value("#new-token-value").await;
+        assert!(first_token.len() >= 32, "{first_token}");
+        b.wait_text("#new-token-warning", "cannot show it again").await;
+        b.wait_text("#token-text", &first_token[first_token.len() - 4..]).await;
+        assert_eq!(b.text("#token-generate").await, "Regenerate secret token");
+        b.click("#copy-new-token").await;
+        b.snapshot("setup-token").await;
+
+        // Regenerating asks first; cancelling keeps the token.
+        b.click("#token-generate").await;
+        b.visible("#regenerate-dialog").await;
+        b.snapshot("setup-regenerate-confirm").await;
+        b.click("#regenerate-cancel").await;
+        b.wait_until("!document.getElementById('regenerate-dialog').open", "the dialog to close").await;
+        assert_eq!(b.value("#new-token-value").await, first_token);
+        b.click("#token-generate").await;
+        b.click("#regenerate-confirm").await;
+        b.wait_until(
+            &format!("document.getElementById('new-token-value').value !== {}", json!(first_token)),
+            "a new token",
+        )
+        .await;
+        let token = b.value("#new-token-value").await;
+
+        // Notification addresses: checked while typing, added, tested.
+        b.fill("#email-new", "ops@").await;
+        b.wait_text("#email-new-hint", "Not a complete e-mail address").await;
+        assert_eq!(b.attr("#email-new", "aria-invalid").await.as_deref(), Some("true"));
+        b.fill("#email-new", "ops@contoso.com").await;
+        b.wait_text("#email-new-hint", "Looks good").await;
+        assert_eq!(b.attr("#email-new", "aria-invalid").await.as_deref(), Some("false"));
+        b.click("#email-add").await;
+        b.wait_text("#emails-list", "ops@contoso.com").await;
+        b.wait_text("#emails-message", "Added ops@contoso.com").await;
+        assert!(!b.is_visible("#notify-warning").await);
+        b.fill("#email-new", "it@contoso.com").await;
+        b.click("#email-add").await;
+        b.wait_text("#emails-list", "it@contoso.com").await;
+        b.click("#emails-list button[aria-label='Remove it@contoso.com']").await;
+        b.wait_text("#emails-message", "Removed it@contoso.com").await;
+        assert!(!b.text("#emails-list").await.contains("it@contoso.com"));
+        b.click("#test-email").await;
+        b.wait_text("#test-results", "Not delivered to ops@contoso.com").await;
+        b.wait_text("#emails-message", "0 of 1 delivered").await;
+        let (_, setup) = w.api("GET", "/api/v1/scim-import", &session, None);
+        assert_eq!(setup["notify"], json!(["ops@contoso.com"]));
+
+        // Switch on.
+        b.click("#enabled-switch").await;
+        b.wait_text("#state-text", "On since").await;
+        assert_eq!(b.attr("#enabled-switch", "aria-checked").await.as_deref(), Some("true"));
+        b.snapshot("setup-on").await;
+
+        // Entra creates a person through the Tenant URL and token the page showed, and then
+        // sends the same userName again (refused: it exists).
+        let jane = json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "jdoe@contoso.com",
+            "externalId": "jdoe",
+            "displayName": "Jane Doe",
+            "name": {"givenName": "Jane", "familyName": "Doe"},
+            "emails": [{"type": "work", "value": "jane.doe@contoso.com", "primary": true}],
+            "phoneNumbers": [{"type": "mobile", "value": "+41 79 000 00 00"}],
+            "active": true
+        });
+        let (status, created) = send("POST", &format!("{tenant_url}Users"), Some(&token), Some(jane.clone()));
+        assert_eq!(status, 201, "{created}");
+        let (status, again) = send("POST", &format!("{tenant_url}Users"), Some(&token), Some(jane));
+        assert_eq!(status, 409, "{again}");
+        b.refresh().await;
+        b.wait_page("/setup/scim-import").await;
+        // The page shows the time of the last SCIM request whenever the API knows it.
+        let (_, setup) = w.api("GET", "/api/v1/scim-import", &session, None);
+        match setup["last_request_at"].as_str() {
+            Some(at) => {
+                b.wait_text("#last-request", "Last request from Entra").await;
+                assert_eq!(b.attr("#last-request time", "datetime").await.as_deref(), Some(at));
+            }
+            None => {
+                b.wait_text("#last-request", "No request from Entra yet").await;
+            }
+        }
+
+        // Persons: search, then the person's page.
+        b.click("a[data-nav=persons]").await;
+        b.wait_page("/persons").await;
+        b.fill("#q", "nobody-by-that-name").await;
+        b.click("#search-submit").await;
+        b.wait_text("#persons-summary", "No person matches").await;
+        b.fill("#q", "jdoe").await;
+        b.click("#search-submit").await;
+        b.wait_text("#persons-summary", "1 person matches").await;
+        assert_eq!(b.path().await, "/persons?q=jdoe");
+        let row = b.text("#persons-body tr").await;
+        for expected in ["jdoe@contoso.com", "Jane Doe", "jane.doe@contoso.com", "Entra (SCIM)", "Active"] {
+            assert!(row.contains(expected), "{expected:?} not in {row:?}");
+        }
+        b.snapshot("persons-search").await;
+        b.click("#persons-body a").await;
+        let id = created["id"].as_str().unwrap();
+        b.wait_page(&format!("/persons/{id}")).await;
+        b.wait_text("#person-heading", "Jane Doe").await;
+        b.wait_text("#person-source", "Entra (SCIM)").await;
+        let phone = b.text("#fields-body tr[data-key=phone_mobile]").await;
+        assert!(phone.contains("+41 79 000 00 00") && phone.contains("From Entra"), "{phone}");
+        let user_name = b.text("#fields-body tr[data-key=user_name]").await;
+        assert!(user_name.contains("jdoe@contoso.com") && user_name.contains("From Entra"), "{user_name}");
+        b.snapshot("person").await;
+
+        // Paging: 25 more persons make two pages of 25.
+        for i in 0..25 {
+            let user = json!({"userName": format!("user{i:02}@contoso.com"), "active": i % 5 != 0});
+            let (status, body) = send("POST", &format!("{tenant_url}Users"), Some(&token), Some(user));
+            assert_eq!(status, 201, "{body}");
+        }
+        b.click("a[data-nav=persons]").await;
+        b.wait_page("/persons").await;
+        b.wait_text("#persons-summary", "26 persons in the Person list").await;
+        b.wait_text("#pager-text", "Page 1 of 2").await;
+        assert_eq!(b.client.find_all(fantoccini::Locator::Css("#persons-body tr")).await.unwrap().len(), 25);
+        b.click("#pager-next").await;
+        b.wait_until(
+            "location.search === '?page=2' && document.querySelector('main').getAttribute('aria-busy') === 'false'",
+            "the second page",
+        )
+        .await;
+        b.wait_text("#pager-text", "Page 2 of 2").await;
+        assert_eq!(b.text("#persons-body").await.lines().filter(|l| l.contains("@contoso.com")).count(), 1);
+        b.wait_text("#persons-body", "user24@contoso.com").await;
+        b.snapshot("persons-page-2").await;
+
+        // Deselect a field: saved, still unticked after a reload, and so in the API.
+        b.goto(&w.server.url("/setup/scim-import")).await;
+        b.wait_page("/setup/scim-import").await;
+        assert!(b.find("#field-phone_mobile").await.is_selected().await.unwrap());
+        let user_name_box = b.find("#field-user_name").await;
+        assert!(user_name_box.is_selected().await.unwrap() && !user_name_box.is_enabled().await.unwrap());
+        b.click("#field-phone_mobile").await;
+        b.wait_text("#mapping-message", "Not saved yet").await;
+        b.click("#mapping-save").await;
+        b.wait_text("#mapping-message", "Saved").await;
+        b.refresh().await;
+        b.wait_page("/setup/scim-import").await;
+        assert!(!b.find("#field-phone_mobile").await.is_selected().await.unwrap(), "unticked after a reload");
+        let (_, setup) = w.api("GET", "/api/v1/scim-import", &session, None);
+        let mobile = setup["mapping"].as_array().unwrap().iter().find(|f| f["key"] == "phone_mobile").unwrap();
+        assert_eq!(mobile["selected"], false, "{mobile}");
+
+        // Switch off, and on again.
+        b.click("#enabled-switch").await;
+        b.wait_text("#state-text", "Off since").await;
+        b.wait_text("#state-text", LOGIN).await;
+        assert_eq!(w.api("GET", "/api/v1/scim-import", &session, None).1["state"]["status"], "off");
+        b.snapshot("setup-off").await;
+        b.click("#enabled-switch").await;
+        b.wait_text("#state-text", "On since").await;
+        assert_eq!(w.api("GET", "/api/v1/scim-import", &session, None).1["state"]["status"], "on");
+
+        // The activity log: the refused request stands out by word and sign.
+        b.click("a[data-nav=activity]").await;
+        b.wait_page("/activity").await;
+        b.wait_text("#activity-body", "Person created").await;
+        let rejected = b.text("#activity-body tr.outcome-rejected").await;
+        assert!(rejected.contains("Rejected") && rejected.contains("jdoe@contoso.com"), "{rejected}");
+        b.wait_text("#activity-summary", "1 rejected").await;
+        b.snapshot("activity").await;
+
+        // Log out: back to the login, and the pages are closed again.
+        b.click("#logout").await;
+        b.wait_until("location.pathname === '/login'", "the login page").await;
+        b.visible("#login-view").await;
+        b.goto(&w.server.url("/setup/scim-import")).await;
+        b.visible("#login-view").await;
+        assert_eq!(b.path().await, "/login?next=/setup/scim-import");
+        b.close().await;
+    })
+    .await;
+}
+
+/// The sync guard switches SCIM import off after a failure on our side; the page then shows
+/// why, since when, and what to do. The failure is real: PostgreSQL refuses connections
+/// while Entra sends a change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failure_reason_is_shown_after_an_injected_failure() {
+    bounded(async {
+        let db = TestDb::postgres();
+        // The outage is noticed within a second, and recorded a second after the database is
+        // back.
+        let w = World::start(
+            &db.url_string(),
+            &[("ENS_SCIM__DATABASE__CONNECT_TIMEOUT_SECS", "1"), ("ENS_SCIM__GUARD__OUTBOX_POLL_SECS", "1")],
+        );
+        let mut b = Browser::open("failure").await;
+        first_login(&mut b, &w, "/setup/scim-import").await;
+        // A crafted way back after the login never leads off the site.
+        b.goto(&w.server.url("/login?next=%2F%09%2Fevil.example%2F")).await;
+        b.wait_page("/setup/scim-import").await;
+        let session = w.api_session();
+        let (status, token) = w.api("POST", "/api/v1/scim-import/token", &session, None);
+        assert_eq!(status, 201, "{token}");
+        let token = token["token"].as_str().unwrap().to_owned();
+        let (status, _) = w.api("PUT", "/api/v1/scim-import/enabled", &session, Some(json!({"enabled": true})));
+        assert_eq!(status, 200);
+
+        let users = w.server.url("/portal/scim/Users");
+        let (status, created) = send("POST", &users, Some(&token), Some(json!({"userName": "before@contoso.com"})));
+        assert_eq!(status, 201, "{created}");
+
+        db.set_postgres_reachable(false);
+        let (status, answer) =
+            send("POST", &users, Some(&token), Some(json!({"userName": "during-the-outage@contoso.com"})));
+        db.set_postgres_reachable(true);
+        assert_eq!(status, 503, "{answer}");
+
+        // The sync guard records the switch-off once the database answers again.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        let setup = loop {
+            let (status, setup) = w.api("GET", "/api/v1/scim-import", &session, None);
+            if status == 200 && setup["state"]["status"] == "failed" {
+                break setup;
+            }
+            assert!(std::time::Instant::now() < deadline, "SCIM import was not switched off: {}", setup["state"]);
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        };
+        let reason = setup["state"]["failure"]["reason"].as_str().unwrap().to_owned();
+
+        b.goto(&w.server.url("/setup/scim-import")).await;
+        b.wait_page("/setup/scim-import").await;
+        b.visible("#failure").await;
+        assert_eq!(b.text("#failure-reason").await, reason);
+        b.wait_text("#state-text", "switched off by ENS+ after a failure").await;
+        b.wait_text("#what-to-do", "switch SCIM import on again").await;
+        assert!(!b.text("#failure-time").await.is_empty());
+        assert_eq!(b.attr("#enabled-switch", "aria-checked").await.as_deref(), Some("false"));
+        b.snapshot("setup-failed").await;
+
+        // Switching on again clears the failure.
+        b.click("#enabled-switch").await;
+        b.wait_text("#state-text", "On since").await;
+        assert!(!b.is_visible("#failure").await);
+        b.close().await;
+    })
+    .await;
+}

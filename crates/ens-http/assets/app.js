@@ -1,0 +1,208 @@
+// Shared by every page: the admin API client, the page frame (header, logout) and small DOM
+// helpers. Text is always set as text (never parsed as HTML).
+
+export const CSRF_COOKIE = 'ens_csrf';
+export const HOME = '/setup/scim-import';
+
+/** An answer of the admin API that is not a success: `problem` is its problem+json body. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && (problem.detail || problem.title)) || `The server answered ${status}.`);
+    this.status = status;
+    this.problem = problem || {};
+  }
+
+  get kind() {
+    return (this.problem.type || '').replace('urn:ens-scim:problem:', '');
+  }
+}
+
+function cookie(name) {
+  const prefix = `${name}=`;
+  const found = document.cookie.split(';').map((c) => c.trim()).find((c) => c.startsWith(prefix));
+  return found === undefined ? null : decodeURIComponent(found.slice(prefix.length));
+}
+
+/** Whether this browser holds a session (the CSRF cookie travels with the HttpOnly one). */
+export function hasSession() {
+  return Boolean(cookie(CSRF_COOKIE));
+}
+
+/**
+ * Calls the admin API. Writes repeat the CSRF cookie in `X-CSRF-Token`. Resolves to the JSON
+ * body (null for 204); rejects with an ApiError.
+ */
+export async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (method !== 'GET') {
+    const csrf = cookie(CSRF_COOKIE);
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+  }
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, {
+      title: 'No connection',
+      detail: 'ENS+ cannot be reached. Check the connection and try again.',
+    });
+  }
+  if (res.status === 204) return null;
+  let data = null;
+  try {
+    data = await res.json();
+  } catch {
+    data = null;
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+/** The login page, coming back to this page afterwards. */
+export function loginUrl() {
+  return `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
+}
+
+/** Sends the browser to the login page when `e` says the session is gone or not usable yet. */
+export function leaveIfLoggedOut(e) {
+  if (e instanceof ApiError && (e.status === 401 || (e.status === 403 && e.kind === 'password-change-required'))) {
+    location.replace(loginUrl());
+    return true;
+  }
+  return false;
+}
+
+export async function logout() {
+  try {
+    await api('DELETE', '/api/v1/session');
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401) {
+      showPageError(e);
+      return;
+    }
+  }
+  location.assign('/login');
+}
+
+export function $(id) {
+  return document.getElementById(id);
+}
+
+/** `h('a', {href: '/x', class: 'y'}, 'text', child)`: an element with attributes and children. */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'text') el.textContent = v;
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** A `<time>` element showing an RFC 3339 timestamp in the reader's time zone. */
+export function time(iso) {
+  const d = new Date(iso);
+  const text = Number.isNaN(d.getTime()) ? iso : dateFormat.format(d);
+  return h('time', { datetime: iso, title: iso }, text);
+}
+
+/**
+ * Shows `text` in a message element; `kind` is 'ok', 'error' or 'info'. Messages start with a
+ * word that says which, so colour is never the only hint.
+ */
+export function say(el, text, kind = 'info') {
+  el.classList.remove('ok', 'error', 'info');
+  if (!text) {
+    el.hidden = true;
+    el.textContent = '';
+    return;
+  }
+  el.classList.add(kind);
+  el.textContent = text;
+  el.hidden = false;
+}
+
+export function problemText(e) {
+  if (e instanceof ApiError) return `Error: ${e.message}`;
+  return `Error: ${e && e.message ? e.message : e}`;
+}
+
+export function showPageError(e) {
+  const el = $('page-error');
+  if (el) say(el, problemText(e), 'error');
+}
+
+/** Puts `value` on the clipboard; selects the field as a fallback for manual copying. */
+export async function copy(input, statusEl) {
+  input.focus();
+  input.select();
+  try {
+    await navigator.clipboard.writeText(input.value);
+    say(statusEl, 'Copied to the clipboard.', 'ok');
+  } catch {
+    say(statusEl, 'The text is selected: copy it with Ctrl+C (⌘C on a Mac).', 'info');
+  }
+}
+
+/** Fills `<nav class=pager>` links for `page` of `total` entries, `perPage` per page. */
+export function pager(page, perPage, total, hrefFor) {
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  const nav = $('pager');
+  nav.hidden = pages <= 1;
+  $('pager-text').textContent = `Page ${page} of ${pages}`;
+  for (const [id, target] of [
+    ['pager-prev', page - 1],
+    ['pager-next', page + 1],
+  ]) {
+    const a = $(id);
+    if (target >= 1 && target <= pages) {
+      a.setAttribute('href', hrefFor(target));
+      a.removeAttribute('aria-disabled');
+    } else {
+      a.removeAttribute('href');
+      a.setAttribute('aria-disabled', 'true');
+    }
+  }
+}
+
+/** A positive integer from the query string. */
+export function pageParam(params) {
+  const n = Number.parseInt(params.get('page') || '1', 10);
+  return Number.isFinite(n) && n >= 1 ? n : 1;
+}
+
+/**
+ * Starts a page behind the login: checks the session, fills the header, then runs
+ * `render(session)`. Marks `<main>` as no longer busy when done.
+ */
+export async function startPage(render) {
+  $('logout').addEventListener('click', () => logout());
+  const main = $('main');
+  try {
+    const session = await api('GET', '/api/v1/session');
+    if (session.password_change_required) {
+      location.replace(loginUrl());
+      return;
+    }
+    $('enterprise-name').textContent = session.principal.enterprise_name;
+    $('principal-login').textContent = session.principal.login;
+    await render(session);
+  } catch (e) {
+    if (leaveIfLoggedOut(e)) return;
+    showPageError(e);
+  }
+  main.setAttribute('aria-busy', 'false');
+}
+
+export const SOURCES = { scim: 'Entra (SCIM)', manual: 'Manual' };

@@ -1,0 +1,307 @@
+// Setup › SCIM Import: the switch and its state, the Tenant URL and secret token, the
+// notification addresses, the imported fields.
+
+import { $, ApiError, api, copy, h, leaveIfLoggedOut, problemText, say, startPage, time } from './app.js';
+
+/** The last answer of GET /api/v1/scim-import (or of a write, which answers the same). */
+let view = null;
+
+// A pragmatic check while typing; the API has the last word.
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/;
+
+function fail(el, e) {
+  if (!leaveIfLoggedOut(e)) say(el, problemText(e), 'error');
+}
+
+// ---- state and switch ----------------------------------------------------------------------
+
+function renderState(v) {
+  const { state } = v;
+  const on = state.status === 'on';
+  const section = $('state-section');
+  section.classList.remove('state-on', 'state-off', 'state-failed');
+  section.classList.add(`state-${state.status}`);
+
+  const sw = $('enabled-switch');
+  sw.setAttribute('aria-checked', String(on));
+  $('switch-word').textContent = on ? 'On' : 'Off';
+
+  const text = $('state-text');
+  const by = state.by ? ` by ${state.by}` : '';
+  if (on) {
+    text.replaceChildren(h('strong', {}, 'On'), ' since ', time(state.since), `, switched on${by}.`);
+  } else if (state.status === 'failed') {
+    text.replaceChildren(
+      h('strong', {}, 'Off: switched off by ENS+ after a failure'),
+      ' since ',
+      time(state.since),
+      '.',
+    );
+  } else {
+    text.replaceChildren(h('strong', {}, 'Off'), ' since ', time(state.since), state.by ? `, switched off${by}.` : '.');
+  }
+
+  const failure = state.status === 'failed' ? state.failure : null;
+  $('failure').hidden = !failure;
+  if (failure) {
+    $('failure-reason').textContent = failure.reason;
+    $('failure-time').replaceChildren(time(state.since));
+    $('failure-detail').textContent = failure.detail || '—';
+    $('failure-incident').textContent = failure.incident;
+  }
+
+  const todo = $('what-to-do');
+  todo.hidden = !state.what_to_do;
+  todo.replaceChildren(...(state.what_to_do ? [h('strong', {}, 'What to do:'), ` ${state.what_to_do}`] : []));
+
+  const last = $('last-request');
+  if (v.last_request_at) last.replaceChildren('Last request from Entra: ', time(v.last_request_at), '.');
+  else last.textContent = 'No request from Entra yet.';
+}
+
+$('enabled-switch').addEventListener('click', async () => {
+  const sw = $('enabled-switch');
+  const enabled = view.state.status !== 'on';
+  const message = $('state-message');
+  sw.disabled = true;
+  say(message, enabled ? 'Switching SCIM import on…' : 'Switching SCIM import off…', 'info');
+  try {
+    view = await api('PUT', '/api/v1/scim-import/enabled', { enabled });
+    renderState(view);
+    say(message, enabled ? 'Done: SCIM import is on.' : 'Done: SCIM import is off.', 'ok');
+  } catch (e) {
+    fail(message, e);
+  } finally {
+    sw.disabled = false;
+  }
+});
+
+// ---- Tenant URL and secret token -----------------------------------------------------------
+
+function renderConnection(v) {
+  $('tenant-url').value = v.tenant_url;
+  const text = $('token-text');
+  if (v.token.exists) {
+    text.replaceChildren(
+      'A secret token exists: created ',
+      time(v.token.created_at),
+      ', ending in ',
+      h('code', {}, `…${v.token.last4}`),
+      '. ENS+ cannot show it again; regenerate it if it is lost.',
+    );
+  } else {
+    text.textContent = 'No secret token yet. Generate one, then enter it in Entra together with the Tenant URL.';
+  }
+  $('token-generate').textContent = v.token.exists ? 'Regenerate secret token' : 'Generate secret token';
+}
+
+for (const button of document.querySelectorAll('button[data-copy]')) {
+  button.addEventListener('click', () => copy($(button.dataset.copy), $('connection-message')));
+}
+
+async function generate() {
+  const message = $('connection-message');
+  const button = $('token-generate');
+  button.disabled = true;
+  say(message, 'Generating a secret token…', 'info');
+  try {
+    const t = await api('POST', '/api/v1/scim-import/token');
+    view.token = { exists: true, created_at: t.created_at, last4: t.last4 };
+    renderConnection(view);
+    $('new-token-warning').textContent = `Warning: ${t.warning}`;
+    $('new-token-value').value = t.token;
+    $('new-token').hidden = false;
+    say(message, 'Done: a new secret token was generated. Copy it now.', 'ok');
+    $('new-token-value').focus();
+    $('new-token-value').select();
+  } catch (e) {
+    fail(message, e);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+$('token-generate').addEventListener('click', () => {
+  if (view.token.exists) $('regenerate-dialog').showModal();
+  else generate();
+});
+$('regenerate-confirm').addEventListener('click', () => {
+  $('regenerate-dialog').close();
+  generate();
+});
+$('regenerate-cancel').addEventListener('click', () => {
+  $('regenerate-dialog').close();
+  $('token-generate').focus();
+});
+
+// ---- notification addresses ----------------------------------------------------------------
+
+function renderEmails(v) {
+  const list = $('emails-list');
+  list.replaceChildren(
+    ...v.notify.map((address) => {
+      const remove = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Remove ${address}` }, 'Remove');
+      remove.addEventListener('click', () => saveEmails(v.notify.filter((a) => a !== address), `Removed ${address}.`));
+      return h('li', {}, h('span', { class: 'address' }, address), remove);
+    }),
+  );
+  list.hidden = v.notify.length === 0;
+  const warning = $('notify-warning');
+  warning.hidden = !v.notify_warning;
+  warning.textContent = v.notify_warning ? `Warning: ${v.notify_warning}` : '';
+  $('test-email').disabled = v.notify.length === 0;
+}
+
+async function saveEmails(addresses, done) {
+  const message = $('emails-message');
+  say(message, 'Saving…', 'info');
+  try {
+    view = await api('PUT', '/api/v1/scim-import/emails', { addresses });
+    renderEmails(view);
+    say(message, `Saved. ${done}`, 'ok');
+    return true;
+  } catch (e) {
+    if (leaveIfLoggedOut(e)) return false;
+    let text = problemText(e);
+    if (e instanceof ApiError && Array.isArray(e.problem.addresses)) {
+      text = `Error: ${e.problem.addresses.map((a) => `${a.value}: ${a.reason}`).join('; ')}`;
+    }
+    say(message, text, 'error');
+    return false;
+  } finally {
+    $('email-new').focus();
+  }
+}
+
+/** What is wrong with the address being typed, or null. */
+function emailProblem(value) {
+  if (!value) return null;
+  if (!EMAIL.test(value)) return 'Not a complete e-mail address yet (like name@example.com).';
+  if (view && view.notify.some((a) => a.toLowerCase() === value.toLowerCase())) return 'This address is in the list already.';
+  return null;
+}
+
+function checkEmail() {
+  const input = $('email-new');
+  const value = input.value.trim();
+  const problem = emailProblem(value);
+  input.setAttribute('aria-invalid', String(problem !== null));
+  $('email-new-hint').textContent = problem ?? (value ? 'Looks good: press Add.' : '');
+  $('email-new-hint').classList.toggle('invalid', problem !== null);
+  return problem;
+}
+
+$('email-new').addEventListener('input', checkEmail);
+$('email-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const input = $('email-new');
+  const value = input.value.trim();
+  const problem = value ? checkEmail() : 'Type an address first.';
+  if (problem) {
+    $('email-new-hint').textContent = problem;
+    $('email-new-hint').classList.add('invalid');
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+    return;
+  }
+  if (await saveEmails([...view.notify, value], `Added ${value}.`)) {
+    input.value = '';
+    checkEmail();
+  }
+});
+
+$('test-email').addEventListener('click', async () => {
+  const button = $('test-email');
+  const message = $('emails-message');
+  const results = $('test-results');
+  button.disabled = true;
+  results.replaceChildren();
+  say(message, 'Sending a test e-mail to every address…', 'info');
+  try {
+    const { deliveries } = await api('POST', '/api/v1/scim-import/test-email');
+    results.replaceChildren(
+      ...deliveries.map((d) =>
+        d.delivered
+          ? h('li', { class: 'ok' }, h('span', { class: 'mark', 'aria-hidden': 'true' }, '✓'), `Delivered to ${d.address}.`)
+          : h(
+              'li',
+              { class: 'error' },
+              h('span', { class: 'mark', 'aria-hidden': 'true' }, '✗'),
+              `Not delivered to ${d.address}: ${d.error || 'unknown error'}`,
+            ),
+      ),
+    );
+    const ok = deliveries.filter((d) => d.delivered).length;
+    say(message, `Test e-mail: ${ok} of ${deliveries.length} delivered.`, ok === deliveries.length ? 'ok' : 'error');
+  } catch (e) {
+    fail(message, e);
+  } finally {
+    button.disabled = view.notify.length === 0;
+  }
+});
+
+// ---- imported fields -----------------------------------------------------------------------
+
+function renderMapping(v) {
+  $('mapping-hint').textContent = v.mapping_hint;
+  $('mapping-list').replaceChildren(
+    ...v.mapping.map((f) => {
+      const id = `field-${f.key}`;
+      const box = h('input', {
+        type: 'checkbox',
+        id,
+        name: 'selected',
+        value: f.key,
+        checked: f.selected || f.required,
+        disabled: f.required,
+        'aria-describedby': f.required ? `${id}-required` : undefined,
+      });
+      box.addEventListener('change', () => say($('mapping-message'), 'Not saved yet: press Save fields.', 'info'));
+      return h(
+        'li',
+        {},
+        box,
+        h(
+          'label',
+          { for: id },
+          h('span', { class: 'label' }, f.label),
+          ' ',
+          h('code', {}, f.scim_path),
+          f.required ? h('span', { class: 'required', id: `${id}-required` }, ' (required, always imported)') : null,
+        ),
+      );
+    }),
+  );
+}
+
+$('mapping-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const message = $('mapping-message');
+  const button = $('mapping-save');
+  const selected = [...document.querySelectorAll('#mapping-list input[type=checkbox]')]
+    .filter((b) => b.checked)
+    .map((b) => b.value);
+  button.disabled = true;
+  say(message, 'Saving…', 'info');
+  try {
+    view = await api('PUT', '/api/v1/scim-import/mapping', { selected });
+    renderMapping(view);
+    const n = view.mapping.filter((f) => f.selected).length;
+    say(message, `Saved: ${n} of ${view.mapping.length} fields are imported.`, 'ok');
+  } catch (e) {
+    fail(message, e);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+// ---- start ---------------------------------------------------------------------------------
+
+startPage(async () => {
+  view = await api('GET', '/api/v1/scim-import');
+  renderState(view);
+  renderConnection(view);
+  renderEmails(view);
+  renderMapping(view);
+  for (const id of ['state-section', 'connection-section', 'emails-section', 'mapping-section']) $(id).hidden = false;
+});

@@ -1,0 +1,368 @@
+//! The pages for principals: plain HTML, CSS and JavaScript, embedded in the binary and served
+//! as they are. The pages talk to the admin REST API (`/api/v1`) only; nothing here reads the
+//! store or knows a use case.
+//!
+//! Every answer carries a Content-Security-Policy that forbids inline scripts and styles, so
+//! the HTML holds no `<script>` body, no `on…=` handler and no `style=` attribute (a test
+//! checks). A visit to a page without a session cookie goes to the login page at once; an
+//! expired session is noticed by the page itself (the API answers 401) and goes there too.
+
+use std::sync::LazyLock;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
+
+use crate::admin::SESSION_COOKIE;
+
+/// What a page may load and do: only its own origin, no inline code, no framing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// Where a principal lands after login, and where `/` leads with a session.
+pub const HOME: &str = "/setup/scim-import";
+pub const LOGIN: &str = "/login";
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// A file under `/assets/`.
+#[derive(Debug)]
+pub struct Asset {
+    pub name: &'static str,
+    pub content_type: &'static str,
+    pub body: &'static [u8],
+}
+
+/// Every asset, embedded at build time.
+pub const ASSETS: &[Asset] = &[
+    Asset { name: "app.css", content_type: "text/css; charset=utf-8", body: include_bytes!("../assets/app.css") },
+    Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", body: include_bytes!("../assets/app.js") },
+    Asset {
+        name: "login.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/login.js"),
+    },
+    Asset {
+        name: "setup.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/setup.js"),
+    },
+    Asset {
+        name: "persons.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/persons.js"),
+    },
+    Asset {
+        name: "person.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/person.js"),
+    },
+    Asset {
+        name: "activity.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/activity.js"),
+    },
+    Asset { name: "icon.svg", content_type: "image/svg+xml", body: include_bytes!("../assets/icon.svg") },
+];
+
+/// The pages behind the login: each is the common layout around its own `<main>` content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Setup,
+    Persons,
+    Person,
+    Activity,
+}
+
+impl Page {
+    pub const ALL: [Page; 4] = [Page::Setup, Page::Persons, Page::Person, Page::Activity];
+
+    fn title(self) -> &'static str {
+        match self {
+            Page::Setup => "Setup › SCIM Import",
+            Page::Persons => "Persons",
+            Page::Person => "Person",
+            Page::Activity => "SCIM activity",
+        }
+    }
+
+    /// The navigation entry marked as current.
+    fn nav(self) -> &'static str {
+        match self {
+            Page::Setup => "setup",
+            Page::Persons | Page::Person => "persons",
+            Page::Activity => "activity",
+        }
+    }
+
+    fn script(self) -> &'static str {
+        match self {
+            Page::Setup => "setup.js",
+            Page::Persons => "persons.js",
+            Page::Person => "person.js",
+            Page::Activity => "activity.js",
+        }
+    }
+
+    fn main(self) -> &'static str {
+        match self {
+            Page::Setup => include_str!("../assets/setup.html"),
+            Page::Persons => include_str!("../assets/persons.html"),
+            Page::Person => include_str!("../assets/person.html"),
+            Page::Activity => include_str!("../assets/activity.html"),
+        }
+    }
+
+    /// The whole document.
+    pub fn html(self) -> &'static str {
+        static RENDERED: LazyLock<Vec<String>> = LazyLock::new(|| Page::ALL.iter().map(|p| p.render()).collect());
+        let i = Page::ALL.iter().position(|p| *p == self).unwrap_or_default();
+        RENDERED.get(i).map(String::as_str).unwrap_or_default()
+    }
+
+    fn render(self) -> String {
+        let nav = format!("data-nav=\"{}\"", self.nav());
+        include_str!("../assets/layout.html")
+            .replace(&nav, &format!("{nav} aria-current=\"page\""))
+            .replace("{{title}}", self.title())
+            .replace("{{script}}", self.script())
+            .replace("{{main}}", self.main())
+    }
+}
+
+/// The login page (also where a one-time password is changed).
+pub const LOGIN_HTML: &str = include_str!("../assets/login.html");
+
+pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(root))
+        .route(LOGIN, web::get().to(login))
+        .route(HOME, web::get().to(|req: HttpRequest| async move { page(&req, Page::Setup) }))
+        .route("/persons", web::get().to(|req: HttpRequest| async move { page(&req, Page::Persons) }))
+        .route("/persons/{id}", web::get().to(|req: HttpRequest| async move { page(&req, Page::Person) }))
+        .route("/activity", web::get().to(|req: HttpRequest| async move { page(&req, Page::Activity) }))
+        .route("/assets/{name}", web::get().to(asset))
+        .route("/favicon.ico", web::get().to(favicon));
+}
+
+/// The headers every page and asset carries.
+fn secured(mut res: HttpResponseBuilder) -> HttpResponseBuilder {
+    res.insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .insert_header((header::X_FRAME_OPTIONS, "DENY"));
+    res
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    secured(HttpResponse::SeeOther())
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish()
+}
+
+fn has_session(req: &HttpRequest) -> bool {
+    req.cookie(SESSION_COOKIE).is_some_and(|c| !c.value().is_empty())
+}
+
+async fn root(req: HttpRequest) -> HttpResponse {
+    see_other(if has_session(&req) { HOME } else { LOGIN })
+}
+
+async fn login() -> HttpResponse {
+    secured(HttpResponse::Ok()).content_type(HTML).insert_header((header::CACHE_CONTROL, "no-store")).body(LOGIN_HTML)
+}
+
+/// A page behind the login; without a session cookie, the login page, which comes back here.
+fn page(req: &HttpRequest, page: Page) -> HttpResponse {
+    if !has_session(req) {
+        let uri = req.uri();
+        let back = uri.path_and_query().map(|p| p.as_str()).unwrap_or(uri.path());
+        return see_other(&format!("{LOGIN}?next={}", encode_component(back)));
+    }
+    secured(HttpResponse::Ok()).content_type(HTML).insert_header((header::CACHE_CONTROL, "no-store")).body(page.html())
+}
+
+async fn asset(name: web::Path<String>) -> HttpResponse {
+    match ASSETS.iter().find(|a| a.name == name.as_str()) {
+        Some(a) => serve_asset(a),
+        None => secured(HttpResponse::NotFound()).content_type("text/plain; charset=utf-8").body("Not found"),
+    }
+}
+
+async fn favicon() -> HttpResponse {
+    match ASSETS.iter().find(|a| a.name == "icon.svg") {
+        Some(a) => serve_asset(a),
+        None => secured(HttpResponse::NotFound()).finish(),
+    }
+}
+
+fn serve_asset(a: &'static Asset) -> HttpResponse {
+    // Revalidated on every use: a new release is picked up at once.
+    secured(HttpResponse::Ok())
+        .content_type(a.content_type)
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(a.body)
+}
+
+/// Percent-encodes everything but unreserved characters and `/`, for a query parameter.
+fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use actix_web::http::StatusCode;
+    use actix_web::test::{self, TestRequest};
+    use actix_web::{App, dev::ServiceResponse};
+
+    use super::*;
+
+    async fn get(uri: &str, cookie: Option<&str>) -> ServiceResponse {
+        let app = test::init_service(App::new().configure(routes)).await;
+        let mut req = TestRequest::get().uri(uri);
+        if let Some(c) = cookie {
+            req = req.insert_header(("Cookie", c.to_owned()));
+        }
+        test::call_service(&app, req.to_request()).await
+    }
+
+    fn header<'r>(res: &'r ServiceResponse, name: &str) -> &'r str {
+        res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
+
+    fn assert_secured(res: &ServiceResponse) {
+        assert_eq!(header(res, "content-security-policy"), CONTENT_SECURITY_POLICY);
+        assert_eq!(header(res, "x-content-type-options"), "nosniff");
+        assert_eq!(header(res, "referrer-policy"), "no-referrer");
+    }
+
+    #[actix_web::test]
+    async fn every_page_answers_html_with_the_security_headers() {
+        let session = Some("ens_session=abc; ens_csrf=def");
+        for uri in
+            ["/login", "/setup/scim-import", "/persons", "/persons/0190c1a4-0000-7000-8000-000000000000", "/activity"]
+        {
+            let res = get(uri, session).await;
+            assert_eq!(res.status(), StatusCode::OK, "{uri}");
+            assert_eq!(header(&res, "content-type"), HTML, "{uri}");
+            assert_eq!(header(&res, "cache-control"), "no-store", "{uri}");
+            assert_secured(&res);
+            let body = test::read_body(res).await;
+            let body = std::str::from_utf8(&body).unwrap();
+            assert!(body.starts_with("<!doctype html>"), "{uri}");
+            assert!(!body.contains("{{"), "{uri}: a placeholder is left");
+        }
+    }
+
+    #[actix_web::test]
+    async fn without_a_session_every_page_leads_to_the_login() {
+        for (uri, to) in [
+            ("/", "/login"),
+            ("/setup/scim-import", "/login?next=/setup/scim-import"),
+            ("/persons?q=j%20doe&page=2", "/login?next=/persons%3Fq%3Dj%2520doe%26page%3D2"),
+            ("/persons/x", "/login?next=/persons/x"),
+            ("/activity", "/login?next=/activity"),
+        ] {
+            let res = get(uri, None).await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER, "{uri}");
+            assert_eq!(header(&res, "location"), to, "{uri}");
+            assert_secured(&res);
+        }
+        let res = get("/", Some("ens_session=abc")).await;
+        assert_eq!((res.status(), header(&res, "location")), (StatusCode::SEE_OTHER, HOME));
+    }
+
+    #[actix_web::test]
+    async fn assets_have_their_content_types() {
+        for a in ASSETS {
+            let res = get(&format!("/assets/{}", a.name), None).await;
+            assert_eq!(res.status(), StatusCode::OK, "{}", a.name);
+            let expected = match a.name.rsplit('.').next() {
+                Some("css") => "text/css; charset=utf-8",
+                Some("js") => "text/javascript; charset=utf-8",
+                Some("svg") => "image/svg+xml",
+                other => panic!("unexpected asset type {other:?}"),
+            };
+            assert_eq!(header(&res, "content-type"), expected, "{}", a.name);
+            assert_secured(&res);
+            assert_eq!(test::read_body(res).await.as_ref(), a.body);
+        }
+        assert_eq!(get("/assets/nope.js", None).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(get("/assets/..%2Fsrc%2Fpages.rs", None).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(header(&get("/favicon.ico", None).await, "content-type"), "image/svg+xml");
+    }
+
+    /// Inline code the CSP would block: a `<script>` without `src`, an `on…=` handler, a
+    /// `style` element or attribute, or a `javascript:` URL.
+    fn inline_code(html: &str) -> Vec<String> {
+        let lower = html.to_ascii_lowercase();
+        let mut found = Vec::new();
+        let mut rest = lower.as_str();
+        while let Some(start) = rest.find('<') {
+            rest = &rest[start + 1..];
+            let end = rest.find('>').unwrap_or(rest.len());
+            let tag = &rest[..end];
+            let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            if name == "script" && !tag.contains(" src=") {
+                found.push(format!("<{tag}> without src"));
+            }
+            if name == "script" && !rest[end..].trim_start_matches('>').starts_with("</script") {
+                found.push(format!("<{tag}> with a body"));
+            }
+            if name == "style" {
+                found.push("<style> element".to_owned());
+            }
+            for attr in tag.split_ascii_whitespace().skip(1) {
+                let attr_name = attr.split('=').next().unwrap_or_default();
+                if attr_name == "style" || (attr_name.starts_with("on") && attr.contains('=')) {
+                    found.push(format!("{attr_name}= in <{name}>"));
+                }
+            }
+            if tag.contains("javascript:") {
+                found.push(format!("javascript: URL in <{name}>"));
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_html_has_no_inline_script_or_style() {
+        let mut docs: Vec<(&str, &str)> = vec![("login", LOGIN_HTML)];
+        docs.extend(Page::ALL.iter().map(|p| (p.title(), p.html())));
+        for (name, html) in docs {
+            assert!(html.contains("<script type=\"module\" src=\"/assets/"), "{name}: no script");
+            assert!(html.contains("<link rel=\"stylesheet\" href=\"/assets/app.css\">"), "{name}: no style sheet");
+            let found = inline_code(html);
+            assert!(found.is_empty(), "{name}: {found:?}");
+        }
+        // The scanner itself finds what it is for.
+        let bad = "<p style=\"x\"><script>alert(1)</script><button onclick=\"f()\"><a href=\"javascript:x\">";
+        assert_eq!(inline_code(bad).len(), 5, "{:?}", inline_code(bad));
+    }
+
+    #[test]
+    fn the_scripts_never_build_html_from_strings() {
+        for a in ASSETS.iter().filter(|a| a.name.ends_with(".js")) {
+            let js = std::str::from_utf8(a.body).unwrap();
+            for risky in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", ".style."] {
+                assert!(!js.contains(risky), "{} uses {risky}", a.name);
+            }
+        }
+    }
+
+    #[test]
+    fn the_layout_marks_the_current_page_in_the_navigation() {
+        assert!(Page::Persons.html().contains("data-nav=\"persons\" aria-current=\"page\""));
+        assert!(Page::Person.html().contains("data-nav=\"persons\" aria-current=\"page\""));
+        assert_eq!(Page::Setup.html().matches("aria-current").count(), 1);
+    }
+}
