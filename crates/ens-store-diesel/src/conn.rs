@@ -129,32 +129,40 @@ PRAGMA synchronous = FULL;
 PRAGMA foreign_keys = ON;
 PRAGMA case_sensitive_like = ON;";
 
+/// A pooled connection and what the pool needs to know about it.
+#[allow(missing_debug_implementations)]
+pub struct Pooled {
+    pub conn: DbConnection,
+    /// It failed in a way that leaves it unusable: the pool drops it.
+    pub broken: bool,
+}
+
 impl r2d2::ManageConnection for Manager {
-    type Connection = DbConnection;
+    type Connection = Pooled;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
-        match &self.url {
+    fn connect(&self) -> Result<Pooled, r2d2::Error> {
+        let conn = match &self.url {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn =
                     SqliteConnection::establish(&path.to_string_lossy()).map_err(r2d2::Error::ConnectionError)?;
                 conn.batch_execute(SQLITE_PRAGMAS).map_err(r2d2::Error::QueryError)?;
-                Ok(DbConnection::Sqlite(conn))
+                DbConnection::Sqlite(conn)
             }
             DatabaseUrl::Postgres(url) => {
                 let url = with_connect_timeout(url, self.connect_timeout);
-                let conn = PgConnection::establish(&url).map_err(r2d2::Error::ConnectionError)?;
-                Ok(DbConnection::Pg(conn))
+                DbConnection::Pg(PgConnection::establish(&url).map_err(r2d2::Error::ConnectionError)?)
             }
-        }
+        };
+        Ok(Pooled { conn, broken: false })
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.ping().map_err(r2d2::Error::QueryError)
+    fn is_valid(&self, conn: &mut Pooled) -> Result<(), r2d2::Error> {
+        conn.conn.ping().map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken()
+    fn has_broken(&self, conn: &mut Pooled) -> bool {
+        conn.broken || conn.conn.is_broken()
     }
 }
 

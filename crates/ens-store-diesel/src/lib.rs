@@ -1,16 +1,17 @@
 #![doc = include_str!("../README.md")]
 
 mod conn;
+mod group;
 mod persons;
 mod schema;
 mod setup;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use diesel::Connection;
+use diesel::r2d2::R2D2Connection;
 use diesel::r2d2::{Pool, PooledConnection};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use ens_ports::StoreError;
@@ -49,8 +50,14 @@ pub struct DieselStore {
     url: DatabaseUrl,
     /// SQLite allows one writer at a time; taking this lock before `BEGIN` keeps two of our
     /// own connections from deadlocking on the upgrade from reader to writer (which SQLite
-    /// answers with SQLITE_BUSY at once, without waiting).
-    sqlite_writer: Option<Mutex<()>>,
+    /// answers with SQLITE_BUSY at once, without waiting). Released fairly, so that under a
+    /// burst of writes no request waits for many turns.
+    sqlite_writer: Option<parking_lot::Mutex<()>>,
+    /// Attempts at a piece of work when pooled connections turn out to be dead (the pool's
+    /// size, plus one for a fresh connection).
+    attempts: u32,
+    /// SQLite: writes waiting to be committed together (`group`).
+    group: Option<group::Queue>,
 }
 
 impl std::fmt::Debug for DieselStore {
@@ -66,12 +73,18 @@ impl DieselStore {
         let manager = conn::Manager::new(config.url.clone(), config.connect_timeout);
         let pool = Pool::builder()
             .max_size(config.pool_size.max(1))
-            .min_idle(Some(0))
+            // Connections are opened ahead (in the background), not by the first requests.
+            .min_idle(Some(config.pool_size.max(1)))
             .connection_timeout(config.connect_timeout)
-            // A file does not go stale; a server connection may have been closed under us.
-            .test_on_check_out(!config.url.is_sqlite())
+            .test_on_check_out(false)
             .build_unchecked(manager);
-        Self { pool, url: config.url.clone(), sqlite_writer: config.url.is_sqlite().then(|| Mutex::new(())) }
+        Self {
+            pool,
+            url: config.url.clone(),
+            sqlite_writer: config.url.is_sqlite().then(|| parking_lot::Mutex::new(())),
+            attempts: config.pool_size.max(1) + 1,
+            group: config.url.is_sqlite().then(group::Queue::default),
+        }
     }
 
     /// Connects, applies pending migrations and returns the store with the versions applied.
@@ -83,9 +96,8 @@ impl DieselStore {
 
     /// Applies pending migrations (idempotent; safe with several instances).
     pub fn migrate(&self) -> Result<Vec<String>, InitError> {
-        let mut conn =
-            self.pool.get().map_err(|e| InitError::Connect { url: self.url.clone(), reason: e.to_string() })?;
-        Ok(conn::run_migrations(&mut conn)?)
+        let mut c = self.pool.get().map_err(|e| InitError::Connect { url: self.url.clone(), reason: e.to_string() })?;
+        Ok(conn::run_migrations(&mut c.conn)?)
     }
 
     pub fn url(&self) -> &DatabaseUrl {
@@ -96,23 +108,63 @@ impl DieselStore {
         self.pool.get().map_err(|e| StoreError::Unavailable(e.to_string()))
     }
 
-    /// Runs `f` on a pooled connection.
-    fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, DieselError>) -> Result<T, StoreError> {
-        let mut conn = self.conn()?;
-        f(&mut conn).map_err(map_error)
+    /// After an error: whether the connection still reaches its server (checked, since drivers
+    /// word a lost connection in many ways). A lost one is dropped by the pool, and the error
+    /// reported as the database being unavailable.
+    fn settle<T>(c: &mut conn::Pooled, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        match result {
+            Err(StoreError::Unavailable(e)) => {
+                c.broken = true;
+                Err(StoreError::Unavailable(e))
+            }
+            Err(StoreError::Backend(e)) if c.conn.ping().is_err() => {
+                c.broken = true;
+                Err(StoreError::Unavailable(format!("the connection to the database was lost ({e})")))
+            }
+            other => other,
+        }
+    }
+
+    /// Runs `f` on a pooled connection. Pooled server connections can be dead (closed while
+    /// idle, e.g. by a database restart): on a lost connection the read is tried again on
+    /// another, so that a restart the service did not notice costs no request.
+    fn read<T>(&self, mut f: impl FnMut(&mut DbConnection) -> Result<T, DieselError>) -> Result<T, StoreError> {
+        let mut attempt = 1;
+        loop {
+            let mut c = self.conn()?;
+            let result = f(&mut c.conn).map_err(map_error);
+            match Self::settle(&mut c, result) {
+                Err(StoreError::Unavailable(_)) if c.broken && attempt < self.attempts => attempt += 1,
+                other => return other,
+            }
+        }
     }
 
     /// Runs `f` in a transaction; commits if it returns Ok. For SQLite, one writer at a time.
-    fn write<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, TxError>) -> Result<T, StoreError> {
-        let mut conn = self.conn()?;
-        let _guard = match &self.sqlite_writer {
-            Some(lock) => Some(lock.lock().map_err(|_| StoreError::Backend("SQLite writer lock poisoned".into()))?),
-            None => None,
-        };
-        DbConnection::transaction(&mut conn, f).map_err(|e| match e {
-            TxError::Store(s) => s,
-            TxError::Diesel(d) => map_error(d),
-        })
+    /// A dead connection that fails before `f` ran (at `BEGIN`) is replaced and the write tried
+    /// again; once `f` ran, a lost connection is reported, since the commit may have happened.
+    fn write<T>(&self, mut f: impl FnMut(&mut DbConnection) -> Result<T, TxError>) -> Result<T, StoreError> {
+        let mut attempt = 1;
+        loop {
+            let mut c = self.conn()?;
+            let mut ran = false;
+            let guard = self.sqlite_writer.as_ref().map(parking_lot::Mutex::lock);
+            let result = DbConnection::transaction(&mut c.conn, |tx| {
+                ran = true;
+                f(tx)
+            })
+            .map_err(|e| match e {
+                TxError::Store(s) => s,
+                TxError::Diesel(d) => map_error(d),
+            });
+            if let Some(g) = guard {
+                parking_lot::MutexGuard::unlock_fair(g);
+            }
+            match Self::settle(&mut c, result) {
+                Err(StoreError::Unavailable(_)) if c.broken && !ran && attempt < self.attempts => attempt += 1,
+                other => return other,
+            }
+        }
     }
 }
 
@@ -135,7 +187,7 @@ impl From<StoreError> for TxError {
 }
 
 /// Translates driver errors into the port's vocabulary.
-fn map_error(e: DieselError) -> StoreError {
+pub(crate) fn map_error(e: DieselError) -> StoreError {
     match &e {
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
             let what = format!("{} {}", info.constraint_name().unwrap_or_default(), info.message());

@@ -257,12 +257,28 @@ fn scoped(enterprise: EnterpriseId) -> BoxedPersons<'static> {
     persons::table.filter(persons::enterprise_id.eq(enterprise.to_string())).into_boxed()
 }
 
+impl DieselStore {
+    /// The person whose Unicode-lowercased userName is `normalized`.
+    fn by_user_name(&self, enterprise: EnterpriseId, normalized: &str) -> Result<Option<Person>, StoreError> {
+        let row = self.read(|c| {
+            persons::table
+                .filter(persons::enterprise_id.eq(enterprise.to_string()))
+                .filter(persons::user_name_lower.eq(normalized))
+                .select(PersonRow::as_select())
+                .first(c)
+                .optional()
+        })?;
+        row.map(PersonRow::into_person).transpose()
+    }
+}
+
 impl PersonStore for DieselStore {
     fn insert_person(&self, person: &Person, activity: &Activity) -> Result<(), StoreError> {
         let row = PersonRow::from_person(person);
-        self.write(|c| {
+        let activity = activity.clone();
+        self.write_grouped(move |c| {
             diesel::insert_into(persons::table).values(&row).execute(c)?;
-            insert_activity(c, activity)?;
+            insert_activity(c, &activity)?;
             Ok(())
         })
     }
@@ -272,7 +288,8 @@ impl PersonStore for DieselStore {
         let id = person.id.to_string();
         let enterprise = person.enterprise_id.to_string();
         let previous = to_i64(person.version.saturating_sub(1));
-        self.write(|c| {
+        let activity = activity.clone();
+        self.write_grouped(move |c| {
             let n = diesel::update(
                 persons::table
                     .filter(persons::id.eq(&id))
@@ -289,13 +306,14 @@ impl PersonStore for DieselStore {
                     .get_result(c)?;
                 return Err(if exists == 0 { StoreError::NotFound } else { StoreError::Conflict }.into());
             }
-            insert_activity(c, activity)?;
+            insert_activity(c, &activity)?;
             Ok(())
         })
     }
 
     fn delete_person(&self, enterprise: EnterpriseId, id: PersonId, activity: &Activity) -> Result<bool, StoreError> {
-        self.write(|c| {
+        let activity = activity.clone();
+        self.write_grouped(move |c| {
             let n = diesel::delete(
                 persons::table
                     .filter(persons::id.eq(id.to_string()))
@@ -303,15 +321,21 @@ impl PersonStore for DieselStore {
             )
             .execute(c)?;
             if n > 0 {
-                insert_activity(c, activity)?;
+                insert_activity(c, &activity)?;
             }
             Ok(n > 0)
         })
     }
 
     fn person(&self, enterprise: EnterpriseId, id: PersonId) -> Result<Option<Person>, StoreError> {
+        // Not boxed: a query of static shape is prepared once per connection and cached.
         let row = self.read(|c| {
-            scoped(enterprise).filter(persons::id.eq(id.to_string())).select(PersonRow::as_select()).first(c).optional()
+            persons::table
+                .filter(persons::enterprise_id.eq(enterprise.to_string()))
+                .filter(persons::id.eq(id.to_string()))
+                .select(PersonRow::as_select())
+                .first(c)
+                .optional()
         })?;
         row.map(PersonRow::into_person).transpose()
     }
@@ -321,17 +345,19 @@ impl PersonStore for DieselStore {
         enterprise: EnterpriseId,
         user_name: &UserName,
     ) -> Result<Option<Person>, StoreError> {
-        let row = self.read(|c| {
-            scoped(enterprise)
-                .filter(persons::user_name_lower.eq(user_name.normalized().to_owned()))
-                .select(PersonRow::as_select())
-                .first(c)
-                .optional()
-        })?;
-        row.map(PersonRow::into_person).transpose()
+        self.by_user_name(enterprise, user_name.normalized())
     }
 
     fn query_persons(&self, enterprise: EnterpriseId, query: &PersonQuery) -> Result<PersonPage, StoreError> {
+        // Entra's lookup: one userName, unique, so no order or count to work out; answered by a
+        // cached prepared statement instead of a query built for the filter.
+        if let Filter::Text { attr: attr @ Attr::Field(Field::UserName), op: CmpOp::Eq, value } = &query.filter
+            && query.offset == 0
+            && query.limit > 0
+        {
+            let persons: Vec<Person> = self.by_user_name(enterprise, &fold_case(*attr, value))?.into_iter().collect();
+            return Ok(PersonPage { total: persons.len() as u64, persons });
+        }
         let offset = to_i64(query.offset);
         let limit = to_i64(query.limit);
         let (rows, total) = self.read(|c: &mut DbConnection| {

@@ -771,7 +771,8 @@ impl Outbox for DieselStore {
 
 impl ActivityLog for DieselStore {
     fn record(&self, activity: &Activity) -> Result<(), StoreError> {
-        self.write(|c| Ok(insert_activity(c, activity)?))
+        let activity = activity.clone();
+        self.write_grouped(move |c| Ok(insert_activity(c, &activity)?))
     }
 
     fn activities(

@@ -47,6 +47,7 @@ suite!(
     last_request_time_only_moves_forward,
     outbox_claims_once_and_retries,
     switch_off_with_notices_is_one_transaction,
+    concurrent_writes_each_get_their_own_answer,
 );
 
 fn t(n: i64) -> Timestamp {
@@ -704,4 +705,57 @@ fn switch_off_with_notices_is_one_transaction(_db: &TestDb, store: &DieselStore)
     ));
     assert_eq!(store.scim_import(e).unwrap().unwrap().version, next.version);
     assert!(store.enabled_scim_imports().unwrap().len() == 1);
+}
+
+/// After PostgreSQL drops every connection (a restart), pooled connections are dead; the
+/// next reads and writes must not fail because of them.
+#[test]
+fn postgres_a_restart_the_service_did_not_see_costs_no_request() {
+    let db = TestDb::postgres();
+    let mut config = db.config();
+    config.pool_size = 4;
+    let store = DieselStore::open(&config).unwrap().0;
+    let e = enterprise(&store, 1);
+    // Fill the pool with connections, all recently used.
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| store.query_persons(e, &PersonQuery::all(10)).unwrap());
+        }
+    });
+    db.set_postgres_reachable(false);
+    db.set_postgres_reachable(true);
+    for n in 0..6u128 {
+        store.query_persons(e, &PersonQuery::all(10)).unwrap();
+        insert(&store, &person(e, 100 + n, &[FieldChange::set(Field::UserName, format!("after{n}").as_str())]));
+    }
+    assert_eq!(store.query_persons(e, &PersonQuery::all(10)).unwrap().total, 6);
+}
+
+/// Many writers at once (on SQLite, committed in groups): every write gets its own answer —
+/// a taken userName fails alone, the others are stored with their activity entries.
+fn concurrent_writes_each_get_their_own_answer(_db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let results: Vec<(u128, Result<(), StoreError>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..48u128)
+            .map(|n| {
+                s.spawn(move || {
+                    // Every eighth writer reuses a userName another writer also uses.
+                    let name = if n % 8 == 7 { format!("user{}", n - 1) } else { format!("user{n}") };
+                    let p = person(e, 1000 + n, &[FieldChange::set(Field::UserName, name.as_str())]);
+                    (n, store.insert_person(&p, &activity(e, n as i64, ActivityKind::PersonCreated)))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let failed: Vec<u128> = results.iter().filter(|(_, r)| r.is_err()).map(|(n, _)| *n).collect();
+    for (_, r) in &results {
+        if let Err(err) = r {
+            assert!(matches!(err, StoreError::Duplicate("userName")), "{err:?}");
+        }
+    }
+    assert_eq!(failed.len(), 6, "one of each pair sharing a userName: {failed:?}");
+    let stored = store.query_persons(e, &PersonQuery::all(100)).unwrap();
+    assert_eq!(stored.total, 42);
+    assert_eq!(store.activities(e, 0, 100).unwrap().1, 42, "an activity entry per stored write only");
 }
