@@ -28,6 +28,8 @@ pub struct Server {
     pub public_base_url: String,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
+    /// Threads per worker that run database work.
+    pub blocking_threads: usize,
     /// Seconds in-flight requests get to finish after SIGTERM.
     pub shutdown_timeout_secs: u64,
     /// Take client addresses from Forwarded / X-Forwarded-For (only behind a proxy that sets
@@ -41,6 +43,7 @@ impl Default for Server {
             bind: "127.0.0.1:8080".into(),
             public_base_url: "http://127.0.0.1:8080".into(),
             workers: 0,
+            blocking_threads: 8,
             shutdown_timeout_secs: 30,
             trust_forwarded_for: false,
         }

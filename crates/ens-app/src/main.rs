@@ -184,6 +184,7 @@ fn serve(settings: &Settings, ports: Ports) -> anyhow::Result<()> {
     let http = HttpConfig {
         public_base_url,
         workers: settings.server.workers,
+        blocking_threads: settings.server.blocking_threads,
         shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_secs),
         scim: settings.scim.to_http(),
         trust_forwarded_for: settings.server.trust_forwarded_for,

@@ -14,7 +14,9 @@ fn operator_creates_enterprise_and_principal_and_resets_the_password() {
 
     let (ok, out, err) = run(&["migrate"], &env);
     assert!(ok, "{err}");
-    assert!(out.contains("2 migration(s) applied"), "{out}");
+    let migrations =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/sqlite")).unwrap().count();
+    assert!(out.contains(&format!("{migrations} migration(s) applied")), "{out}");
     let (ok, out, _) = run(&["migrate"], &env);
     assert!(ok && out.contains("0 migration(s) applied"), "{out}");
 

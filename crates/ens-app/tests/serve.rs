@@ -54,3 +54,59 @@ fn unknown_database_scheme_is_a_clear_startup_error() {
     assert!(err.contains("sqlite://") && err.contains("postgres://"), "{err}");
     assert!(!err.contains("hunter2"), "no password in errors: {err}");
 }
+
+/// A 2xx means committed: creates acknowledged with 201 (written in groups by concurrent
+/// writers) are all there after SIGKILL and a restart.
+#[test]
+fn sigkill_right_after_acknowledged_creates_loses_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("kill.db").display());
+    let env = [("ENS_SCIM__DATABASE__URL", url.as_str())];
+    let (ok, _, err) = run(&["enterprise", "create", "--name", "Contoso"], &env);
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(&["principal", "create", "--enterprise", "Contoso", "--login", "admin@contoso.com"], &env);
+    assert!(ok, "{err}");
+    let otp = out.lines().find_map(|l| l.strip_prefix("password (shown once, not stored): ")).unwrap().to_owned();
+    let mut server = Server::start(&env);
+    let session = support::login(&server, "admin@contoso.com", &otp, "a long new password");
+    let (_, t) = support::send("POST", &server.url("/api/v1/scim-import/token"), Some(&session), None);
+    let token = t["token"].as_str().unwrap().to_owned();
+    support::send(
+        "PUT",
+        &server.url("/api/v1/scim-import/enabled"),
+        Some(&session),
+        Some(serde_json::json!({"enabled": true})),
+    );
+
+    let users = server.url("/portal/scim/Users");
+    let acknowledged: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|t| {
+                let (users, token) = (users.clone(), token.clone());
+                s.spawn(move || {
+                    (0..25)
+                        .filter_map(|n| {
+                            let body = serde_json::json!({"userName": format!("u{t}-{n}@contoso.com")});
+                            let (status, b) = support::send("POST", &users, Some(&token), Some(body));
+                            (status == 201).then(|| b["id"].as_str().unwrap().to_owned())
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    server.kill();
+    assert_eq!(acknowledged.len(), 200);
+
+    let server = Server::start(&env);
+    for id in &acknowledged {
+        let (status, _) = support::send(
+            "GET",
+            &format!("{users_base}/{id}", users_base = server.url("/portal/scim/Users")),
+            Some(&token),
+            None,
+        );
+        assert_eq!(status, 200, "user {id} was acknowledged with 201 but is gone");
+    }
+}

@@ -24,6 +24,10 @@ pub struct HttpConfig {
     pub public_base_url: String,
     /// Worker threads (0: one per core).
     pub workers: usize,
+    /// Threads per worker that run use cases (the store blocks). Fewer than actix's default
+    /// (512 / workers) keeps a burst from spreading over hundreds of threads that only wait
+    /// for the same connection pool; see docs/benchmarks.md.
+    pub blocking_threads: usize,
     /// How long in-flight requests may take to finish after SIGTERM.
     pub shutdown_timeout: Duration,
     pub scim: scim::ScimConfig,
@@ -37,6 +41,7 @@ impl Default for HttpConfig {
         Self {
             public_base_url: "http://127.0.0.1:8080".into(),
             workers: 0,
+            blocking_threads: 8,
             shutdown_timeout: Duration::from_secs(30),
             scim: scim::ScimConfig::default(),
             trust_forwarded_for: false,
@@ -99,5 +104,6 @@ pub async fn serve(
     if config.workers > 0 {
         server = server.workers(config.workers);
     }
+    server = server.worker_max_blocking_threads(config.blocking_threads.max(1));
     server.listen(listener)?.run().await
 }

@@ -37,6 +37,10 @@ pub struct GuardPolicy {
     pub silence: Duration,
     /// Where principals switch import on again (linked from notices).
     pub setup_url: String,
+    /// How long this instance trusts what it last read of a token's setup before reading it
+    /// again. Changes made on this instance apply at once; made on another instance, within
+    /// this time.
+    pub auth_cache: Duration,
     /// How long a worker holds a notice it is sending before another may take it.
     pub outbox_lease: Duration,
 }
@@ -49,6 +53,7 @@ impl Default for GuardPolicy {
             // Three missed 40-minute provisioning cycles.
             silence: Duration::from_secs(2 * 60 * 60),
             setup_url: "http://127.0.0.1:8080/setup/scim-import".into(),
+            auth_cache: Duration::from_secs(1),
             outbox_lease: Duration::from_secs(5 * 60),
         }
     }
@@ -68,9 +73,10 @@ struct Pending {
 /// What this instance remembers between requests.
 #[derive(Debug, Default)]
 pub struct GuardState {
-    /// The setup behind each token seen lately: who a request is from when the database,
+    /// The setup behind each token seen lately, and when it was read: it answers
+    /// authentication for `auth_cache`, and says who a request is from when the database,
     /// which would say so, is down.
-    known: Mutex<HashMap<TokenHash, ScimImport>>,
+    known: Mutex<HashMap<TokenHash, (ScimImport, Timestamp)>>,
     names: Mutex<HashMap<EnterpriseId, String>>,
     failures: Mutex<HashMap<EnterpriseId, u32>>,
     pending: Mutex<HashMap<EnterpriseId, Pending>>,
@@ -131,7 +137,17 @@ impl Ports {
     /// ours for its enterprise. Records that Entra called (at most once a minute).
     pub fn scim_begin(&self, token: &str) -> Result<ScimImport, ProvisioningError> {
         let hash = ens_domain::SecretToken::new(token.to_owned()).hash();
-        match self.scim_authenticate(token) {
+        let now = self.clock.now();
+        let cached = Self::guard_lock(&self.guard.known)
+            .and_then(|k| k.get(&hash).cloned())
+            .filter(|(import, read)| now.since(*read) < self.policy.guard.auth_cache && import.state.accepts_scim())
+            .map(|(import, _)| import);
+        let fresh = cached.is_none();
+        let authenticated = match cached {
+            Some(import) => Ok(import),
+            None => self.scim_authenticate(token),
+        };
+        match authenticated {
             Ok(import) => {
                 if let Some(p) = self.pending_incident(import.enterprise_id) {
                     return Err(ProvisioningError::Disabled(SyncState::DisabledByFailure {
@@ -139,17 +155,17 @@ impl Ports {
                         failure: p.failure,
                     }));
                 }
-                if let Some(mut known) = Self::guard_lock(&self.guard.known) {
+                if fresh && let Some(mut known) = Self::guard_lock(&self.guard.known) {
                     if known.len() >= MAX_KNOWN {
                         known.clear();
                     }
-                    known.insert(hash, import.clone());
+                    known.insert(hash, (import.clone(), now));
                 }
                 self.touch(import.enterprise_id);
                 Ok(import)
             }
             Err(ProvisioningError::Store(StoreError::Unavailable(e))) => {
-                let known = Self::guard_lock(&self.guard.known).and_then(|k| k.get(&hash).cloned());
+                let known = Self::guard_lock(&self.guard.known).and_then(|k| k.get(&hash).map(|(i, _)| i.clone()));
                 if let Some(import) = known {
                     self.guard_observe(&import, RequestEnd::DatabaseUnavailable, "the database could not be reached");
                     if let Some(p) = self.pending_incident(import.enterprise_id) {
@@ -220,6 +236,9 @@ impl Ports {
             detail: detail.chars().take(300).collect(),
         };
         let at = self.clock.now();
+        // Whatever happens next, this instance's view of the setup is out of date: import is
+        // off, or about to be.
+        self.forget_cached_setup(e);
         match self.record_switch_off(e, &failure, at, &[]) {
             Ok(true) => {
                 tracing::error!(enterprise = %e, incident = %failure.incident, failure = kind.as_str(), "SCIM import switched off")
@@ -304,7 +323,10 @@ impl Ports {
             next.state = state;
             next.version += 1;
             match self.setup.update_scim_import(&next, Some(&activity), &notices) {
-                Ok(()) => return Ok(true),
+                Ok(()) => {
+                    self.forget_cached_setup(enterprise);
+                    return Ok(true);
+                }
                 Err(StoreError::Conflict) => continue,
                 Err(StoreError::Duplicate(_)) => return Ok(false),
                 Err(e) => return Err(e),
@@ -353,6 +375,19 @@ impl Ports {
         }
         if p.import.notify.is_empty() {
             tracing::warn!(enterprise = %e, "database down and no notification address configured: nobody can be e-mailed");
+        }
+    }
+
+    /// The enterprise's setup changed here: authentication reads it again.
+    pub fn forget_cached_setup(&self, enterprise: EnterpriseId) {
+        if let Some(mut known) = Self::guard_lock(&self.guard.known) {
+            // Keep the entries (they identify requests while the database is down) but mark
+            // them stale.
+            for (import, read) in known.values_mut() {
+                if import.enterprise_id == enterprise {
+                    *read = Timestamp::UNIX_EPOCH;
+                }
+            }
         }
     }
 

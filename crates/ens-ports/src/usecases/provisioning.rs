@@ -168,7 +168,26 @@ impl Ports {
         let values = PersonValues::from_changes(&kept)?;
         let e = import.enterprise_id;
         for _ in 0..MAX_ATTEMPTS {
+            // Insert first: a new person, the usual case, costs one write and no lookup; the
+            // unique index says when the userName is taken.
             let now = self.clock.now();
+            let person = Person {
+                id: PersonId::from_uuid(self.ids.new_id()),
+                enterprise_id: e,
+                source: Source::Scim,
+                values: values.clone(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+                scim_updated_at: Some(now),
+            };
+            let fields: Vec<Field> = person.values.iter().map(|(f, _)| f).collect();
+            let log = self.activity(import, ActivityKind::PersonCreated, &person, summary(&fields, &ignored));
+            match self.persons.insert_person(&person, &log) {
+                Ok(()) => return Ok(Created { person, adopted: false }),
+                Err(StoreError::Duplicate("userName")) => {}
+                Err(e) => return Err(map_write(e, values.user_name().as_str())),
+            }
             match self.persons.person_by_user_name(e, values.user_name())? {
                 Some(existing) if existing.source == Source::Manual => {
                     let mut adopted = existing.clone();
@@ -187,24 +206,8 @@ impl Ports {
                     }
                 }
                 Some(_) => return Err(ProvisioningError::UserNameTaken(values.user_name().to_string())),
-                None => {
-                    let person = Person {
-                        id: PersonId::from_uuid(self.ids.new_id()),
-                        enterprise_id: e,
-                        source: Source::Scim,
-                        values: values.clone(),
-                        version: 1,
-                        created_at: now,
-                        updated_at: now,
-                        scim_updated_at: Some(now),
-                    };
-                    let fields: Vec<Field> = person.values.iter().map(|(f, _)| f).collect();
-                    let log = self.activity(import, ActivityKind::PersonCreated, &person, summary(&fields, &ignored));
-                    return match self.persons.insert_person(&person, &log) {
-                        Ok(()) => Ok(Created { person, adopted: false }),
-                        Err(e) => Err(map_write(e, values.user_name().as_str())),
-                    };
-                }
+                // Deleted in between: try again.
+                None => continue,
             }
         }
         Err(ProvisioningError::Contention)

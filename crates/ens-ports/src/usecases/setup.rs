@@ -55,7 +55,11 @@ impl Ports {
             }
             import.version = before.version + 1;
             match self.setup.update_scim_import(&import, activity.as_ref(), &[]) {
-                Ok(()) => return Ok(import),
+                Ok(()) => {
+                    // A new token, the switch or the mapping apply at once on this instance.
+                    self.forget_cached_setup(ctx.enterprise());
+                    return Ok(import);
+                }
                 Err(StoreError::Conflict) => continue,
                 Err(e) => return Err(e.into()),
             }

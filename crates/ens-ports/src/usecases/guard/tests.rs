@@ -136,6 +136,8 @@ fn nothing_is_lost_the_failed_change_is_applied_when_retried_after_switching_on(
 fn a_database_outage_answers_503_at_once_mails_directly_and_records_when_back() {
     let r = rig();
     r.store.set_fault(Some(Fault::Everything));
+    // Past the authentication cache: the token's setup must be read, and cannot be.
+    r.clock.advance(Duration::from_secs(2));
     // The request's own lookup fails; the guard knows the token and trips in memory.
     assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(SyncState::DisabledByFailure { .. }))));
     assert!(
@@ -168,6 +170,7 @@ fn a_database_outage_answers_503_at_once_mails_directly_and_records_when_back() 
 fn a_short_outage_goes_through_the_outbox_instead() {
     let r = rig();
     r.store.set_fault(Some(Fault::Everything));
+    r.clock.advance(Duration::from_secs(2));
     assert!(r.ports.scim_begin(TOKEN).is_err());
     r.clock.advance(Duration::from_secs(5));
     r.store.set_fault(None);
@@ -238,4 +241,40 @@ fn entra_silence_is_reported_once_per_silence() {
     assert_eq!(r.ports.check_silence().expect("checked"), 0);
     r.clock.advance(Duration::from_secs(3600));
     assert_eq!(r.ports.check_silence().expect("checked"), 1);
+}
+
+#[test]
+fn authentication_is_cached_briefly_and_changes_made_here_apply_at_once() {
+    let r = rig();
+    // Another instance regenerates the token: this one trusts what it read for a second.
+    let mut elsewhere = r.store.inner().scim_import(r.import.enterprise_id).expect("store").expect("exists");
+    elsewhere.version += 1;
+    let t = SecretToken::new("another-token".into());
+    elsewhere.token = Some(TokenInfo { hash: t.hash(), created_at: r.clock.now(), last4: t.last4() });
+    r.store.inner().update_scim_import(&elsewhere, None, &[]).expect("stored");
+    assert!(r.ports.scim_begin(TOKEN).is_ok(), "within the cache time");
+    r.clock.advance(Duration::from_secs(1));
+    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Unauthorized)), "read again after it");
+    assert!(r.ports.scim_begin("another-token").is_ok());
+
+    // A principal on this instance switches import off: it applies to the next request.
+    let creds = r.ports.create_principal(r.import.enterprise_id, "admin@contoso.com").expect("principal");
+    let s = r.ports.login("admin@contoso.com", &creds.password, "ip").expect("login");
+    let ctx = r.ports.change_password(&s.context, &creds.password, "a good new password").expect("changed").context;
+    r.ports.set_import_enabled(&ctx, false).expect("off");
+    assert!(matches!(r.ports.scim_begin("another-token"), Err(ProvisioningError::Disabled(_))));
+}
+
+#[test]
+fn with_a_cached_token_a_failing_database_still_trips_through_the_request() {
+    let r = rig();
+    r.store.set_fault(Some(Fault::Everything));
+    let import = r.ports.scim_begin(TOKEN).expect("cached authentication");
+    let Err(ProvisioningError::Store(e)) =
+        r.ports.scim_get(&import, ens_domain::PersonId::from_uuid(uuid::Uuid::nil()))
+    else {
+        panic!("the store is down")
+    };
+    r.ports.guard_observe(&import, RequestEnd::DatabaseUnavailable, &e.to_string());
+    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(_))), "held in memory, 503 at once");
 }
