@@ -58,6 +58,8 @@ pub struct DieselStore {
     attempts: u32,
     /// SQLite: writes waiting to be committed together (`group`).
     group: Option<group::Queue>,
+    /// SQLite: the checkpoint thread runs while this lives.
+    _checkpointer: Option<std::sync::Arc<()>>,
 }
 
 impl std::fmt::Debug for DieselStore {
@@ -84,6 +86,14 @@ impl DieselStore {
             sqlite_writer: config.url.is_sqlite().then(|| parking_lot::Mutex::new(())),
             attempts: config.pool_size.max(1) + 1,
             group: config.url.is_sqlite().then(group::Queue::default),
+            _checkpointer: match &config.url {
+                DatabaseUrl::Sqlite(path) => {
+                    let alive = std::sync::Arc::new(());
+                    conn::spawn_checkpointer(path.clone(), std::sync::Arc::downgrade(&alive));
+                    Some(alive)
+                }
+                DatabaseUrl::Postgres(_) => None,
+            },
         }
     }
 
