@@ -27,6 +27,10 @@ struct EnterpriseRow {
 }
 
 impl EnterpriseRow {
+    fn new(e: &Enterprise) -> Self {
+        Self { id: e.id.to_string(), name: e.name.clone(), created_at: e.created_at.as_micros() }
+    }
+
     fn into_enterprise(self) -> Result<Enterprise, StoreError> {
         Ok(Enterprise {
             id: self.id.parse().map_err(|_| corrupt("enterprise id"))?,
@@ -250,11 +254,7 @@ pub(crate) fn insert_activity(c: &mut DbConnection, a: &Activity) -> QueryResult
 
 impl SetupStore for DieselStore {
     fn create_enterprise(&self, enterprise: &Enterprise, import: &ScimImport) -> Result<(), StoreError> {
-        let row = EnterpriseRow {
-            id: enterprise.id.to_string(),
-            name: enterprise.name.clone(),
-            created_at: enterprise.created_at.as_micros(),
-        };
+        let row = EnterpriseRow::new(enterprise);
         let import = ScimImportRow::from_import(import);
         self.write(|c| {
             diesel::insert_into(enterprises::table).values(&row).execute(c)?;
@@ -336,11 +336,7 @@ impl SetupStore for DieselStore {
         principal: &Principal,
         password_hash: &str,
     ) -> Result<bool, StoreError> {
-        let e = EnterpriseRow {
-            id: enterprise.id.to_string(),
-            name: enterprise.name.clone(),
-            created_at: enterprise.created_at.as_micros(),
-        };
+        let e = EnterpriseRow::new(enterprise);
         let i = ScimImportRow::from_import(import);
         let p = PrincipalRow::new(principal, password_hash, true);
         let result = self.write(|c| {

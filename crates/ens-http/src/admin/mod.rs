@@ -298,6 +298,23 @@ fn import_view(ports: &Ports, ctx: &PrincipalContext, tenant: String) -> Result<
     Ok(ImportView::new(&enterprise, &import, tenant, by))
 }
 
+/// A principal's change to Setup › SCIM Import, answered with the setup as it is now.
+async fn change_setup<T: 'static>(
+    req: &HttpRequest,
+    state: &AppState,
+    change: impl FnOnce(&Ports, &PrincipalContext) -> Result<T, AdminError> + Send + 'static,
+) -> Result<HttpResponse, Problem> {
+    let ctx = principal(req, state, true).await?;
+    let ports = state.ports.clone();
+    let tenant = tenant_url(state);
+    let view = blocking(move || {
+        change(&ports, &ctx)?;
+        import_view(&ports, &ctx, tenant)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
 /// Setup › SCIM Import: state, Tenant URL, token, addresses, mapping, last SCIM request.
 #[utoipa::path(get, path = "/api/v1/scim-import", tag = "scim-import",
     responses((status = 200, body = ImportView), (status = 401, body = Problem), (status = 403, body = Problem)))]
@@ -340,16 +357,8 @@ async fn put_emails(
     state: web::Data<AppState>,
     body: web::Json<EmailsRequest>,
 ) -> Result<HttpResponse, Problem> {
-    let ctx = principal(&req, &state, true).await?;
-    let ports = state.ports.clone();
-    let tenant = tenant_url(&state);
     let body = body.into_inner();
-    let view = blocking(move || {
-        ports.set_notify_addresses(&ctx, &body.addresses)?;
-        import_view(&ports, &ctx, tenant)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+    change_setup(&req, &state, move |ports, ctx| ports.set_notify_addresses(ctx, &body.addresses)).await
 }
 
 /// Switch SCIM import on (needs a token) or off.
@@ -360,16 +369,8 @@ async fn put_enabled(
     state: web::Data<AppState>,
     body: web::Json<EnabledRequest>,
 ) -> Result<HttpResponse, Problem> {
-    let ctx = principal(&req, &state, true).await?;
-    let ports = state.ports.clone();
-    let tenant = tenant_url(&state);
     let enabled = body.enabled;
-    let view = blocking(move || {
-        ports.set_import_enabled(&ctx, enabled)?;
-        import_view(&ports, &ctx, tenant)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+    change_setup(&req, &state, move |ports, ctx| ports.set_import_enabled(ctx, enabled)).await
 }
 
 /// Choose the imported fields.
@@ -380,16 +381,8 @@ async fn put_mapping(
     state: web::Data<AppState>,
     body: web::Json<MappingRequest>,
 ) -> Result<HttpResponse, Problem> {
-    let ctx = principal(&req, &state, true).await?;
-    let ports = state.ports.clone();
-    let tenant = tenant_url(&state);
     let body = body.into_inner();
-    let view = blocking(move || {
-        ports.set_mapping(&ctx, &body.selected)?;
-        import_view(&ports, &ctx, tenant)
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+    change_setup(&req, &state, move |ports, ctx| ports.set_mapping(ctx, &body.selected)).await
 }
 
 /// Send a test e-mail to every notification address now.
