@@ -1,13 +1,12 @@
 //! `cargo xtask conformance`: the public SCIM conformance suites against a freshly started
 //! server (scim2-tester and scim-sanity, from PyPI, in a virtual environment under target/).
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use serde_json::{Value, json};
+
+use crate::service;
 
 /// Pinned: conformance counts must not change under our feet.
 const PACKAGES: &[&str] = &["scim2-tester==0.5.2", "scim2-cli==0.6.0", "scim-sanity==0.7.4"];
@@ -21,12 +20,8 @@ pub struct Counts {
     pub sanity_skipped: u32,
 }
 
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
-}
-
 fn venv(root: &Path) -> Result<PathBuf> {
-    let dir = target_dir(root).join("conformance-venv");
+    let dir = service::target_dir(root).join("conformance-venv");
     let python = dir.join("bin/python");
     let marker = dir.join(".installed");
     if marker.exists() && std::fs::read_to_string(&marker).unwrap_or_default() == PACKAGES.join(" ") {
@@ -45,99 +40,6 @@ fn venv(root: &Path) -> Result<PathBuf> {
     Ok(python)
 }
 
-fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into()
-}
-
-fn call(method: &str, url: &str, bearer: Option<&str>, body: Option<Value>) -> Result<(u16, Value)> {
-    let mut b = ureq::http::Request::builder().method(method).uri(url);
-    if let Some(t) = bearer {
-        b = b.header("Authorization", format!("Bearer {t}"));
-    }
-    let req = b.header("Content-Type", "application/json").body(body.map(|v| v.to_string()).unwrap_or_default())?;
-    let mut res = agent().run(req)?;
-    let status = res.status().as_u16();
-    let text = res.body_mut().read_to_string().unwrap_or_default();
-    Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
-}
-
-/// Starts `ens-scim` on a fresh SQLite database with one enterprise whose import is on;
-/// returns the server, its SCIM base URL and the secret token.
-fn start(binary: &Path, work: &Path) -> Result<(Server, String, String)> {
-    let port = free_port()?;
-    let base = format!("http://127.0.0.1:{port}");
-    let env = [
-        ("ENS_SCIM__DATABASE__URL", format!("sqlite://{}", work.join("conformance.db").display())),
-        ("ENS_SCIM__SERVER__BIND", format!("127.0.0.1:{port}")),
-        ("ENS_SCIM__SERVER__PUBLIC_BASE_URL", base.clone()),
-        ("ENS_SCIM__LOG__FILTER", "warn".into()),
-    ];
-    let run = |args: &[&str]| -> Result<String> {
-        let out = Command::new(binary).args(args).envs(env.iter().map(|(k, v)| (*k, v.as_str()))).output()?;
-        if !out.status.success() {
-            bail!("ens-scim {} failed: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    };
-    run(&["enterprise", "create", "--name", "Conformance"])?;
-    let out = run(&["principal", "create", "--enterprise", "Conformance", "--login", "conformance@ens.example"])?;
-    let password = out
-        .lines()
-        .find_map(|l| l.strip_prefix("password (shown once, not stored): "))
-        .context("no password printed")?
-        .to_owned();
-    let log = std::fs::File::create(work.join("server.log"))?;
-    let child = Command::new(binary)
-        .arg("serve")
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()?;
-    let server = Server(child);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while call("GET", &format!("{base}/healthz"), None, None).map(|(s, _)| s).unwrap_or(0) != 200 {
-        if Instant::now() > deadline {
-            bail!("the server did not start; see {}", work.join("server.log").display());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let api = |p: &str| format!("{base}/api/v1{p}");
-    let (_, s) =
-        call("POST", &api("/session"), None, Some(json!({"login": "conformance@ens.example", "password": password})))?;
-    let first = s["token"].as_str().context("login failed")?.to_owned();
-    let (_, s) = call(
-        "PUT",
-        &api("/session/password"),
-        Some(&first),
-        Some(json!({"current_password": password, "new_password": "conformance password"})),
-    )?;
-    let session = s["token"].as_str().context("password change failed")?.to_owned();
-    let (_, t) = call("POST", &api("/scim-import/token"), Some(&session), None)?;
-    let token = t["token"].as_str().context("token generation failed")?.to_owned();
-    let (status, _) = call("PUT", &api("/scim-import/enabled"), Some(&session), Some(json!({"enabled": true})))?;
-    if status != 200 {
-        bail!("switching SCIM import on failed: {status}");
-    }
-    Ok((server, format!("{base}/portal/scim"), token))
-}
-
 /// Finds `N passed, N failed, N skipped` in a suite's output.
 fn counts(output: &str) -> Option<(u32, u32, u32)> {
     // scim2-tester: "N passed, N failed, N skipped"; scim-sanity: "N passed[, N failed], N skipped, N total".
@@ -152,28 +54,30 @@ fn counts(output: &str) -> Option<(u32, u32, u32)> {
 
 pub fn run(root: &Path) -> Result<Counts> {
     let python = venv(root)?;
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--quiet", "--bin", "ens-scim"])
-        .current_dir(root)
-        .status()?;
-    if !status.success() {
-        bail!("building ens-scim failed");
-    }
-    let binary = target_dir(root).join("debug/ens-scim");
+    let binary = service::build(root, false)?;
     let work = tempdir()?;
+    let fresh = |name: &str| {
+        let dir = work.join(name);
+        let db = format!("sqlite://{}", dir.join("conformance.db").display());
+        service::start(&binary, &db, &dir, &[], |_| Ok(()))
+    };
 
     // Each suite gets a fresh server: their results depend on what is stored.
-    let (server, url, token) = start(&binary, &work.join("tester"))?;
+    let server = fresh("tester")?;
+    let url = format!("{}/portal/scim", server.base);
     let script = root.join("xtask/conformance/scim2_tester_run.py");
-    let out = Command::new(&python).arg(&script).arg(&url).args(["--token", &token]).output()?;
+    let out = Command::new(&python).arg(&script).arg(&url).args(["--token", &server.token]).output()?;
     drop(server);
     let tester = String::from_utf8_lossy(&out.stdout).into_owned();
     eprintln!("--- scim2-tester ---\n{tester}{}", String::from_utf8_lossy(&out.stderr));
     let (tp, tf, ts) = counts(&tester).context("scim2-tester printed no counts")?;
 
-    let (server, url, token) = start(&binary, &work.join("sanity"))?;
+    let server = fresh("sanity")?;
+    let url = format!("{}/portal/scim", server.base);
     let sanity_bin = python.with_file_name("scim-sanity");
-    let out = Command::new(&sanity_bin).args(["probe", &url, "--token", &token, "--i-accept-side-effects"]).output()?;
+    let out = Command::new(&sanity_bin)
+        .args(["probe", &url, "--token", &server.token, "--i-accept-side-effects"])
+        .output()?;
     drop(server);
     let sanity = String::from_utf8_lossy(&out.stdout).into_owned();
     eprintln!("--- scim-sanity ---\n{sanity}");

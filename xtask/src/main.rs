@@ -4,8 +4,12 @@
 //!   suite (both database backends).
 //! - `tidy`: the architecture rules alone.
 //! - `conformance`: scim2-tester and scim-sanity against a freshly started server.
+//! - `bench [--quick]`: load (wrk) against a release build on both backends.
+//! - `fuzz [seconds]`: libFuzzer (cargo-fuzz) on the SCIM filter and PATCH-path grammar.
 
+mod bench;
 mod conformance;
+mod service;
 mod tidy;
 
 use std::process::Command;
@@ -18,8 +22,14 @@ fn main() -> Result<()> {
         Some("ci") => ci(),
         Some("tidy") => run_tidy(),
         Some("conformance") => run_conformance(),
+        Some("fuzz") => fuzz(args.get(1).map(String::as_str).unwrap_or("60")),
+        Some("bench") => {
+            let table = bench::run(&tidy::workspace_root(), args.iter().any(|a| a == "--quick"))?;
+            println!("{table}");
+            Ok(())
+        }
         _ => {
-            eprintln!("usage: cargo xtask <ci|tidy|conformance>");
+            eprintln!("usage: cargo xtask <ci|tidy|conformance|bench [--quick]|fuzz [seconds]>");
             bail!("unknown or missing command")
         }
     }
@@ -47,6 +57,32 @@ fn run_tidy() -> Result<()> {
     } else {
         bail!("architecture rules broken:\n  {}", problems.join("\n  "))
     }
+}
+
+/// Coverage-guided fuzzing of the SCIM filter grammar for `seconds`. cargo-fuzz wants a
+/// nightly compiler for its sanitizer flags; `RUSTC_BOOTSTRAP=1` lets the stable one accept
+/// them (this machine has no other toolchain).
+fn fuzz(seconds: &str) -> Result<()> {
+    let root = tidy::workspace_root();
+    if Command::new("cargo").args(["fuzz", "--version"]).output().map(|o| !o.status.success()).unwrap_or(true) {
+        bail!("cargo-fuzz is needed: cargo install cargo-fuzz --locked");
+    }
+    let fuzz = root.join("fuzz");
+    let corpus = fuzz.join("corpus/scim_filter");
+    std::fs::create_dir_all(&corpus)?;
+    let status = Command::new("cargo")
+        .args(["fuzz", "run", "scim_filter"])
+        .arg(&corpus)
+        .arg(fuzz.join("seeds/scim_filter"))
+        .args(["--", &format!("-max_total_time={seconds}")])
+        .env("RUSTC_BOOTSTRAP", "1")
+        .current_dir(&fuzz)
+        .status()
+        .context("running cargo fuzz")?;
+    if !status.success() {
+        bail!("the fuzzer found a failing input (see fuzz/artifacts/scim_filter)");
+    }
+    Ok(())
 }
 
 /// Runs both public suites; fails if either reports a failure.

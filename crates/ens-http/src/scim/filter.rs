@@ -204,7 +204,9 @@ fn valid_name(s: &str) -> bool {
 /// dots, as in `…:core:2.0:User:userName`).
 pub fn parse_attr_path(word: &str, position: usize) -> Result<AttrPath, ParseError> {
     let err = |m: String| Err(ParseError { message: m, position });
-    let (uri, rest) = if word.len() > 4 && word[..4].eq_ignore_ascii_case("urn:") {
+    // `get`, not indexing: the fourth byte may be inside a multi-byte character (found by
+    // fuzzing: `urn˖…`).
+    let (uri, rest) = if word.len() > 4 && word.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:")) {
         match word.rfind(':') {
             Some(i) => (Some(word[..i].to_owned()), &word[i + 1..]),
             None => (None, word),
@@ -604,6 +606,14 @@ mod tests {
         {
             assert!(parse_patch_path(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn multi_byte_characters_where_a_urn_prefix_would_be() {
+        // Found by `cargo xtask fuzz`: slicing "urn˖etrft:" at byte 4 split the '˖'.
+        assert!(parse_filter("(not (urn˖etrft:) and 0").is_err());
+        assert!(parse_attr_path("urn˖etrft:x", 0).is_err());
+        assert!(parse_filter("ürn:x:y eq \"1\"").is_err());
     }
 
     #[test]
