@@ -1,6 +1,8 @@
 //! `cargo xtask bench [--quick]`: load on loopback (wrk) against a release build, on SQLite
-//! and PostgreSQL, with 10k and 1M persons in the enterprise. Prints a Markdown table of
-//! requests/s and p50/p99 latency for: filter lookup by userName, GET by id, create, PATCH.
+//! and PostgreSQL, with 10k and 1M persons in the enterprise. Prints Markdown tables of
+//! requests/s and p50/p99 latency for: filter lookup by userName, GET by id, create, PATCH
+//! (the median of [`REPEATS`] runs, because the machines are shared and noisy), the ratios
+//! 1M/10k, and each database's raw durable commit rate, which bounds creates.
 //! Each run is bounded in time; everything listens on 127.0.0.1 and stops by itself.
 
 use std::fmt::Write as _;
@@ -13,21 +15,65 @@ use anyhow::{Context, Result, bail};
 use crate::service;
 
 const CONNECTIONS: u32 = 16;
+/// Runs per scenario; the report gives their medians.
+const REPEATS: usize = 3;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Backend {
     Sqlite,
     Postgres,
 }
 
+/// One wrk run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Sample {
+    rps: f64,
+    p50_us: f64,
+    p99_us: f64,
+    errors: u64,
+}
+
+/// The median of a scenario's samples on one backend and size.
 struct Run {
     backend: Backend,
     persons: u64,
     scenario: &'static str,
     rps: f64,
-    p50: String,
-    p99: String,
+    rps_min: f64,
+    rps_max: f64,
+    p50_us: f64,
+    p99_us: f64,
     errors: u64,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+impl Run {
+    fn of(backend: Backend, persons: u64, scenario: &'static str, samples: &[Sample]) -> Self {
+        let rps: Vec<f64> = samples.iter().map(|s| s.rps).collect();
+        Self {
+            backend,
+            persons,
+            scenario,
+            rps_min: rps.iter().copied().fold(f64::INFINITY, f64::min),
+            rps_max: rps.iter().copied().fold(0.0, f64::max),
+            rps: median(rps),
+            p50_us: median(samples.iter().map(|s| s.p50_us).collect()),
+            p99_us: median(samples.iter().map(|s| s.p99_us).collect()),
+            errors: samples.iter().map(|s| s.errors).sum(),
+        }
+    }
+}
+
+fn ms(us: f64) -> String {
+    format!("{:.2} ms", us / 1000.0)
 }
 
 fn sh(cmd: &mut Command) -> Result<String> {
@@ -68,7 +114,9 @@ fn seed_sql(backend: Backend, enterprise: &str, n: u64) -> String {
 }
 
 /// wrk scripts: each picks random existing persons (ids follow from the seed's numbering).
-fn script(scenario: &str, persons: u64, token: &str) -> String {
+/// Creates make new userNames from `run` (wrk's random numbers repeat from run to run), the
+/// thread and a counter, so that no create meets an existing userName.
+fn script(scenario: &str, persons: u64, token: &str, run: usize) -> String {
     let common = format!(
         r#"wrk.headers["Authorization"] = "Bearer {token}"
 wrk.headers["Content-Type"] = "application/scim+json"
@@ -93,14 +141,15 @@ end"#,
 end"#,
             last = persons - 1
         ),
-        "create" => r#"function request()
+        "create" => format!(
+            r#"function request()
   counter = counter + 1
-  local user = "new-" .. thread_id .. "-" .. counter .. "@bench.example"
+  local user = "new-{run}-" .. thread_id .. "-" .. counter .. "@bench.example"
   return wrk.format("POST", "/portal/scim/Users", nil,
-    '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"' .. user .. '","externalId":"' .. user ..
-    '","active":true,"displayName":"New","emails":[{"type":"work","value":"' .. user .. '"}]}')
+    '{{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"' .. user .. '","externalId":"' .. user ..
+    '","active":true,"displayName":"New","emails":[{{"type":"work","value":"' .. user .. '"}}]}}')
 end"#
-            .to_owned(),
+        ),
         "patch" => format!(
             r#"function request()
   counter = counter + 1
@@ -114,24 +163,38 @@ end"#,
     format!("{common}{body}\n")
 }
 
-fn parse_wrk(out: &str) -> (f64, String, String, u64) {
-    let mut rps = 0.0;
-    let (mut p50, mut p99) = (String::from("?"), String::from("?"));
-    let mut errors = 0;
+/// wrk prints durations as `812.00us`, `3.10ms` or `1.02s`.
+fn micros(v: &str) -> f64 {
+    let v = v.trim();
+    let (number, factor) = if let Some(n) = v.strip_suffix("us") {
+        (n, 1.0)
+    } else if let Some(n) = v.strip_suffix("ms") {
+        (n, 1e3)
+    } else if let Some(n) = v.strip_suffix('s') {
+        (n, 1e6)
+    } else {
+        (v, f64::NAN)
+    };
+    number.trim().parse::<f64>().map_or(f64::NAN, |n| n * factor)
+}
+
+fn parse_wrk(out: &str) -> Sample {
+    let mut sample = Sample { rps: 0.0, p50_us: f64::NAN, p99_us: f64::NAN, errors: 0 };
     for line in out.lines().map(str::trim) {
         if let Some(v) = line.strip_prefix("Requests/sec:") {
-            rps = v.trim().parse().unwrap_or(0.0);
+            sample.rps = v.trim().parse().unwrap_or(0.0);
         } else if let Some(v) = line.strip_prefix("50%") {
-            p50 = v.trim().to_owned();
+            sample.p50_us = micros(v);
         } else if let Some(v) = line.strip_prefix("99%") {
-            p99 = v.trim().to_owned();
+            sample.p99_us = micros(v);
         } else if let Some(v) = line.strip_prefix("Non-2xx or 3xx responses:") {
-            errors += v.trim().parse::<u64>().unwrap_or(0);
+            sample.errors += v.trim().parse::<u64>().unwrap_or(0);
         } else if line.starts_with("Socket errors:") {
-            errors += line.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse::<u64>().ok()).sum::<u64>();
+            sample.errors +=
+                line.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse::<u64>().ok()).sum::<u64>();
         }
     }
-    (rps, p50, p99, errors)
+    sample
 }
 
 /// Starts the service on `db_url` with `persons` seeded persons.
@@ -148,17 +211,87 @@ fn start(binary: &Path, db_url: &str, work: &Path, backend: Backend, persons: u6
     })
 }
 
+/// Commits per second of one connection running durable transactions on SQLite with the
+/// pragmas the store uses (WAL, `synchronous = FULL`): one row per transaction, or (`shaped`)
+/// two rows as a SCIM create writes (the person and its activity entry).
+fn sqlite_commit_rate(work: &Path, shaped: bool) -> Result<f64> {
+    const TRANSACTIONS: u32 = 10_000;
+    let db = work.join(format!("commit-rate-{shaped}.db"));
+    let mut sql = String::from(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+         CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT); CREATE TABLE b (id INTEGER PRIMARY KEY, v TEXT);\n",
+    );
+    for i in 0..TRANSACTIONS {
+        if shaped {
+            let _ = writeln!(
+                sql,
+                "BEGIN; INSERT INTO a (v) VALUES ('row {i}'); INSERT INTO b (v) VALUES ('row {i}'); COMMIT;"
+            );
+        } else {
+            let _ = writeln!(sql, "INSERT INTO a (v) VALUES ('row {i}');");
+        }
+    }
+    let script = work.join("commit-rate.sql");
+    std::fs::write(&script, sql)?;
+    let t = Instant::now();
+    sh(Command::new("sh").arg("-c").arg(format!("sqlite3 '{}' < '{}'", db.display(), script.display())))?;
+    Ok(f64::from(TRANSACTIONS) / t.elapsed().as_secs_f64())
+}
+
+/// pgbench's transactions per second with `clients` clients: one-row inserts, or (`shaped`)
+/// transactions of two inserts as a SCIM create writes.
+fn postgres_commit_rate(db_url: &str, work: &Path, clients: u32, shaped: bool, duration: &str) -> Result<f64> {
+    sh(Command::new("psql").args([
+        "-q",
+        db_url,
+        "-c",
+        "CREATE TABLE IF NOT EXISTS commit_a (id bigserial PRIMARY KEY, v text);
+         CREATE TABLE IF NOT EXISTS commit_b (id bigserial PRIMARY KEY, v text);",
+    ]))?;
+    let script = work.join("commit-rate.pgbench");
+    std::fs::write(
+        &script,
+        if shaped {
+            "BEGIN;\nINSERT INTO commit_a (v) VALUES ('row');\nINSERT INTO commit_b (v) VALUES ('row');\nCOMMIT;\n"
+        } else {
+            "INSERT INTO commit_a (v) VALUES ('row');\n"
+        },
+    )?;
+    let out = sh(Command::new("pgbench")
+        .args(["-n", "-c", &clients.to_string(), "-j", "2", "-T", duration.trim_end_matches('s'), "-f"])
+        .arg(&script)
+        .arg(db_url))?;
+    out.lines()
+        .find_map(|l| l.strip_prefix("tps = "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .context("pgbench printed no tps")
+}
+
+/// What the raw commit probes measure, in the report's words.
+const SQLITE_ONE: &str = "SQLite, 1 connection, one-row transactions";
+const SQLITE_SHAPED: &str = "SQLite, 1 connection, create-shaped transactions";
+const PG_ONE_1: &str = "PostgreSQL, 1 client, one-row transactions";
+const PG_ONE_16: &str = "PostgreSQL, 16 clients, one-row transactions";
+const PG_SHAPED_16: &str = "PostgreSQL, 16 clients, create-shaped transactions";
+
 pub fn run(root: &Path, quick: bool) -> Result<String> {
-    if Command::new("wrk").arg("--version").output().is_err() {
-        bail!("wrk is needed: apt-get install wrk");
+    for (tool, package) in
+        [("wrk", "wrk"), ("sqlite3", "sqlite3"), ("pgbench", "postgresql"), ("psql", "postgresql-client")]
+    {
+        if Command::new(tool).arg("--version").output().is_err() {
+            bail!("{tool} is needed: apt-get install {package}");
+        }
     }
     let binary = service::build(root, true)?;
-    let duration = if quick { "5s" } else { "15s" };
+    let duration = if quick { "5s" } else { "10s" };
+    let repeats = if quick { 1 } else { REPEATS };
     let sizes: &[u64] = if quick { &[10_000] } else { &[10_000, 1_000_000] };
     let admin =
         std::env::var("ENS_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let server_url = admin.rsplit_once('/').map(|(s, _)| s.to_owned()).unwrap_or(admin.clone());
     let mut runs = Vec::new();
+    let mut commit_rates = Vec::new();
     for backend in [Backend::Sqlite, Backend::Postgres] {
         for &persons in sizes {
             let work = std::env::temp_dir().join(format!("ens-bench-{}-{backend:?}-{persons}", std::process::id()));
@@ -176,23 +309,52 @@ pub fn run(root: &Path, quick: bool) -> Result<String> {
                 let setup = start(&binary, &db_url, &work, backend, persons)?;
                 for scenario in ["lookup", "get", "create", "patch"] {
                     let script_path = work.join(format!("{scenario}.lua"));
-                    std::fs::write(&script_path, script(scenario, persons, &setup.token))?;
-                    let out = sh(Command::new("wrk")
-                        .args([
-                            "-t2",
-                            &format!("-c{CONNECTIONS}"),
-                            "-d",
-                            duration,
-                            "--timeout",
-                            "10s",
-                            "--latency",
-                            "-s",
-                        ])
-                        .arg(&script_path)
-                        .arg(&setup.base))?;
-                    let (rps, p50, p99, errors) = parse_wrk(&out);
-                    eprintln!("    {scenario:<7} {rps:>9.0} req/s  p50 {p50:>9}  p99 {p99:>9}  errors {errors}");
-                    runs.push(Run { backend, persons, scenario, rps, p50, p99, errors });
+                    let mut samples = Vec::new();
+                    for run in 0..repeats {
+                        std::fs::write(&script_path, script(scenario, persons, &setup.token, run))?;
+                        let out = sh(Command::new("wrk")
+                            .args([
+                                "-t2",
+                                &format!("-c{CONNECTIONS}"),
+                                "-d",
+                                duration,
+                                "--timeout",
+                                "10s",
+                                "--latency",
+                                "-s",
+                            ])
+                            .arg(&script_path)
+                            .arg(&setup.base))?;
+                        let s = parse_wrk(&out);
+                        eprintln!(
+                            "    {scenario:<7} {:>9.0} req/s  p50 {:>9}  p99 {:>9}  errors {}",
+                            s.rps,
+                            ms(s.p50_us),
+                            ms(s.p99_us),
+                            s.errors
+                        );
+                        samples.push(s);
+                    }
+                    runs.push(Run::of(backend, persons, scenario, &samples));
+                }
+                drop(setup);
+                // The raw commit rates are measured once per backend, with the service stopped.
+                if persons == sizes[0] {
+                    let probes: Vec<(&str, f64)> = match backend {
+                        Backend::Sqlite => vec![
+                            (SQLITE_ONE, sqlite_commit_rate(&work, false)?),
+                            (SQLITE_SHAPED, sqlite_commit_rate(&work, true)?),
+                        ],
+                        Backend::Postgres => vec![
+                            (PG_ONE_1, postgres_commit_rate(&db_url, &work, 1, false, duration)?),
+                            (PG_ONE_16, postgres_commit_rate(&db_url, &work, CONNECTIONS, false, duration)?),
+                            (PG_SHAPED_16, postgres_commit_rate(&db_url, &work, CONNECTIONS, true, duration)?),
+                        ],
+                    };
+                    for (label, rate) in probes {
+                        eprintln!("    raw commits: {rate:>7.0}/s  {label}");
+                        commit_rates.push((label, rate));
+                    }
                 }
                 Ok(())
             })();
@@ -208,17 +370,78 @@ pub fn run(root: &Path, quick: bool) -> Result<String> {
             result?;
         }
     }
-    let mut table = String::from(
-        "| backend | persons | scenario | requests/s | p50 | p99 | non-2xx |\n|---|---:|---|---:|---:|---:|---:|\n",
+    let report = report(&runs, &commit_rates, repeats, duration);
+    if runs.iter().any(|r| r.errors > 0) {
+        // A run that measured refusals measured the wrong thing.
+        bail!("some requests were not answered 2xx; these numbers do not count:\n{report}");
+    }
+    Ok(report)
+}
+
+fn report(runs: &[Run], commit_rates: &[(&str, f64)], repeats: usize, duration: &str) -> String {
+    let mut out = format!(
+        "Medians of {repeats} run(s) of {duration} each, {CONNECTIONS} connections.\n\n\
+         | backend | persons | scenario | requests/s | (min–max) | p50 | p99 | non-2xx |\n\
+         |---|---:|---|---:|---:|---:|---:|---:|\n"
     );
-    for r in &runs {
+    for r in runs {
         let _ = writeln!(
-            table,
-            "| {:?} | {} | {} | {:.0} | {} | {} | {} |",
-            r.backend, r.persons, r.scenario, r.rps, r.p50, r.p99, r.errors
+            out,
+            "| {:?} | {} | {} | {:.0} | {:.0}–{:.0} | {} | {} | {} |",
+            r.backend,
+            r.persons,
+            r.scenario,
+            r.rps,
+            r.rps_min,
+            r.rps_max,
+            ms(r.p50_us),
+            ms(r.p99_us),
+            r.errors
         );
     }
-    Ok(table)
+    let ratios: Vec<String> = runs
+        .iter()
+        .filter(|big| big.persons > 10_000)
+        .filter_map(|big| {
+            let small =
+                runs.iter().find(|s| s.persons == 10_000 && s.scenario == big.scenario && s.backend == big.backend)?;
+            Some(format!(
+                "| {:?} | {} | {:.2} | {:.2} |",
+                big.backend,
+                big.scenario,
+                big.rps / small.rps,
+                big.p99_us / small.p99_us
+            ))
+        })
+        .collect();
+    if !ratios.is_empty() {
+        out.push_str("\n| backend | scenario | requests/s 1M ÷ 10k | p99 1M ÷ 10k |\n|---|---|---:|---:|\n");
+        for line in ratios {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    if !commit_rates.is_empty() {
+        out.push_str("\n| raw durable commits (no HTTP, no service) | per second |\n|---|---:|\n");
+        for (label, rate) in commit_rates {
+            let _ = writeln!(out, "| {label} | {rate:.0} |");
+        }
+        let creates = |b: Backend| {
+            median(runs.iter().filter(|r| r.scenario == "create" && r.backend == b).map(|r| r.rps).collect())
+        };
+        let rate = |label: &str| commit_rates.iter().find(|(l, _)| *l == label).map(|(_, r)| *r);
+        out.push('\n');
+        for (backend, labels) in
+            [(Backend::Sqlite, [SQLITE_ONE, SQLITE_SHAPED]), (Backend::Postgres, [PG_ONE_16, PG_SHAPED_16])]
+        {
+            for label in labels {
+                if let Some(raw) = rate(label) {
+                    let _ =
+                        writeln!(out, "{backend:?} creates ÷ raw commits ({label}): {:.2}  ", creates(backend) / raw);
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -229,15 +452,29 @@ mod tests {
     fn reads_wrk_output() {
         let out = "  Latency Distribution\n     50%  812.00us\n     75%    1.02ms\n     90%    1.40ms\n     99%    3.10ms\n\
                    160000 requests in 10.00s, 80.00MB read\n  Non-2xx or 3xx responses: 3\nRequests/sec:  15998.12\n";
-        let (rps, p50, p99, errors) = parse_wrk(out);
-        assert_eq!((rps, p50.as_str(), p99.as_str(), errors), (15998.12, "812.00us", "3.10ms", 3));
+        let s = parse_wrk(out);
+        assert_eq!(s, Sample { rps: 15998.12, p50_us: 812.0, p99_us: 3100.0, errors: 3 });
+        assert_eq!(micros("1.50s"), 1_500_000.0);
+        assert!(micros("fast").is_nan());
+    }
+
+    #[test]
+    fn medians_and_spread() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
+        let sample = |rps, p99_us| Sample { rps, p50_us: 100.0, p99_us, errors: 1 };
+        let run = Run::of(Backend::Sqlite, 10, "get", &[sample(10.0, 9.0), sample(30.0, 1.0), sample(20.0, 5.0)]);
+        assert_eq!((run.rps, run.rps_min, run.rps_max, run.p99_us, run.errors), (20.0, 10.0, 30.0, 5.0, 3));
     }
 
     #[test]
     fn scripts_address_seeded_persons() {
-        let s = script("get", 10_000, "tok");
+        let s = script("get", 10_000, "tok", 0);
         assert!(s.contains("math.random(0, 9999)") && s.contains("Bearer tok"));
         assert!(seed_sql(Backend::Sqlite, "e", 10).contains("n < 9"));
+        let (first, second) = (script("create", 10, "tok", 0), script("create", 10, "tok", 1));
+        assert!(first.contains(r#""new-0-" .. thread_id"#) && second.contains(r#""new-1-" .. thread_id"#));
+        assert!(first.contains(r#"'{"schemas":["#) && first.contains(r#"}]}')"#));
         assert!(seed_sql(Backend::Postgres, "e", 10).contains("generate_series(0, 9)"));
     }
 }
