@@ -11,6 +11,8 @@
 
 use std::fmt;
 
+use ens_domain::CmpOp;
+
 /// Longest filter accepted (bytes).
 pub const MAX_FILTER_LEN: usize = 4096;
 /// Deepest nesting of parentheses, `not`, and value paths.
@@ -39,34 +41,20 @@ impl fmt::Display for AttrPath {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CompareOp {
-    Eq,
-    Ne,
-    Co,
-    Sw,
-    Ew,
-    Gt,
-    Ge,
-    Lt,
-    Le,
-}
-
-impl CompareOp {
-    fn parse(word: &str) -> Option<Self> {
-        Some(match word.to_ascii_lowercase().as_str() {
-            "eq" => CompareOp::Eq,
-            "ne" => CompareOp::Ne,
-            "co" => CompareOp::Co,
-            "sw" => CompareOp::Sw,
-            "ew" => CompareOp::Ew,
-            "gt" => CompareOp::Gt,
-            "ge" => CompareOp::Ge,
-            "lt" => CompareOp::Lt,
-            "le" => CompareOp::Le,
-            _ => return None,
-        })
-    }
+/// The comparison operators, as the domain names them; case does not matter.
+fn compare_op(word: &str) -> Option<CmpOp> {
+    Some(match word.to_ascii_lowercase().as_str() {
+        "eq" => CmpOp::Eq,
+        "ne" => CmpOp::Ne,
+        "co" => CmpOp::Co,
+        "sw" => CmpOp::Sw,
+        "ew" => CmpOp::Ew,
+        "gt" => CmpOp::Gt,
+        "ge" => CmpOp::Ge,
+        "lt" => CmpOp::Lt,
+        "le" => CmpOp::Le,
+        _ => return None,
+    })
 }
 
 /// A comparison's right-hand side.
@@ -81,7 +69,7 @@ pub enum Literal {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     Present(AttrPath),
-    Compare(AttrPath, CompareOp, Literal),
+    Compare(AttrPath, CmpOp, Literal),
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
@@ -339,7 +327,7 @@ impl Parser {
         let op_pos = self.pos();
         match self.next() {
             Some(Tok::Word(w)) if w.eq_ignore_ascii_case("pr") => Ok(Expr::Present(path)),
-            Some(Tok::Word(w)) => match CompareOp::parse(&w) {
+            Some(Tok::Word(w)) => match compare_op(&w) {
                 Some(op) => Ok(Expr::Compare(path, op, self.literal()?)),
                 None => Err(ParseError { message: format!("unknown operator {w:?}"), position: op_pos }),
             },
@@ -469,25 +457,22 @@ mod tests {
     fn entra_forms() {
         assert_eq!(
             parse_filter("userName eq \"8b1a4d2e-0000-4c1a-9f2d-000000000000\""),
-            Ok(Expr::Compare(attr("userName"), CompareOp::Eq, s("8b1a4d2e-0000-4c1a-9f2d-000000000000")))
+            Ok(Expr::Compare(attr("userName"), CmpOp::Eq, s("8b1a4d2e-0000-4c1a-9f2d-000000000000")))
         );
-        assert_eq!(
-            parse_filter("externalId eq \"jdoe\""),
-            Ok(Expr::Compare(attr("externalId"), CompareOp::Eq, s("jdoe")))
-        );
+        assert_eq!(parse_filter("externalId eq \"jdoe\""), Ok(Expr::Compare(attr("externalId"), CmpOp::Eq, s("jdoe"))));
         assert_eq!(
             parse_filter("emails[type eq \"work\"].value eq \"jdoe@contoso.com\""),
             Ok(Expr::ValuePath(
                 attr("emails"),
                 Box::new(Expr::And(
-                    Box::new(Expr::Compare(attr("type"), CompareOp::Eq, s("work"))),
-                    Box::new(Expr::Compare(attr("value"), CompareOp::Eq, s("jdoe@contoso.com"))),
+                    Box::new(Expr::Compare(attr("type"), CmpOp::Eq, s("work"))),
+                    Box::new(Expr::Compare(attr("value"), CmpOp::Eq, s("jdoe@contoso.com"))),
                 ))
             ))
         );
         assert_eq!(
             parse_filter("displayName eq \"4a3c\""),
-            Ok(Expr::Compare(attr("displayName"), CompareOp::Eq, s("4a3c")))
+            Ok(Expr::Compare(attr("displayName"), CmpOp::Eq, s("4a3c")))
         );
     }
 
@@ -595,7 +580,7 @@ mod tests {
     fn patch_paths() {
         let p = parse_patch_path(r#"emails[type eq "work"].value"#).expect("parses");
         assert_eq!(p.attr, attr("emails"));
-        assert_eq!(p.filter, Some(Expr::Compare(attr("type"), CompareOp::Eq, s("work"))));
+        assert_eq!(p.filter, Some(Expr::Compare(attr("type"), CmpOp::Eq, s("work"))));
         assert_eq!(p.sub.as_deref(), Some("value"));
         let p = parse_patch_path("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager").expect("parses");
         assert_eq!(p.attr.name, "manager");

@@ -7,11 +7,11 @@
 //! URN-qualified keys; every manager form. Unknown attributes are ignored.
 
 use ens_domain::catalogue::ENTERPRISE_USER_SCHEMA;
-use ens_domain::{Field, FieldChange, FieldError, Mapping, Person};
+use ens_domain::{CmpOp, Field, FieldChange, FieldError, Mapping, Person};
 use serde_json::{Map, Value};
 
 use super::error::{ScimError, ScimType};
-use super::filter::{CompareOp, Expr, Literal, PatchPath, parse_patch_path};
+use super::filter::{Expr, Literal, PatchPath, parse_patch_path};
 use super::model::{Attribute, Lookup, Slot, lookup};
 use super::resolve::{in_slot, slot_present};
 use super::user::{attribute_changes, element_changes, field_value, member};
@@ -339,7 +339,7 @@ impl Draft<'_> {
 /// The `type` a value filter requires (`type eq "work"`, also inside `and`).
 fn pinned_type(filter: &Expr) -> Option<&str> {
     match filter {
-        Expr::Compare(p, CompareOp::Eq, Literal::Str(t))
+        Expr::Compare(p, CmpOp::Eq, Literal::Str(t))
             if p.uri.is_none() && p.sub.is_none() && p.name.eq_ignore_ascii_case("type") =>
         {
             Some(t)

@@ -10,7 +10,7 @@
 
 use ens_domain::{Attr, CmpOp, Filter, Timestamp, ValueType};
 
-use super::filter::{AttrPath, CompareOp, Expr, Literal};
+use super::filter::{AttrPath, Expr, Literal};
 use super::model::{Attribute, Lookup, Slot, lookup};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,26 +18,12 @@ pub struct ResolveError(pub String);
 
 type Result<T> = std::result::Result<T, ResolveError>;
 
-fn op(o: CompareOp) -> CmpOp {
-    match o {
-        CompareOp::Eq => CmpOp::Eq,
-        CompareOp::Ne => CmpOp::Ne,
-        CompareOp::Co => CmpOp::Co,
-        CompareOp::Sw => CmpOp::Sw,
-        CompareOp::Ew => CmpOp::Ew,
-        CompareOp::Gt => CmpOp::Gt,
-        CompareOp::Ge => CmpOp::Ge,
-        CompareOp::Lt => CmpOp::Lt,
-        CompareOp::Le => CmpOp::Le,
-    }
-}
-
 /// Sub-attributes every multi-valued attribute has in RFC 7643 that ENS+ does not keep.
 const MULTI_NOT_STORED: &[&str] = &["primary", "display", "$ref"];
 
 /// What a comparison on an attribute that has no value gives.
-fn absent(o: Option<CompareOp>) -> Filter {
-    Filter::Const(o == Some(CompareOp::Ne))
+fn absent(o: Option<CmpOp>) -> Filter {
+    Filter::Const(o == Some(CmpOp::Ne))
 }
 
 pub fn resolve(expr: &Expr) -> Result<Filter> {
@@ -67,7 +53,7 @@ fn unknown(p: &AttrPath) -> ResolveError {
 }
 
 /// A comparison (`Some`) or presence test (`None`) on a top-level attribute path.
-fn top_level(p: &AttrPath, cmp: Option<(CompareOp, &Literal)>) -> Result<Filter> {
+fn top_level(p: &AttrPath, cmp: Option<(CmpOp, &Literal)>) -> Result<Filter> {
     let o = cmp.map(|(o, _)| o);
     match lookup(p.uri.as_deref(), &p.name) {
         Lookup::Unknown => Err(unknown(p)),
@@ -89,7 +75,7 @@ fn top_level(p: &AttrPath, cmp: Option<(CompareOp, &Literal)>) -> Result<Filter>
             let ext = constant(ens_domain::catalogue::ENTERPRISE_USER_SCHEMA, cmp, p)?;
             Ok(match o {
                 None => Filter::Const(true),
-                Some(CompareOp::Ne) => core.and(ext.or(enterprise.not())),
+                Some(CmpOp::Ne) => core.and(ext.or(enterprise.not())),
                 Some(_) => core.or(ext.and(enterprise)),
             })
         }
@@ -144,7 +130,7 @@ pub(crate) fn in_slot(expr: &Expr, slot: &Slot) -> Result<Filter> {
     }
 }
 
-fn slot_term(slot: &Slot, p: &AttrPath, cmp: Option<(CompareOp, &Literal)>) -> Result<Filter> {
+fn slot_term(slot: &Slot, p: &AttrPath, cmp: Option<(CmpOp, &Literal)>) -> Result<Filter> {
     if p.uri.is_some() || p.sub.is_some() {
         return Err(ResolveError(format!("{p} is not a sub-attribute")));
     }
@@ -169,38 +155,38 @@ fn slot_term(slot: &Slot, p: &AttrPath, cmp: Option<(CompareOp, &Literal)>) -> R
 
 /// A comparison whose left side is a fixed string (an element's `type`), decided now with
 /// the semantics of [`Filter::matches`] (ASCII case folding).
-fn constant(actual: &str, cmp: Option<(CompareOp, &Literal)>, p: &AttrPath) -> Result<Filter> {
+fn constant(actual: &str, cmp: Option<(CmpOp, &Literal)>, p: &AttrPath) -> Result<Filter> {
     let Some((o, lit)) = cmp else { return Ok(Filter::Const(true)) };
     let value = match lit {
         Literal::Str(s) => s.to_ascii_lowercase(),
-        Literal::Null => return Ok(Filter::Const(o == CompareOp::Ne)),
+        Literal::Null => return Ok(Filter::Const(o == CmpOp::Ne)),
         _ => return Err(ResolveError(format!("{p} compares with a string"))),
     };
     let a = actual.to_ascii_lowercase();
     Ok(Filter::Const(match o {
-        CompareOp::Eq => a == value,
-        CompareOp::Ne => a != value,
-        CompareOp::Co => a.contains(&value),
-        CompareOp::Sw => a.starts_with(&value),
-        CompareOp::Ew => a.ends_with(&value),
-        CompareOp::Gt => a > value,
-        CompareOp::Ge => a >= value,
-        CompareOp::Lt => a < value,
-        CompareOp::Le => a <= value,
+        CmpOp::Eq => a == value,
+        CmpOp::Ne => a != value,
+        CmpOp::Co => a.contains(&value),
+        CmpOp::Sw => a.starts_with(&value),
+        CmpOp::Ew => a.ends_with(&value),
+        CmpOp::Gt => a > value,
+        CmpOp::Ge => a >= value,
+        CmpOp::Lt => a < value,
+        CmpOp::Le => a <= value,
     }))
 }
 
 /// A comparison or presence test on one stored attribute, with the literal checked against
 /// the attribute's type.
-fn on_attr(attr: Attr, cmp: Option<(CompareOp, &Literal)>, p: &AttrPath) -> Result<Filter> {
+fn on_attr(attr: Attr, cmp: Option<(CmpOp, &Literal)>, p: &AttrPath) -> Result<Filter> {
     let Some((o, lit)) = cmp else { return Ok(Filter::Present(attr)) };
     let bad = |e: ens_domain::FilterError| ResolveError(format!("{p}: {e}"));
     if *lit == Literal::Null {
         // `x eq null` asks for an absent value.
         let present = Filter::Present(attr);
         return match o {
-            CompareOp::Eq => Ok(present.not()),
-            CompareOp::Ne => Ok(present),
+            CmpOp::Eq => Ok(present.not()),
+            CmpOp::Ne => Ok(present),
             _ => Err(ResolveError(format!("{p}: null can only be compared with eq or ne"))),
         };
     }
@@ -212,11 +198,11 @@ fn on_attr(attr: Attr, cmp: Option<(CompareOp, &Literal)>, p: &AttrPath) -> Resu
                 Literal::Str(s) if s.eq_ignore_ascii_case("false") => false,
                 _ => return Err(ResolveError(format!("{p} compares with true or false"))),
             };
-            Filter::boolean(attr, op(o), b).map_err(bad)
+            Filter::boolean(attr, o, b).map_err(bad)
         }
         ens_domain::AttrKind::Time => match lit {
             Literal::Str(s) => match Timestamp::parse_rfc3339(s) {
-                Some(t) => Filter::time(attr, op(o), t).map_err(bad),
+                Some(t) => Filter::time(attr, o, t).map_err(bad),
                 None => Err(ResolveError(format!("{p} compares with a date-time such as 2026-01-31T12:00:00Z"))),
             },
             _ => Err(ResolveError(format!("{p} compares with a date-time string"))),
@@ -230,7 +216,7 @@ fn on_attr(attr: Attr, cmp: Option<(CompareOp, &Literal)>, p: &AttrPath) -> Resu
                 }
                 _ => return Err(ResolveError(format!("{p} compares with a string"))),
             };
-            Filter::text(attr, op(o), s).map_err(bad)
+            Filter::text(attr, o, s).map_err(bad)
         }
     }
 }
