@@ -90,7 +90,7 @@ fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = config::load(cli.config.as_deref())?;
     telemetry::init(&settings.log)?;
-    let (store, applied) = open_store(&settings)?;
+    let (store, applied) = open_store(&settings, matches!(cli.command, Command::Serve))?;
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "database migrated");
     }
@@ -157,11 +157,14 @@ fn build_ports(settings: &Settings, store: DieselStore) -> anyhow::Result<Ports>
     Ok(Ports::new(Arc::new(store), Arc::new(SystemClock), Arc::new(OsIds), Arc::new(mailer), passwords, policy))
 }
 
-fn open_store(settings: &Settings) -> anyhow::Result<(DieselStore, Vec<String>)> {
+/// `serving`: the pool opens `database.pool_size` connections ahead, in the background. A
+/// one-shot command uses one connection: it must not end while the pool's threads are still
+/// opening others, since libpq's TLS code crashes (SIGSEGV) when the process exits under it.
+fn open_store(settings: &Settings, serving: bool) -> anyhow::Result<(DieselStore, Vec<String>)> {
     let url: DatabaseUrl = settings.database.url.parse()?;
     let config = StoreConfig {
         url,
-        pool_size: settings.database.pool_size,
+        pool_size: if serving { settings.database.pool_size } else { 1 },
         connect_timeout: Duration::from_secs(settings.database.connect_timeout_secs),
     };
     Ok(DieselStore::open(&config)?)
