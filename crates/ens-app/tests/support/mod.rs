@@ -21,6 +21,7 @@ pub struct Server {
     pub child: Child,
     pub base: String,
     pub logs: Arc<Mutex<Vec<String>>>,
+    readers: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
@@ -40,18 +41,24 @@ impl Server {
         let (tx, rx) = mpsc::channel();
         let stdout = child.stdout.take().unwrap();
         let stderr = child.stderr.take().unwrap();
+        let mut readers = Vec::new();
         for stream in [Box::new(stdout) as Box<dyn std::io::Read + Send>, Box::new(stderr)] {
             let logs = logs.clone();
             let tx = tx.clone();
-            std::thread::spawn(move || {
+            readers.push(std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    if let Some(rest) = line.split("listening on http://").nth(1) {
-                        let addr: String = rest.chars().take_while(|c| !c.is_whitespace() && *c != '"').collect();
+                    let addr = line
+                        .split("listening on http://")
+                        .nth(1)
+                        .map(|rest| rest.chars().take_while(|c| !c.is_whitespace() && *c != '"').collect::<String>());
+                    // Stored before the address is announced, so a test that starts right after
+                    // `start` returns already sees the line that announced it.
+                    logs.lock().unwrap().push(line);
+                    if let Some(addr) = addr {
                         let _ = tx.send(addr);
                     }
-                    logs.lock().unwrap().push(line);
                 }
-            });
+            }));
         }
         let addr = match rx.recv_timeout(Duration::from_secs(30)) {
             Ok(a) => a,
@@ -60,7 +67,7 @@ impl Server {
                 panic!("server did not start; logs:\n{}", logs.lock().unwrap().join("\n"));
             }
         };
-        Server { child, base: format!("http://{addr}"), logs }
+        Server { child, base: format!("http://{addr}"), logs, readers }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -83,12 +90,17 @@ impl Server {
         panic!("{needle:?} did not appear in the output:\n{}", self.logs());
     }
 
-    /// Sends SIGTERM and waits (bounded) for the exit status.
+    /// Sends SIGTERM and waits (bounded) for the exit status and the end of the output.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
         Command::new("kill").args(["-TERM", &pid]).status().expect("kill -TERM");
         for _ in 0..200 {
             if let Some(status) = self.child.try_wait().unwrap() {
+                // The pipes are closed now: once the readers are done, `logs()` holds the
+                // whole output, so a test may assert that something was never printed.
+                for reader in self.readers.drain(..) {
+                    reader.join().unwrap();
+                }
                 return status;
             }
             std::thread::sleep(Duration::from_millis(50));
