@@ -253,6 +253,22 @@ async fn the_whole_flow_from_operator_to_scim() {
     assert!(items[0]["detail"].as_str().unwrap().starts_with("400 "), "{}", items[0]);
     assert_eq!((items[1]["kind"].as_str(), items[1]["outcome"].as_str()), (Some("person_created"), Some("rejected")));
     assert!(items[1]["detail"].as_str().unwrap().contains("409"), "{}", items[1]);
+
+    // Only what went wrong, among everything that was applied.
+    let log = w.call(&c, Method::GET, "/api/v1/scim-import/activity?outcome=rejected,failed", None).await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert_eq!(log.body["total"], 2, "{}", log.body);
+    let outcomes: Vec<&str> =
+        log.body["items"].as_array().unwrap().iter().map(|i| i["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["rejected", "rejected"]);
+    let applied = w.call(&c, Method::GET, "/api/v1/scim-import/activity?outcome=applied", None).await;
+    assert_eq!(applied.body["total"], 6, "{}", applied.body);
+    let everything = w.call(&c, Method::GET, "/api/v1/scim-import/activity", None).await;
+    assert_eq!(everything.body["total"], 8);
+    let unknown = w.call(&c, Method::GET, "/api/v1/scim-import/activity?outcome=failed,oops", None).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert_eq!(unknown.headers.get("content-type").unwrap(), "application/problem+json");
+    assert!(unknown.body["detail"].as_str().unwrap().contains("\"oops\""), "{}", unknown.body);
 }
 
 #[actix_web::test]

@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use ens_domain::{
-    Activity, EmailAddress, Enterprise, EnterpriseId, Notice, NoticeId, Person, PersonId, PersonQuery, Principal,
-    PrincipalId, ScimImport, Session, Timestamp, TokenHash, UserName,
+    Activity, EmailAddress, Enterprise, EnterpriseId, Notice, NoticeId, Outcome, Person, PersonId, PersonQuery,
+    Principal, PrincipalId, ScimImport, Session, Timestamp, TokenHash, UserName,
 };
 
 use crate::outbound::{
@@ -239,11 +239,12 @@ impl<S: ActivityLog> ActivityLog for FaultyStore<S> {
     fn activities(
         &self,
         enterprise: EnterpriseId,
+        outcomes: &[Outcome],
         offset: u64,
         limit: u64,
     ) -> Result<(Vec<Activity>, u64), StoreError> {
         self.any()?;
-        self.inner.activities(enterprise, offset, limit)
+        self.inner.activities(enterprise, outcomes, offset, limit)
     }
 
     fn prune_activities(&self, before: Timestamp) -> Result<u64, StoreError> {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use ens_domain::{
-    Activity, EmailAddress, Enterprise, EnterpriseId, Person, PersonId, PersonQuery, PrincipalId, ScimImport,
+    Activity, EmailAddress, Enterprise, EnterpriseId, Outcome, Person, PersonId, PersonQuery, PrincipalId, ScimImport,
     SecretToken, Timestamp, TokenHash, UserName,
 };
 use uuid::Uuid;
@@ -473,11 +473,17 @@ impl ActivityLog for MemoryStore {
     fn activities(
         &self,
         enterprise: EnterpriseId,
+        outcomes: &[Outcome],
         offset: u64,
         limit: u64,
     ) -> Result<(Vec<Activity>, u64), StoreError> {
         self.with(|s| {
-            let mine: Vec<&Activity> = s.activities.iter().rev().filter(|a| a.enterprise_id == enterprise).collect();
+            let mine: Vec<&Activity> = s
+                .activities
+                .iter()
+                .rev()
+                .filter(|a| a.enterprise_id == enterprise && (outcomes.is_empty() || outcomes.contains(&a.outcome)))
+                .collect();
             let total = mine.len() as u64;
             let page = mine
                 .into_iter()

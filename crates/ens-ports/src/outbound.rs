@@ -5,8 +5,8 @@
 //! runs use cases on its blocking thread pool, never on the async executor.
 
 use ens_domain::{
-    Activity, EmailAddress, Enterprise, EnterpriseId, Notice, NoticeId, Person, PersonId, PersonQuery, Principal,
-    PrincipalId, ScimImport, SecretToken, Session, Timestamp, TokenHash, UserName,
+    Activity, EmailAddress, Enterprise, EnterpriseId, Notice, NoticeId, Outcome, Person, PersonId, PersonQuery,
+    Principal, PrincipalId, ScimImport, SecretToken, Session, Timestamp, TokenHash, UserName,
 };
 use uuid::Uuid;
 
@@ -201,9 +201,15 @@ pub trait SessionStore: Send + Sync + 'static {
 pub trait ActivityLog: Send + Sync + 'static {
     fn record(&self, activity: &Activity) -> Result<(), StoreError>;
 
-    /// Newest first.
-    fn activities(&self, enterprise: EnterpriseId, offset: u64, limit: u64)
-    -> Result<(Vec<Activity>, u64), StoreError>;
+    /// Newest first, with the total. `outcomes` keeps only entries with one of these
+    /// outcomes; empty keeps every entry.
+    fn activities(
+        &self,
+        enterprise: EnterpriseId,
+        outcomes: &[Outcome],
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<Activity>, u64), StoreError>;
 
     /// Deletes entries older than `before`; returns how many.
     fn prune_activities(&self, before: Timestamp) -> Result<u64, StoreError>;

@@ -774,11 +774,18 @@ impl ActivityLog for DieselStore {
     fn activities(
         &self,
         enterprise: EnterpriseId,
+        outcomes: &[Outcome],
         offset: u64,
         limit: u64,
     ) -> Result<(Vec<Activity>, u64), StoreError> {
+        let outcomes: Vec<&str> = outcomes.iter().map(|o| o.as_str()).collect();
         let (rows, total) = self.read(|c| {
-            let mine = || activities::table.filter(activities::enterprise_id.eq(enterprise.to_string()));
+            // Answered from the (enterprise_id, outcome, seq) index when filtered, so finding
+            // the few failures among a long log does not scan it.
+            let mine = || {
+                let q = activities::table.filter(activities::enterprise_id.eq(enterprise.to_string())).into_boxed();
+                if outcomes.is_empty() { q } else { q.filter(activities::outcome.eq_any(outcomes.clone())) }
+            };
             let rows: Vec<NewActivityRow> = mine()
                 .order_by(activities::seq.desc())
                 .offset(to_i64(offset))

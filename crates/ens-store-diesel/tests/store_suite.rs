@@ -41,7 +41,9 @@ suite!(
     queries_are_scoped_to_the_enterprise,
     paging_and_totals,
     activities_newest_first_and_pruned,
+    activities_filtered_by_outcome,
     entra_lookups_use_an_index,
+    filtered_activity_log_uses_an_index,
     sessions_live_and_die,
     bootstrap_happens_once,
     last_request_time_only_moves_forward,
@@ -172,7 +174,7 @@ fn scim_import_round_trips_and_is_versioned(_db: &TestDb, store: &DieselStore) {
     assert_eq!(store.scim_import(e).unwrap().unwrap(), next);
     assert_eq!(store.scim_import_by_token(&token.hash()).unwrap().unwrap(), next);
     assert_eq!(store.scim_import_by_token(&SecretToken::new("other".into()).hash()).unwrap(), None);
-    assert_eq!(store.activities(e, 0, 10).unwrap().1, 1);
+    assert_eq!(store.activities(e, &[], 0, 10).unwrap().1, 1);
 
     // A writer that read the old version loses.
     let mut stale = initial;
@@ -265,7 +267,7 @@ fn person_updates_are_versioned(_db: &TestDb, store: &DieselStore) {
     assert!(!store.delete_person(e, p.id, &log).unwrap());
     assert_eq!(store.person(e, p.id).unwrap(), None);
     // create + patch + delete; the failed attempts wrote nothing.
-    assert_eq!(store.activities(e, 0, 10).unwrap().1, 3);
+    assert_eq!(store.activities(e, &[], 0, 10).unwrap().1, 3);
 }
 
 fn user_names_are_unique_per_enterprise_regardless_of_case(_db: &TestDb, store: &DieselStore) {
@@ -482,14 +484,112 @@ fn activities_newest_first_and_pruned(_db: &TestDb, store: &DieselStore) {
     guard.person_id = Some(PersonId::from_uuid(Uuid::from_u128(4)));
     guard.user_name = Some("jdoe".into());
     store.record(&guard).unwrap();
-    let (page, total) = store.activities(e, 0, 3).unwrap();
+    let (page, total) = store.activities(e, &[], 0, 3).unwrap();
     assert_eq!(total, 6);
     assert_eq!(page[0], guard);
     assert_eq!(page.iter().map(|a| a.detail.as_str()).collect::<Vec<_>>(), ["entry 5", "entry 4", "entry 3"]);
-    assert_eq!(store.activities(e, 5, 3).unwrap().0.len(), 1);
+    assert_eq!(store.activities(e, &[], 5, 3).unwrap().0.len(), 1);
     assert_eq!(store.prune_activities(t(3)).unwrap(), 3);
-    assert_eq!(store.activities(e, 0, 10).unwrap().1, 3);
-    assert_eq!(store.activities(other, 0, 10).unwrap().1, 1);
+    assert_eq!(store.activities(e, &[], 0, 10).unwrap().1, 3);
+    assert_eq!(store.activities(other, &[], 0, 10).unwrap().1, 1);
+}
+
+/// What went wrong, among many applied changes: only those, newest first, counted alike.
+fn activities_filtered_by_outcome(_db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let other = enterprise(store, 2);
+    let with = |enterprise, n, outcome| {
+        let mut a = activity(enterprise, n, ActivityKind::PersonPatched);
+        a.outcome = outcome;
+        store.record(&a).unwrap();
+    };
+    for n in 0..10 {
+        with(
+            e,
+            n,
+            if n == 2 {
+                Outcome::Rejected
+            } else if n % 4 == 3 {
+                Outcome::Failed
+            } else {
+                Outcome::Applied
+            },
+        );
+    }
+    with(other, 10, Outcome::Failed);
+    let details = |outcomes: &[Outcome], offset, limit| {
+        let (page, total) = store.activities(e, outcomes, offset, limit).unwrap();
+        (page.into_iter().map(|a| a.detail).collect::<Vec<_>>(), total)
+    };
+    assert_eq!(details(&[Outcome::Failed], 0, 10), (vec!["entry 7".into(), "entry 3".into()], 2));
+    assert_eq!(details(&[Outcome::Failed, Outcome::Rejected], 0, 2), (vec!["entry 7".into(), "entry 3".into()], 3));
+    assert_eq!(details(&[Outcome::Rejected, Outcome::Failed], 2, 2), (vec!["entry 2".into()], 3));
+    assert_eq!(details(&[Outcome::Applied], 0, 100).1, 7);
+    assert_eq!(details(&[], 0, 100).1, 10, "no filter: every entry");
+}
+
+/// The query plan, one line: SQLite's EXPLAIN QUERY PLAN or PostgreSQL's EXPLAIN.
+fn plan(db: &TestDb, q: &str) -> String {
+    match db {
+        TestDb::Sqlite { .. } => {
+            let mut c = SqliteConnection::establish(&db.url().to_string().replace("sqlite://", "")).unwrap();
+            explain_sqlite(&mut c, q).unwrap().join(" | ")
+        }
+        TestDb::Postgres { .. } => {
+            let mut c = PgConnection::establish(&db.url_string()).unwrap();
+            // A few rows are cheaper to scan; forbid that to see whether an index can serve.
+            c.batch_execute("SET enable_seqscan = off").unwrap();
+            let plan: Vec<String> = diesel::sql_query(format!("EXPLAIN {q}"))
+                .load::<PgPlan>(&mut c)
+                .unwrap()
+                .into_iter()
+                .map(|r| r.line)
+                .collect();
+            plan.join(" | ")
+        }
+    }
+}
+
+/// Checks that every query is answered from an index, without sorting in a temporary table.
+fn assert_indexed(db: &TestDb, queries: &[String]) {
+    for q in queries {
+        let plan = plan(db, q);
+        match db {
+            TestDb::Sqlite { .. } => {
+                assert!(
+                    plan.contains("USING INDEX")
+                        || plan.contains("USING COVERING INDEX")
+                        || plan.contains("PRIMARY KEY"),
+                    "{q}: {plan}"
+                );
+                assert!(!plan.contains("USE TEMP B-TREE"), "{q}: {plan}");
+            }
+            TestDb::Postgres { .. } => {
+                assert!(plan.contains("Index"), "{q}: {plan}");
+                assert!(!plan.contains("Seq Scan"), "{q}: {plan}");
+            }
+        }
+    }
+}
+
+/// A principal looking for the failures in a long log: the page and the count come from the
+/// (enterprise, outcome, seq) index.
+fn filtered_activity_log_uses_an_index(db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    for n in 0..6 {
+        store.record(&activity(e, n, ActivityKind::PersonPatched)).unwrap();
+    }
+    let queries = [
+        format!(
+            "SELECT * FROM activities WHERE enterprise_id = '{e}' AND outcome = 'failed' ORDER BY seq DESC LIMIT 50"
+        ),
+        format!("SELECT count(*) FROM activities WHERE enterprise_id = '{e}' AND outcome IN ('failed', 'rejected')"),
+    ];
+    assert_indexed(db, &queries);
+    for q in &queries {
+        let plan = plan(db, q);
+        assert!(plan.contains("activities_enterprise_outcome"), "{q}: {plan}");
+    }
 }
 
 /// The lookups Entra makes (userName, externalId, work e-mail, id) are answered from an index.
@@ -505,37 +605,7 @@ fn entra_lookups_use_an_index(db: &TestDb, store: &DieselStore) {
         format!("SELECT * FROM persons WHERE enterprise_id = '{e}' AND id = '{}'", Uuid::from_u128(1)),
         format!("SELECT * FROM persons WHERE enterprise_id = '{e}' ORDER BY id LIMIT 5 OFFSET 0"),
     ];
-    match db {
-        TestDb::Sqlite { .. } => {
-            let mut c = SqliteConnection::establish(&db.url().to_string().replace("sqlite://", "")).unwrap();
-            for q in lookups {
-                let plan = explain_sqlite(&mut c, &q).unwrap().join(" | ");
-                assert!(
-                    plan.contains("USING INDEX")
-                        || plan.contains("USING COVERING INDEX")
-                        || plan.contains("PRIMARY KEY"),
-                    "{q}: {plan}"
-                );
-                assert!(!plan.contains("USE TEMP B-TREE"), "{q}: {plan}");
-            }
-        }
-        TestDb::Postgres { .. } => {
-            let mut c = PgConnection::establish(&db.url_string()).unwrap();
-            // Six rows are cheaper to scan; forbid that to see whether an index can serve.
-            c.batch_execute("SET enable_seqscan = off").unwrap();
-            for q in lookups {
-                let plan: Vec<String> = diesel::sql_query(format!("EXPLAIN {q}"))
-                    .load::<PgPlan>(&mut c)
-                    .unwrap()
-                    .into_iter()
-                    .map(|r| r.line)
-                    .collect();
-                let plan = plan.join(" | ");
-                assert!(plan.contains("Index"), "{q}: {plan}");
-                assert!(!plan.contains("Seq Scan"), "{q}: {plan}");
-            }
-        }
-    }
+    assert_indexed(db, &lookups);
 }
 
 #[derive(QueryableByName)]
@@ -691,7 +761,7 @@ fn switch_off_with_notices_is_one_transaction(_db: &TestDb, store: &DieselStore)
         Err(StoreError::Conflict)
     ));
     assert_eq!(store.undelivered_notices(e).unwrap(), 0);
-    assert_eq!(store.activities(e, 0, 10).unwrap().1, 0);
+    assert_eq!(store.activities(e, &[], 0, 10).unwrap().1, 0);
 
     // The same incident cannot notify an address twice; the whole write is refused.
     let mut next = i.clone();
@@ -757,5 +827,5 @@ fn concurrent_writes_each_get_their_own_answer(_db: &TestDb, store: &DieselStore
     assert_eq!(failed.len(), 6, "one of each pair sharing a userName: {failed:?}");
     let stored = store.query_persons(e, &PersonQuery::all(100)).unwrap();
     assert_eq!(stored.total, 42);
-    assert_eq!(store.activities(e, 0, 100).unwrap().1, 42, "an activity entry per stored write only");
+    assert_eq!(store.activities(e, &[], 0, 100).unwrap().1, 42, "an activity entry per stored write only");
 }

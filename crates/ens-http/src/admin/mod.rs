@@ -21,7 +21,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use ens_ports::usecases::AdminError;
 use ens_ports::usecases::persons::{PersonOrder, PersonSearch};
 use ens_ports::usecases::principals::{NewSession, PrincipalContext};
-use ens_ports::{PersonId, Ports, PrincipalId, SecretToken, SyncState};
+use ens_ports::{Outcome, PersonId, Ports, PrincipalId, SecretToken, SyncState};
 use serde::Deserialize;
 use utoipa::{IntoParams, OpenApi};
 
@@ -413,19 +413,44 @@ impl PageParams {
     }
 }
 
-/// What SCIM did, and who switched import on or off: newest first.
-#[utoipa::path(get, path = "/api/v1/scim-import/activity", tag = "scim-import", params(PageParams),
-    responses((status = 200, body = ActivityPage), (status = 401, body = Problem)))]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ActivityParams {
+    page: Option<u64>,
+    per_page: Option<u64>,
+    /// Only entries with one of these outcomes, comma-separated: `applied`, `rejected`,
+    /// `failed` (e.g. `failed,rejected` for what went wrong). Absent: every entry.
+    outcome: Option<String>,
+}
+
+/// What SCIM did, and who switched import on or off: newest first, optionally only the
+/// entries with the given outcomes.
+#[utoipa::path(get, path = "/api/v1/scim-import/activity", tag = "scim-import", params(ActivityParams),
+    responses((status = 200, body = ActivityPage), (status = 400, body = Problem), (status = 401, body = Problem)))]
 async fn activity(
     req: HttpRequest,
     state: web::Data<AppState>,
-    q: web::Query<PageParams>,
+    q: web::Query<ActivityParams>,
 ) -> Result<HttpResponse, Problem> {
     let ctx = principal(&req, &state, false).await?;
+    let q = q.into_inner();
+    let outcomes = match q.outcome.as_deref() {
+        None => Vec::new(),
+        Some(list) => list
+            .split(',')
+            .map(|o| {
+                Outcome::parse(o.trim()).ok_or_else(|| {
+                    Problem::bad_request(format!(
+                        "Unknown outcome {o:?}: use applied, rejected or failed, separated by commas."
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+    };
     let ports = state.ports.clone();
-    let (page, per_page, offset) = q.bounds();
+    let (page, per_page, offset) = PageParams { page: q.page, per_page: q.per_page }.bounds();
     let view = blocking(move || {
-        let (items, total) = ports.activity_log(&ctx, offset, per_page)?;
+        let (items, total) = ports.activity_log(&ctx, &outcomes, offset, per_page)?;
         let mut logins: HashMap<PrincipalId, Option<String>> = HashMap::new();
         for a in &items {
             if let ens_ports::Actor::Principal(p) = a.actor

@@ -209,11 +209,12 @@ impl Ports {
     pub fn activity_log(
         &self,
         ctx: &PrincipalContext,
+        outcomes: &[Outcome],
         offset: u64,
         limit: u64,
     ) -> Result<(Vec<Activity>, u64), AdminError> {
         ctx.require_ready()?;
-        Ok(self.activity.activities(ctx.enterprise(), offset, limit)?)
+        Ok(self.activity.activities(ctx.enterprise(), outcomes, offset, limit)?)
     }
 
     /// Deletes activity entries older than the retention; returns how many.

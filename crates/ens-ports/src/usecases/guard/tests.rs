@@ -50,7 +50,7 @@ fn rig() -> Rig {
 }
 
 fn switch_offs(r: &Rig) -> Vec<Activity> {
-    let (log, _) = r.store.inner().activities(r.import.enterprise_id, 0, 100).expect("log");
+    let (log, _) = r.store.inner().activities(r.import.enterprise_id, &[], 0, 100).expect("log");
     log.into_iter().filter(|a| a.kind == ActivityKind::ImportSwitchedOff).collect()
 }
 
@@ -123,7 +123,7 @@ fn nothing_is_lost_the_failed_change_is_applied_when_retried_after_switching_on(
         r.ports.scim_get(&import, created.person.id).expect("stored").values.user_name().as_str(),
         "jdoe@contoso.com"
     );
-    let (log, _) = r.store.inner().activities(import.enterprise_id, 0, 10).expect("log");
+    let (log, _) = r.store.inner().activities(import.enterprise_id, &[], 0, 10).expect("log");
     let kinds: Vec<ActivityKind> = log.iter().map(|a| a.kind).collect();
     assert_eq!(
         kinds[..3],

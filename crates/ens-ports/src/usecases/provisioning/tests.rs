@@ -60,7 +60,7 @@ fn create_stores_and_logs_and_refuses_a_taken_user_name() {
         Err(ProvisioningError::UserNameTaken(_))
     ));
     assert!(matches!(p.scim_create(&i, vec![FieldChange::set(Field::Title, "x")]), Err(ProvisioningError::Invalid(_))));
-    let (log, total) = p.activity.activities(i.enterprise_id, 0, 10).expect("log");
+    let (log, total) = p.activity.activities(i.enterprise_id, &[], 0, 10).expect("log");
     assert_eq!(total, 1);
     assert_eq!(log[0].kind, ActivityKind::PersonCreated);
     assert_eq!(log[0].user_name.as_deref(), Some("JDoe@contoso.com"));
@@ -117,7 +117,7 @@ fn unselected_fields_are_neither_stored_nor_overwritten() {
         &[FieldChange::set(Field::Title, "Eng"), FieldChange::set(Field::PhoneMobile, "invalid but ignored")],
     );
     assert_eq!(person.values.text(Field::PhoneMobile), None);
-    let (log, _) = p.activity.activities(i.enterprise_id, 0, 1).expect("log");
+    let (log, _) = p.activity.activities(i.enterprise_id, &[], 0, 1).expect("log");
     assert!(log[0].detail.contains("not imported: Mobile phone"), "{}", log[0].detail);
 
     // A principal's value in a non-imported field survives PUT and PATCH.
