@@ -331,6 +331,17 @@ async fn a_principal_sets_up_scim_import_and_follows_persons_in_the_browser() {
         assert!(rejected.contains("Rejected") && rejected.contains("jdoe@contoso.com"), "{rejected}");
         b.wait_text("#activity-summary", "1 rejected").await;
         b.snapshot("activity").await;
+        // What went wrong, alone: a plain GET form, kept in the address.
+        b.find("#outcome").await.select_by_value("failed,rejected").await.unwrap();
+        b.click("#outcome-submit").await;
+        b.wait_text("#activity-summary", "Failures and refusals: 1 entry").await;
+        b.wait_page("/activity").await;
+        assert_eq!(b.path().await, "/activity?outcome=failed%2Crejected");
+        assert_eq!(b.value("#outcome").await, "failed,rejected", "the form shows the filter in use");
+        let rows = b.js("return document.querySelectorAll('#activity-body tr').length;", vec![]).await;
+        assert_eq!(rows, 1, "only the refused request");
+        assert!(b.text("#activity-body tr.outcome-rejected").await.contains("jdoe@contoso.com"));
+        b.snapshot("activity-problems").await;
 
         // Log out: back to the login, and the pages are closed again.
         b.click("#logout").await;
@@ -401,7 +412,19 @@ async fn failure_reason_is_shown_after_an_injected_failure() {
         assert_eq!(b.attr("#enabled-switch", "aria-checked").await.as_deref(), Some("false"));
         b.snapshot("setup-failed").await;
 
+        // From there to the failures in the activity log: the switch-off, with the same reason.
+        b.click("#failure-log").await;
+        b.wait_text("#activity-summary", "Failures and refusals: ").await;
+        b.wait_page("/activity").await;
+        let failed = b.text("#activity-body tr.outcome-failed").await;
+        assert!(failed.contains("Import switched off") && failed.contains(&reason), "{failed}");
+        let others = b.js("return document.querySelectorAll('#activity-body tr:not(.outcome-failed)').length;", vec![]);
+        assert_eq!(others.await, 0, "only what went wrong is shown");
+        b.snapshot("activity-failures").await;
+
         // Switching on again clears the failure.
+        b.goto(&w.server.url("/setup/scim-import")).await;
+        b.wait_page("/setup/scim-import").await;
         b.click("#enabled-switch").await;
         b.wait_text("#state-text", "On since").await;
         assert!(!b.is_visible("#failure").await);

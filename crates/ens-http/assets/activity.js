@@ -1,5 +1,6 @@
 // SCIM activity: the log, newest first, paged. Failures and refusals carry a word and a sign,
-// not only a colour.
+// not only a colour, and can be shown alone. The filter is a plain GET form, like the Persons
+// search: it and the page live in the address.
 
 import { $, h, pageParam, pager, startPage, time, api } from './app.js';
 
@@ -17,9 +18,23 @@ function words(kind) {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** The filters the form offers; anything else in the address shows everything. */
+const FILTERS = {
+  '': 'Everything',
+  'failed,rejected': 'Failures and refusals',
+  failed: 'Failures',
+  rejected: 'Refusals',
+};
+
 startPage(async () => {
-  const page = pageParam(new URLSearchParams(location.search));
-  const result = await api('GET', `/api/v1/scim-import/activity?page=${page}&per_page=${PER_PAGE}`);
+  const params = new URLSearchParams(location.search);
+  const page = pageParam(params);
+  const outcome = Object.hasOwn(FILTERS, params.get('outcome') || '') ? params.get('outcome') || '' : '';
+  $('outcome').value = outcome;
+
+  const query = new URLSearchParams({ page: String(page), per_page: String(PER_PAGE) });
+  if (outcome) query.set('outcome', outcome);
+  const result = await api('GET', `/api/v1/scim-import/activity?${query}`);
 
   $('activity-body').replaceChildren(
     ...result.items.map((a) => {
@@ -45,7 +60,10 @@ startPage(async () => {
   );
   $('activity-table').hidden = result.items.length === 0;
 
-  if (result.total === 0) {
+  if (outcome) {
+    const count = result.total === 0 ? 'none in the log' : `${result.total} ${result.total === 1 ? 'entry' : 'entries'}`;
+    $('activity-summary').textContent = `${FILTERS[outcome]}: ${count}.`;
+  } else if (result.total === 0) {
     $('activity-summary').textContent = 'Nothing yet: Entra has not sent any change.';
   } else {
     const failed = result.items.filter((a) => a.outcome === 'failed').length;
@@ -54,5 +72,9 @@ startPage(async () => {
     $('activity-summary').textContent = `${result.total} ${result.total === 1 ? 'entry' : 'entries'}.${problems}`;
   }
 
-  pager(page, PER_PAGE, result.total, (n) => `/activity?page=${n}`);
+  pager(page, PER_PAGE, result.total, (n) => {
+    const next = new URLSearchParams({ page: String(n) });
+    if (outcome) next.set('outcome', outcome);
+    return `/activity?${next}`;
+  });
 });
