@@ -36,6 +36,7 @@ suite!(
     tokens_are_unique_across_enterprises,
     persons_round_trip_every_field,
     person_updates_are_versioned,
+    updates_set_only_the_columns_that_changed,
     user_names_are_unique_per_enterprise_regardless_of_case,
     queries_match_the_reference_semantics,
     queries_are_scoped_to_the_enterprise,
@@ -268,6 +269,84 @@ fn person_updates_are_versioned(_db: &TestDb, store: &DieselStore) {
     assert_eq!(store.person(e, p.id).unwrap(), None);
     // create + patch + delete; the failed attempts wrote nothing.
     assert_eq!(store.activities(e, &[], 0, 10).unwrap().1, 3);
+}
+
+/// SQLite rewrites the index entries of every column an UPDATE sets, changed or not, so an
+/// update sets only what changed. Seen by an `UPDATE OF` trigger on the indexed columns: on
+/// both backends it fires when one of them is set, whatever the value.
+fn updates_set_only_the_columns_that_changed(db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let p = person(e, 1, &full_changes("jdoe"));
+    insert(store, &p);
+    let columns = "user_name, user_name_lower, external_id, email_work";
+    batch(
+        db,
+        &match db {
+            TestDb::Sqlite { .. } => format!(
+                "CREATE TABLE touched (n INTEGER);
+                 CREATE TRIGGER indexed_set AFTER UPDATE OF {columns} ON persons
+                 BEGIN INSERT INTO touched VALUES (1); END;"
+            ),
+            TestDb::Postgres { .. } => format!(
+                "CREATE TABLE touched (n INTEGER);
+                 CREATE FUNCTION note_touched() RETURNS trigger LANGUAGE plpgsql AS
+                 $$ BEGIN INSERT INTO touched VALUES (1); RETURN NULL; END $$;
+                 CREATE TRIGGER indexed_set AFTER UPDATE OF {columns} ON persons
+                 FOR EACH ROW EXECUTE FUNCTION note_touched();"
+            ),
+        },
+    );
+    let touched = || count(db, "SELECT count(*) AS n FROM touched");
+    let log = activity(e, 1, ActivityKind::PersonPatched);
+
+    let mut phone = p.clone();
+    phone.version = 2;
+    phone.values.apply(&[FieldChange::set(Field::PhoneMobile, "+41 79 000 00 01")]).unwrap();
+    store.update_person(&phone, &log).unwrap();
+    assert_eq!(store.person(e, p.id).unwrap().unwrap(), phone);
+    assert_eq!(touched(), 0, "a new phone number sets no indexed column");
+
+    let mut renamed = phone.clone();
+    renamed.version = 3;
+    renamed.source = Source::Manual;
+    renamed.scim_updated_at = None;
+    renamed
+        .values
+        .apply(&[
+            FieldChange::set(Field::UserName, "jane"),
+            FieldChange::set(Field::Active, false),
+            FieldChange::clear(Field::Title),
+        ])
+        .unwrap();
+    store.update_person(&renamed, &log).unwrap();
+    assert_eq!(store.person(e, p.id).unwrap().unwrap(), renamed);
+    assert_eq!(touched(), 1, "a new userName does");
+}
+
+fn batch(db: &TestDb, sql: &str) {
+    match db {
+        TestDb::Sqlite { .. } => sqlite_connection(db).batch_execute(sql).unwrap(),
+        TestDb::Postgres { .. } => PgConnection::establish(&db.url_string()).unwrap().batch_execute(sql).unwrap(),
+    }
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+fn count(db: &TestDb, sql: &str) -> i64 {
+    let q = diesel::sql_query(sql);
+    let rows: Vec<Count> = match db {
+        TestDb::Sqlite { .. } => q.load(&mut sqlite_connection(db)).unwrap(),
+        TestDb::Postgres { .. } => q.load(&mut PgConnection::establish(&db.url_string()).unwrap()).unwrap(),
+    };
+    rows[0].n
+}
+
+fn sqlite_connection(db: &TestDb) -> SqliteConnection {
+    SqliteConnection::establish(&db.url().to_string().replace("sqlite://", "")).unwrap()
 }
 
 fn user_names_are_unique_per_enterprise_regardless_of_case(_db: &TestDb, store: &DieselStore) {
@@ -531,10 +610,7 @@ fn activities_filtered_by_outcome(_db: &TestDb, store: &DieselStore) {
 /// The query plan, one line: SQLite's EXPLAIN QUERY PLAN or PostgreSQL's EXPLAIN.
 fn plan(db: &TestDb, q: &str) -> String {
     match db {
-        TestDb::Sqlite { .. } => {
-            let mut c = SqliteConnection::establish(&db.url().to_string().replace("sqlite://", "")).unwrap();
-            explain_sqlite(&mut c, q).unwrap().join(" | ")
-        }
+        TestDb::Sqlite { .. } => explain_sqlite(&mut sqlite_connection(db), q).unwrap().join(" | "),
         TestDb::Postgres { .. } => {
             let mut c = PgConnection::establish(&db.url_string()).unwrap();
             // A few rows are cheaper to scan; forbid that to see whether an index can serve.
