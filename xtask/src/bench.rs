@@ -1,5 +1,6 @@
-//! `cargo xtask bench [--quick]`: load on loopback (wrk) against a release build, on SQLite
-//! and PostgreSQL, with 10k and 1M persons in the enterprise. Prints Markdown tables of
+//! `cargo xtask bench [--quick] [--backend sqlite|postgres] [--persons N] [--scenario S]`: load
+//! on loopback (wrk) against a release build, on SQLite and PostgreSQL, with 10k and 1M
+//! persons in the enterprise (the options narrow that down, to try a change on one case). Prints Markdown tables of
 //! requests/s and p50/p99 latency for: filter lookup by userName, GET by id, create, PATCH
 //! (the median of [`REPEATS`] runs, because the machines are shared and noisy), the ratios
 //! 1M/10k, and each database's raw durable commit rate, which bounds creates.
@@ -275,7 +276,56 @@ const PG_ONE_1: &str = "PostgreSQL, 1 client, one-row transactions";
 const PG_ONE_16: &str = "PostgreSQL, 16 clients, one-row transactions";
 const PG_SHAPED_16: &str = "PostgreSQL, 16 clients, create-shaped transactions";
 
-pub fn run(root: &Path, quick: bool) -> Result<String> {
+const SCENARIOS: [&str; 4] = ["lookup", "get", "create", "patch"];
+
+/// What to measure: everything by default.
+pub struct Options {
+    quick: bool,
+    backends: Vec<Backend>,
+    sizes: Vec<u64>,
+    scenarios: Vec<&'static str>,
+}
+
+impl Options {
+    pub fn parse(args: &[String]) -> Result<Self> {
+        let quick = args.iter().any(|a| a == "--quick");
+        let mut o = Options {
+            quick,
+            backends: vec![Backend::Sqlite, Backend::Postgres],
+            sizes: if quick { vec![10_000] } else { vec![10_000, 1_000_000] },
+            scenarios: SCENARIOS.to_vec(),
+        };
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let mut value = || it.next().with_context(|| format!("{arg} needs a value"));
+            match arg.as_str() {
+                "--quick" => {}
+                "--backend" => {
+                    o.backends = vec![match value()?.as_str() {
+                        "sqlite" => Backend::Sqlite,
+                        "postgres" => Backend::Postgres,
+                        other => bail!("--backend sqlite|postgres, not {other:?}"),
+                    }]
+                }
+                "--persons" => o.sizes = vec![value()?.parse().context("--persons takes a number")?],
+                "--scenario" => {
+                    let s = value()?;
+                    let known = SCENARIOS.iter().find(|k| *k == s);
+                    o.scenarios = vec![*known.with_context(|| format!("--scenario is one of {SCENARIOS:?}"))?];
+                }
+                other => bail!("unknown bench option {other:?}"),
+            }
+        }
+        Ok(o)
+    }
+
+    fn everything(&self) -> bool {
+        self.scenarios.len() == SCENARIOS.len()
+    }
+}
+
+pub fn run(root: &Path, options: &Options) -> Result<String> {
+    let quick = options.quick;
     for (tool, package) in
         [("wrk", "wrk"), ("sqlite3", "sqlite3"), ("pgbench", "postgresql"), ("psql", "postgresql-client")]
     {
@@ -286,13 +336,13 @@ pub fn run(root: &Path, quick: bool) -> Result<String> {
     let binary = service::build(root, true)?;
     let duration = if quick { "5s" } else { "10s" };
     let repeats = if quick { 1 } else { REPEATS };
-    let sizes: &[u64] = if quick { &[10_000] } else { &[10_000, 1_000_000] };
+    let sizes = &options.sizes;
     let admin =
         std::env::var("ENS_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let server_url = admin.rsplit_once('/').map(|(s, _)| s.to_owned()).unwrap_or(admin.clone());
     let mut runs = Vec::new();
     let mut commit_rates = Vec::new();
-    for backend in [Backend::Sqlite, Backend::Postgres] {
+    for &backend in &options.backends {
         for &persons in sizes {
             let work = std::env::temp_dir().join(format!("ens-bench-{}-{backend:?}-{persons}", std::process::id()));
             std::fs::create_dir_all(&work)?;
@@ -307,7 +357,7 @@ pub fn run(root: &Path, quick: bool) -> Result<String> {
             eprintln!("==> {backend:?}, {persons} persons");
             let result = (|| -> Result<()> {
                 let setup = start(&binary, &db_url, &work, backend, persons)?;
-                for scenario in ["lookup", "get", "create", "patch"] {
+                for &scenario in &options.scenarios {
                     let script_path = work.join(format!("{scenario}.lua"));
                     let mut samples = Vec::new();
                     for run in 0..repeats {
@@ -338,8 +388,9 @@ pub fn run(root: &Path, quick: bool) -> Result<String> {
                     runs.push(Run::of(backend, persons, scenario, &samples));
                 }
                 drop(setup);
-                // The raw commit rates are measured once per backend, with the service stopped.
-                if persons == sizes[0] {
+                // The raw commit rates are measured once per backend, with the service stopped
+                // (not when one scenario is tried alone).
+                if persons == sizes[0] && options.everything() {
                     let probes: Vec<(&str, f64)> = match backend {
                         Backend::Sqlite => vec![
                             (SQLITE_ONE, sqlite_commit_rate(&work, false)?),

@@ -4,7 +4,8 @@
 //!   suite (both database backends).
 //! - `tidy`: the architecture rules alone.
 //! - `conformance`: scim2-tester and scim-sanity against a freshly started server.
-//! - `bench [--quick]`: load (wrk) against a release build on both backends.
+//! - `bench [--quick] [--backend B] [--persons N] [--scenario S]`: load (wrk) against a
+//!   release build on both backends.
 //! - `fuzz [seconds]`: libFuzzer (cargo-fuzz) on the SCIM filter and PATCH-path grammar.
 
 mod bench;
@@ -24,12 +25,15 @@ fn main() -> Result<()> {
         Some("conformance") => run_conformance(),
         Some("fuzz") => fuzz(args.get(1).map(String::as_str).unwrap_or("60")),
         Some("bench") => {
-            let table = bench::run(&tidy::workspace_root(), args.iter().any(|a| a == "--quick"))?;
+            let table = bench::run(&tidy::workspace_root(), &bench::Options::parse(&args[1..])?)?;
             println!("{table}");
             Ok(())
         }
         _ => {
-            eprintln!("usage: cargo xtask <ci|tidy|conformance|bench [--quick]|fuzz [seconds]>");
+            eprintln!(
+                "usage: cargo xtask <ci|tidy|conformance|bench [--quick] [--backend sqlite|postgres] \
+                 [--persons N] [--scenario lookup|get|create|patch]|fuzz [seconds]>"
+            );
             bail!("unknown or missing command")
         }
     }
