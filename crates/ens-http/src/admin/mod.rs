@@ -419,7 +419,7 @@ struct ActivityParams {
     page: Option<u64>,
     per_page: Option<u64>,
     /// Only entries with one of these outcomes, comma-separated: `applied`, `rejected`,
-    /// `failed` (e.g. `failed,rejected` for what went wrong). Absent: every entry.
+    /// `failed` (e.g. `failed,rejected` for what went wrong). Absent or empty: every entry.
     outcome: Option<String>,
 }
 
@@ -434,7 +434,7 @@ async fn activity(
 ) -> Result<HttpResponse, Problem> {
     let ctx = principal(&req, &state, false).await?;
     let q = q.into_inner();
-    let outcomes = match q.outcome.as_deref() {
+    let outcomes = match q.outcome.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
         None => Vec::new(),
         Some(list) => list
             .split(',')
