@@ -257,6 +257,16 @@ impl Field {
         self.spec().key
     }
 
+    /// "external_id, active": fields by their stable keys, for API clients.
+    pub fn list_keys(fields: &[Field]) -> String {
+        fields.iter().map(|f| f.key()).collect::<Vec<_>>().join(", ")
+    }
+
+    /// "Display name, Work e-mail": fields by their labels, for principals.
+    pub fn list_labels(fields: &[Field]) -> String {
+        fields.iter().map(|f| f.spec().label).collect::<Vec<_>>().join(", ")
+    }
+
     pub fn from_key(key: &str) -> Option<Field> {
         CATALOGUE.iter().find(|s| s.key == key).map(|s| s.field)
     }

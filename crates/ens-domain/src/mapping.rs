@@ -13,14 +13,10 @@ pub struct Mapping {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MappingError {
-    #[error("these fields are required and cannot be deselected: {}", keys(.0))]
+    #[error("these fields are required and cannot be deselected: {}", Field::list_keys(.0))]
     RequiredDeselected(Vec<Field>),
     #[error("unknown field: {0}")]
     UnknownField(String),
-}
-
-fn keys(fields: &[Field]) -> String {
-    fields.iter().map(|f| f.key()).collect::<Vec<_>>().join(", ")
 }
 
 impl Default for Mapping {

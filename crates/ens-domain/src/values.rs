@@ -125,6 +125,11 @@ impl EmailAddress {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// "a@example.com, b@example.com", for the activity log and the setup state.
+    pub fn list(addresses: &[EmailAddress]) -> String {
+        addresses.iter().map(EmailAddress::as_str).collect::<Vec<_>>().join(", ")
+    }
 }
 
 impl fmt::Debug for EmailAddress {

@@ -302,12 +302,9 @@ impl Ports {
                 tracing::warn!(enterprise = %enterprise, "SCIM import switched off, but no notification address is configured: nobody is e-mailed");
                 "no notification address is configured: nobody was e-mailed".to_owned()
             } else if already_mailed.is_empty() {
-                format!("e-mailing {}", import.notify.iter().map(EmailAddress::as_str).collect::<Vec<_>>().join(", "))
+                format!("e-mailing {}", EmailAddress::list(&import.notify))
             } else {
-                format!(
-                    "e-mailed during the outage: {}",
-                    already_mailed.iter().map(EmailAddress::as_str).collect::<Vec<_>>().join(", ")
-                )
+                format!("e-mailed during the outage: {}", EmailAddress::list(already_mailed))
             };
             let activity = Activity {
                 enterprise_id: enterprise,
@@ -467,10 +464,7 @@ impl Ports {
                 detail: if notices.is_empty() {
                     format!("{reason}; no notification address is configured")
                 } else {
-                    format!(
-                        "{reason}; e-mailing {}",
-                        import.notify.iter().map(EmailAddress::as_str).collect::<Vec<_>>().join(", ")
-                    )
+                    format!("{reason}; e-mailing {}", EmailAddress::list(&import.notify))
                 },
             };
             let mut next = import.clone();

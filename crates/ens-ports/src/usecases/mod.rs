@@ -40,7 +40,7 @@ pub enum AdminError {
     Mapping(#[from] MappingError),
     #[error("another person already has the userName {0:?}")]
     UserNameTaken(String),
-    #[error("these fields are imported from Entra and can only be changed there: {}", keys(.0))]
+    #[error("these fields are imported from Entra and can only be changed there: {}", Field::list_keys(.0))]
     ImportedFields(Vec<Field>),
     #[error("this person is managed by SCIM: remove them in Entra (unassign the user from the ENS+ application)")]
     ManagedByScim,
@@ -68,8 +68,4 @@ pub fn seconds(d: &Duration) -> String {
         1 => "1 second".to_owned(),
         n => format!("{n} seconds"),
     }
-}
-
-fn keys(fields: &[Field]) -> String {
-    fields.iter().map(|f| f.key()).collect::<Vec<_>>().join(", ")
 }

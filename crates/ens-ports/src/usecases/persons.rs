@@ -2,8 +2,8 @@
 //! the imported fields; the rest, and manual persons, principals may change.
 
 use ens_domain::{
-    Activity, ActivityKind, Actor, Attr, CmpOp, Field, FieldChange, Filter, Outcome, Person, PersonId, PersonQuery,
-    PersonValues, Sort, Source,
+    Activity, ActivityKind, Attr, CmpOp, Field, FieldChange, Filter, Person, PersonId, PersonQuery, PersonValues, Sort,
+    Source,
 };
 
 use super::AdminError;
@@ -65,14 +65,9 @@ impl PersonSearch {
 impl Ports {
     fn person_activity(&self, ctx: &PrincipalContext, kind: ActivityKind, p: &Person, detail: String) -> Activity {
         Activity {
-            enterprise_id: ctx.enterprise(),
-            at: self.clock.now(),
-            kind,
-            actor: Actor::Principal(ctx.principal.id),
-            outcome: Outcome::Applied,
             person_id: Some(p.id),
             user_name: Some(p.values.user_name().to_string()),
-            detail,
+            ..self.principal_activity(ctx, kind, detail)
         }
     }
 
@@ -141,8 +136,7 @@ impl Ports {
         }
         next.version += 1;
         next.updated_at = self.clock.now();
-        let detail =
-            format!("changed by hand: {}", changed.iter().map(|f| f.spec().label).collect::<Vec<_>>().join(", "));
+        let detail = format!("changed by hand: {}", Field::list_labels(&changed));
         let log = self.person_activity(ctx, ActivityKind::PersonPatched, &next, detail);
         match self.persons.update_person(&next, &log) {
             Ok(()) => Ok(next),

@@ -69,18 +69,14 @@ pub enum PatchError<E> {
     Provisioning(#[from] ProvisioningError),
 }
 
-fn labels(fields: &[Field]) -> String {
-    fields.iter().map(|f| f.spec().label).collect::<Vec<_>>().join(", ")
-}
-
 /// "changed: Display name, Work e-mail; not imported: Mobile phone".
 fn summary(changed: &[Field], ignored: &[Field]) -> String {
     let mut parts = Vec::new();
     if !changed.is_empty() {
-        parts.push(format!("changed: {}", labels(changed)));
+        parts.push(format!("changed: {}", Field::list_labels(changed)));
     }
     if !ignored.is_empty() {
-        parts.push(format!("not imported: {}", labels(ignored)));
+        parts.push(format!("not imported: {}", Field::list_labels(ignored)));
     }
     if parts.is_empty() {
         parts.push("no change".into());

@@ -25,7 +25,7 @@ pub struct TestDelivery {
 }
 
 impl Ports {
-    fn principal_activity(&self, ctx: &PrincipalContext, kind: ActivityKind, detail: String) -> Activity {
+    pub(super) fn principal_activity(&self, ctx: &PrincipalContext, kind: ActivityKind, detail: String) -> Activity {
         Activity {
             enterprise_id: ctx.enterprise(),
             at: self.clock.now(),
@@ -117,10 +117,7 @@ impl Ports {
             let detail = if addresses.is_empty() {
                 "no notification address: failures will only be logged".to_owned()
             } else {
-                format!(
-                    "notification addresses: {}",
-                    addresses.iter().map(EmailAddress::as_str).collect::<Vec<_>>().join(", ")
-                )
+                format!("notification addresses: {}", EmailAddress::list(&addresses))
             };
             Ok(Some(self.principal_activity(ctx, ActivityKind::NotifyAddressesChanged, detail)))
         })
@@ -162,13 +159,12 @@ impl Ports {
             let added: Vec<Field> = mapping.fields().filter(|f| !i.mapping.admits(*f)).collect();
             let removed: Vec<Field> = i.mapping.fields().filter(|f| !mapping.admits(*f)).collect();
             i.mapping = mapping.clone();
-            let label = |fs: &[Field]| fs.iter().map(|f| f.spec().label).collect::<Vec<_>>().join(", ");
             let mut parts = Vec::new();
             if !added.is_empty() {
-                parts.push(format!("now imported: {}", label(&added)));
+                parts.push(format!("now imported: {}", Field::list_labels(&added)));
             }
             if !removed.is_empty() {
-                parts.push(format!("no longer imported: {}", label(&removed)));
+                parts.push(format!("no longer imported: {}", Field::list_labels(&removed)));
             }
             Ok(Some(self.principal_activity(ctx, ActivityKind::MappingChanged, parts.join("; "))))
         })
