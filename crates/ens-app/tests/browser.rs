@@ -19,7 +19,6 @@ use support::{Server, login, run, send};
 
 const LOGIN: &str = "admin@contoso.com";
 const NEW_PASSWORD: &str = "correct horse battery staple";
-const PASSWORD_LINE: &str = "password (shown once, not stored): ";
 
 /// No test may run longer than this.
 async fn bounded(test: impl Future<Output = ()>) {
@@ -40,7 +39,7 @@ impl World {
         assert!(ok, "{err}");
         let (ok, out, err) = run(&["principal", "create", "--enterprise", "Contoso", "--login", LOGIN], &cli);
         assert!(ok, "{err}");
-        let one_time_password = out.lines().find_map(|l| l.strip_prefix(PASSWORD_LINE)).unwrap().to_owned();
+        let one_time_password = support::printed_password(&out);
 
         let port = free_port();
         let bind = format!("127.0.0.1:{port}");

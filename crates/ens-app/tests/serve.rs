@@ -66,7 +66,7 @@ fn sigkill_right_after_acknowledged_creates_loses_none() {
     assert!(ok, "{err}");
     let (ok, out, err) = run(&["principal", "create", "--enterprise", "Contoso", "--login", "admin@contoso.com"], &env);
     assert!(ok, "{err}");
-    let otp = out.lines().find_map(|l| l.strip_prefix("password (shown once, not stored): ")).unwrap().to_owned();
+    let otp = support::printed_password(&out);
     let mut server = Server::start(&env);
     let session = support::login(&server, "admin@contoso.com", &otp, "a long new password");
     let (_, t) = support::send("POST", &server.url("/api/v1/scim-import/token"), Some(&session), None);

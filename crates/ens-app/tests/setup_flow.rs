@@ -8,8 +8,6 @@ mod support;
 use serde_json::json;
 use support::{Server, login, run, send};
 
-const PASSWORD_LINE: &str = "password (shown once, not stored): ";
-
 fn scim(
     server: &Server,
     method: &str,
@@ -35,7 +33,7 @@ fn operator_to_principal_to_entra_and_no_secret_in_the_logs() {
         run(&["principal", "create", "--enterprise", "Contoso", "--login", "admin@contoso.com"], &env);
     assert!(ok, "{err}");
     logs.push_str(&err);
-    let otp = out2.lines().find_map(|l| l.strip_prefix(PASSWORD_LINE)).unwrap().to_owned();
+    let otp = support::printed_password(&out2);
     assert!(out.contains("Contoso"));
 
     let mut server = Server::start(&env);

@@ -205,8 +205,8 @@ fn operator_and_principal(server: &Server, env: &[(&str, &str)]) -> (String, Str
     let (ok, out, err) =
         run(&["principal", "create", "--enterprise", "Contoso", "--login", "admin@contoso.example"], env);
     assert!(ok, "{err}");
-    let otp = out.lines().find_map(|l| l.strip_prefix("password (shown once, not stored): ")).unwrap();
-    let session = login(server, "admin@contoso.example", otp, "a long new password");
+    let otp = support::printed_password(&out);
+    let session = login(server, "admin@contoso.example", &otp, "a long new password");
     let token = set_up(|p| server.url(p), &session);
     (session, token)
 }

@@ -16,6 +16,14 @@ pub fn run(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
 }
 
+/// The password `principal create` or `principal reset-password` printed once.
+pub fn printed_password(out: &str) -> String {
+    out.lines()
+        .find_map(|l| l.strip_prefix("password (shown once, not stored): "))
+        .unwrap_or_else(|| panic!("no password printed: {out}"))
+        .to_owned()
+}
+
 /// A running `ens-scim serve`, stopped (SIGKILL) on drop unless stopped before.
 pub struct Server {
     pub child: Child,
