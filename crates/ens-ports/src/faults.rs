@@ -11,7 +11,7 @@ use ens_domain::{
 };
 
 use crate::outbound::{
-    ActivityLog, Outbox, OutboxEntry, PersonPage, PersonStore, PrincipalRecord, SessionStore, SetupStore, StoreError,
+    ActivityLog, Deadline, Outbox, OutboxEntry, PersonPage, PersonStore, PrincipalRecord, SessionStore, SetupStore, StoreError,
 };
 
 /// What to fail, and how.
@@ -70,19 +70,25 @@ impl<S> FaultyStore<S> {
 }
 
 impl<S: PersonStore> PersonStore for FaultyStore<S> {
-    fn insert_person(&self, person: &Person, activity: &Activity) -> Result<(), StoreError> {
+    fn insert_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError> {
         self.person_write()?;
-        self.inner.insert_person(person, activity)
+        self.inner.insert_person(person, activity, deadline)
     }
 
-    fn update_person(&self, person: &Person, activity: &Activity) -> Result<(), StoreError> {
+    fn update_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError> {
         self.person_write()?;
-        self.inner.update_person(person, activity)
+        self.inner.update_person(person, activity, deadline)
     }
 
-    fn delete_person(&self, enterprise: EnterpriseId, id: PersonId, activity: &Activity) -> Result<bool, StoreError> {
+    fn delete_person(
+        &self,
+        enterprise: EnterpriseId,
+        id: PersonId,
+        activity: &Activity,
+        deadline: &Deadline,
+    ) -> Result<bool, StoreError> {
         self.person_write()?;
-        self.inner.delete_person(enterprise, id, activity)
+        self.inner.delete_person(enterprise, id, activity, deadline)
     }
 
     fn person(&self, enterprise: EnterpriseId, id: PersonId) -> Result<Option<Person>, StoreError> {
@@ -157,9 +163,9 @@ impl<S: SetupStore> SetupStore for FaultyStore<S> {
         self.inner.set_password(id, password_hash, must_change)
     }
 
-    fn record_login_failure(&self, id: PrincipalId, at: Timestamp) -> Result<(), StoreError> {
+    fn record_login_failure(&self, id: PrincipalId, seen: u32, at: Timestamp) -> Result<bool, StoreError> {
         self.any()?;
-        self.inner.record_login_failure(id, at)
+        self.inner.record_login_failure(id, seen, at)
     }
 
     fn reset_login_failures(&self, id: PrincipalId) -> Result<(), StoreError> {

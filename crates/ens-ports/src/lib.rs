@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod deadline;
 pub mod faults;
 pub mod memory;
 pub mod outbound;
@@ -13,7 +14,7 @@ use std::time::Duration;
 
 pub use ens_domain::*;
 pub use outbound::{
-    ActivityLog, Clock, Ids, MailError, Mailer, Outbox, OutboxEntry, PersonPage, PersonStore, PrincipalRecord,
+    ActivityLog, Deadline, Clock, Ids, MailError, Mailer, Outbox, OutboxEntry, PersonPage, PersonStore, PrincipalRecord,
     SessionStore, SetupStore, StoreError,
 };
 pub use password::Passwords;
@@ -58,6 +59,9 @@ pub struct Ports {
     dummy_hash: Arc<OnceLock<String>>,
     /// The sync guard's memory (this instance's view).
     pub guard: Arc<usecases::guard::GuardState>,
+    /// The deadline of the request these ports serve ([`Ports::within`]); writes to the
+    /// Person list roll back instead of committing once it has passed.
+    deadline: Deadline,
 }
 
 impl std::fmt::Debug for Ports {
@@ -93,7 +97,18 @@ impl Ports {
             throttle: Arc::default(),
             dummy_hash: Arc::default(),
             guard: Arc::default(),
+            deadline: Deadline::NONE,
         }
+    }
+
+    /// These ports, for one request that must be done by `deadline`.
+    pub fn within(&self, deadline: Deadline) -> Ports {
+        Ports { deadline, ..self.clone() }
+    }
+
+    /// The deadline of the request these ports serve.
+    pub fn deadline(&self) -> &Deadline {
+        &self.deadline
     }
 }
 

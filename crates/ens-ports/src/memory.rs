@@ -12,7 +12,9 @@ use ens_domain::{
 };
 use uuid::Uuid;
 
-use crate::outbound::{ActivityLog, Clock, Ids, PersonPage, PersonStore, PrincipalRecord, SetupStore, StoreError};
+use crate::outbound::{
+    ActivityLog, Clock, Deadline, Ids, PersonPage, PersonStore, PrincipalRecord, SetupStore, StoreError,
+};
 
 /// A clock that moves only when told to.
 #[derive(Debug)]
@@ -138,7 +140,7 @@ impl State {
 }
 
 impl PersonStore for MemoryStore {
-    fn insert_person(&self, person: &Person, activity: &Activity) -> Result<(), StoreError> {
+    fn insert_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError> {
         self.with(|s| {
             if s.persons.contains_key(&person.id) {
                 return Err(StoreError::Duplicate("id"));
@@ -146,13 +148,14 @@ impl PersonStore for MemoryStore {
             if s.user_name_taken(person) {
                 return Err(StoreError::Duplicate("userName"));
             }
+            deadline.claim_commit()?;
             s.persons.insert(person.id, person.clone());
             s.activities.push(activity.clone());
             Ok(())
         })
     }
 
-    fn update_person(&self, person: &Person, activity: &Activity) -> Result<(), StoreError> {
+    fn update_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError> {
         self.with(|s| {
             let stored = s
                 .persons
@@ -165,15 +168,23 @@ impl PersonStore for MemoryStore {
             if s.user_name_taken(person) {
                 return Err(StoreError::Duplicate("userName"));
             }
+            deadline.claim_commit()?;
             s.persons.insert(person.id, person.clone());
             s.activities.push(activity.clone());
             Ok(())
         })
     }
 
-    fn delete_person(&self, enterprise: EnterpriseId, id: PersonId, activity: &Activity) -> Result<bool, StoreError> {
+    fn delete_person(
+        &self,
+        enterprise: EnterpriseId,
+        id: PersonId,
+        activity: &Activity,
+        deadline: &Deadline,
+    ) -> Result<bool, StoreError> {
         self.with(|s| {
             if s.persons.get(&id).is_some_and(|p| p.enterprise_id == enterprise) {
+                deadline.claim_commit()?;
                 s.persons.remove(&id);
                 s.activities.push(activity.clone());
                 Ok(true)
@@ -281,12 +292,15 @@ impl SetupStore for MemoryStore {
         })
     }
 
-    fn record_login_failure(&self, id: PrincipalId, at: Timestamp) -> Result<(), StoreError> {
+    fn record_login_failure(&self, id: PrincipalId, seen: u32, at: Timestamp) -> Result<bool, StoreError> {
         self.with(|s| {
             let r = s.principals.get_mut(&id).ok_or(StoreError::NotFound)?;
+            if r.failed_logins != seen {
+                return Ok(false);
+            }
             r.failed_logins += 1;
             r.last_failed_login_at = Some(at);
-            Ok(())
+            Ok(true)
         })
     }
 

@@ -10,6 +10,8 @@ use ens_domain::{
 };
 use uuid::Uuid;
 
+pub use crate::deadline::Deadline;
+
 /// Why a store operation failed. Adapters translate their driver's errors into these.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -28,6 +30,9 @@ pub enum StoreError {
     /// Anything else the database reported.
     #[error("database error: {0}")]
     Backend(String),
+    /// The caller's deadline passed before the write committed: nothing was written.
+    #[error("the request's deadline passed; nothing was written")]
+    DeadlinePassed,
 }
 
 /// The time, for every timestamp the use cases write.
@@ -54,16 +59,26 @@ pub struct PersonPage {
 
 /// The Person list. Every method is scoped to one enterprise. Every write commits durably
 /// before it returns, together with its activity entry.
+///
+/// Writes take the caller's [`Deadline`]: a write claims it as the last step inside its
+/// transaction ([`Deadline::claim_commit`]) and rolls back with `DeadlinePassed` when the
+/// caller has given up, so that a request answered "not applied" never lands later.
 pub trait PersonStore: Send + Sync + 'static {
     /// `Duplicate("userName")` if the enterprise has the userName already (any case).
-    fn insert_person(&self, person: &Person, activity: &Activity) -> Result<(), StoreError>;
+    fn insert_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError>;
 
     /// Writes `person`, whose `version` must be one more than the stored one; otherwise
     /// `Conflict`. `NotFound` if it is gone; `Duplicate("userName")` on a taken userName.
-    fn update_person(&self, person: &Person, activity: &Activity) -> Result<(), StoreError>;
+    fn update_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError>;
 
     /// Deletes; false if there was no such person.
-    fn delete_person(&self, enterprise: EnterpriseId, id: PersonId, activity: &Activity) -> Result<bool, StoreError>;
+    fn delete_person(
+        &self,
+        enterprise: EnterpriseId,
+        id: PersonId,
+        activity: &Activity,
+        deadline: &Deadline,
+    ) -> Result<bool, StoreError>;
 
     fn person(&self, enterprise: EnterpriseId, id: PersonId) -> Result<Option<Person>, StoreError>;
 
@@ -117,7 +132,11 @@ pub trait SetupStore: Send + Sync + 'static {
     /// Sets the password, clears failed logins, and ends the principal's sessions.
     fn set_password(&self, id: PrincipalId, password_hash: &str, must_change: bool) -> Result<(), StoreError>;
 
-    fn record_login_failure(&self, id: PrincipalId, at: Timestamp) -> Result<(), StoreError>;
+    /// Counts a login attempt as failed (until it succeeds: then `reset_login_failures`), if
+    /// the principal still has `seen` failures; false if another attempt was counted since.
+    /// One atomic step, so that parallel attempts — on any instance — each take their own
+    /// turn: "may this attempt be checked" and "count it" cannot be split.
+    fn record_login_failure(&self, id: PrincipalId, seen: u32, at: Timestamp) -> Result<bool, StoreError>;
 
     fn reset_login_failures(&self, id: PrincipalId) -> Result<(), StoreError>;
 

@@ -52,25 +52,32 @@ pub struct AddressThrottle {
 const MAX_TRACKED: usize = 100_000;
 
 impl AddressThrottle {
-    /// `Some(wait)` if this address has failed too often recently.
-    pub fn wait(&self, policy: &LoginPolicy, address: &str, now: Timestamp) -> Option<Duration> {
-        let windows = self.windows.lock().ok()?;
-        let (start, failures) = windows.get(address)?;
-        let elapsed = now.since(*start);
-        (elapsed < policy.address_window && *failures >= policy.address_failures)
-            .then(|| policy.address_window - elapsed)
-    }
-
-    pub fn record_failure(&self, policy: &LoginPolicy, address: &str, now: Timestamp) {
-        let Ok(mut windows) = self.windows.lock() else { return };
+    /// Takes one attempt for `address`, counted as failed until [`AddressThrottle::forgive`]:
+    /// `Err(wait)` if the address has used up its window. Checking and counting are one
+    /// step, so parallel attempts cannot all pass the check before any is counted.
+    pub fn claim(&self, policy: &LoginPolicy, address: &str, now: Timestamp) -> Result<(), Duration> {
+        // A poisoned lock only means another attempt panicked mid-count; the counts stay usable.
+        let mut windows = self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if windows.len() >= MAX_TRACKED {
             windows.retain(|_, (start, _)| now.since(*start) < policy.address_window);
         }
         let entry = windows.entry(address.to_owned()).or_insert((now, 0));
-        if now.since(entry.0) >= policy.address_window {
+        let elapsed = now.since(entry.0);
+        if elapsed >= policy.address_window {
             *entry = (now, 0);
+        } else if entry.1 >= policy.address_failures {
+            return Err(policy.address_window - elapsed);
         }
         entry.1 += 1;
+        Ok(())
+    }
+
+    /// The attempt claimed for `address` succeeded: it does not count.
+    pub fn forgive(&self, address: &str) {
+        let mut windows = self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(entry) = windows.get_mut(address) {
+            entry.1 = entry.1.saturating_sub(1);
+        }
     }
 }
 
@@ -97,11 +104,24 @@ mod tests {
         let p = LoginPolicy { address_failures: 3, address_window: Duration::from_secs(60), ..LoginPolicy::default() };
         let th = AddressThrottle::default();
         for i in 0..3 {
-            assert_eq!(th.wait(&p, "10.0.0.1", t(i)), None);
-            th.record_failure(&p, "10.0.0.1", t(i));
+            assert_eq!(th.claim(&p, "10.0.0.1", t(i)), Ok(()));
         }
-        assert_eq!(th.wait(&p, "10.0.0.1", t(10)), Some(Duration::from_secs(50)));
-        assert_eq!(th.wait(&p, "10.0.0.2", t(10)), None, "other addresses are not affected");
-        assert_eq!(th.wait(&p, "10.0.0.1", t(61)), None, "the window passes");
+        assert_eq!(th.claim(&p, "10.0.0.1", t(10)), Err(Duration::from_secs(50)));
+        assert_eq!(th.claim(&p, "10.0.0.2", t(10)), Ok(()), "other addresses are not affected");
+        assert_eq!(th.claim(&p, "10.0.0.1", t(61)), Ok(()), "the window passes");
+        th.forgive("10.0.0.1");
+        th.forgive("10.0.0.1");
+        assert_eq!(th.claim(&p, "10.0.0.1", t(62)), Ok(()), "successful attempts do not count");
+    }
+
+    #[test]
+    fn parallel_attempts_from_one_address_stop_at_the_limit() {
+        let p = LoginPolicy { address_failures: 5, ..LoginPolicy::default() };
+        let th = AddressThrottle::default();
+        let passed = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..50).map(|_| s.spawn(|| th.claim(&p, "10.0.0.1", t(1)).is_ok())).collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).filter(|ok| *ok).count()
+        });
+        assert_eq!(passed, 5);
     }
 }

@@ -9,7 +9,7 @@ use ens_domain::{
     Activity, Attr, AttrKind, CmpOp, EnterpriseId, Field, Filter, Person, PersonId, PersonQuery, PersonValues, Sort,
     Source, Timestamp, UserName,
 };
-use ens_ports::{PersonPage, PersonStore, StoreError};
+use ens_ports::{Deadline, PersonPage, PersonStore, StoreError};
 
 use crate::conn::{DbConnection, MultiBackend};
 use crate::schema::persons;
@@ -310,23 +310,28 @@ impl DieselStore {
 }
 
 impl PersonStore for DieselStore {
-    fn insert_person(&self, person: &Person, activity: &Activity) -> Result<(), StoreError> {
+    fn insert_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError> {
         let row = PersonRow::from_person(person);
         let activity = activity.clone();
+        let deadline = deadline.clone();
         self.write_grouped(move |c| {
+            deadline.check()?;
             diesel::insert_into(persons::table).values(&row).execute(c)?;
             insert_activity(c, &activity)?;
+            deadline.claim_commit()?;
             Ok(())
         })
     }
 
-    fn update_person(&self, person: &Person, activity: &Activity) -> Result<(), StoreError> {
+    fn update_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError> {
         let row = PersonRow::from_person(person);
         let id = person.id.to_string();
         let enterprise = person.enterprise_id.to_string();
         let previous = to_i64(person.version.saturating_sub(1));
         let activity = activity.clone();
+        let deadline = deadline.clone();
         self.write_grouped(move |c| {
+            deadline.check()?;
             let mine = || persons::table.filter(persons::id.eq(&id)).filter(persons::enterprise_id.eq(&enterprise));
             let stored: PersonRow = match mine().select(PersonRow::as_select()).first(c).optional()? {
                 None => return Err(StoreError::NotFound.into()),
@@ -342,13 +347,22 @@ impl PersonStore for DieselStore {
                 return Err(StoreError::Conflict.into());
             }
             insert_activity(c, &activity)?;
+            deadline.claim_commit()?;
             Ok(())
         })
     }
 
-    fn delete_person(&self, enterprise: EnterpriseId, id: PersonId, activity: &Activity) -> Result<bool, StoreError> {
+    fn delete_person(
+        &self,
+        enterprise: EnterpriseId,
+        id: PersonId,
+        activity: &Activity,
+        deadline: &Deadline,
+    ) -> Result<bool, StoreError> {
         let activity = activity.clone();
+        let deadline = deadline.clone();
         self.write_grouped(move |c| {
+            deadline.check()?;
             let n = diesel::delete(
                 persons::table
                     .filter(persons::id.eq(id.to_string()))
@@ -357,6 +371,7 @@ impl PersonStore for DieselStore {
             .execute(c)?;
             if n > 0 {
                 insert_activity(c, &activity)?;
+                deadline.claim_commit()?;
             }
             Ok(n > 0)
         })

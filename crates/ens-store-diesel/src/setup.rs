@@ -380,16 +380,22 @@ impl SetupStore for DieselStore {
         })
     }
 
-    fn record_login_failure(&self, id: PrincipalId, at: Timestamp) -> Result<(), StoreError> {
-        self.write(|c| {
-            diesel::update(principals::table.filter(principals::id.eq(id.to_string())))
-                .set((
-                    principals::failed_logins.eq(principals::failed_logins + 1),
-                    principals::last_failed_login_at.eq(Some(at.as_micros())),
-                ))
-                .execute(c)?;
-            Ok(())
-        })
+    fn record_login_failure(&self, id: PrincipalId, seen: u32, at: Timestamp) -> Result<bool, StoreError> {
+        // A compare-and-set on the count: of parallel attempts (on any instance) that saw the
+        // same count, exactly one is counted; the others read again.
+        let n = self.write(|c| {
+            Ok(diesel::update(
+                principals::table
+                    .filter(principals::id.eq(id.to_string()))
+                    .filter(principals::failed_logins.eq(i32::try_from(seen).unwrap_or(i32::MAX))),
+            )
+            .set((
+                principals::failed_logins.eq(principals::failed_logins + 1),
+                principals::last_failed_login_at.eq(Some(at.as_micros())),
+            ))
+            .execute(c)?)
+        })?;
+        Ok(n == 1)
     }
 
     fn reset_login_failures(&self, id: PrincipalId) -> Result<(), StoreError> {

@@ -13,7 +13,7 @@ use ens_domain::{
     Activity, ActivityKind, Actor, Enterprise, EnterpriseId, Field, FieldChange, Outcome, Person, PersonId,
     PersonValues, ScimImport, Source, Timestamp,
 };
-use ens_ports::{PersonStore, SetupStore};
+use ens_ports::{Deadline, PersonStore, SetupStore};
 use ens_store_diesel::{DatabaseUrl, DieselStore, StoreConfig};
 use uuid::Uuid;
 
@@ -55,7 +55,7 @@ fn child_writer() {
             user_name: None,
             detail: String::new(),
         };
-        store.insert_person(&p, &log).unwrap();
+        store.insert_person(&p, &log, &Deadline::NONE).unwrap();
         // Only after the commit returned: this is the "2xx".
         println!("committed {id}");
     }

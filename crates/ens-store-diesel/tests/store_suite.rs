@@ -12,7 +12,7 @@ use ens_domain::{
     FieldChange, Filter, IncidentId, Mapping, Outcome, Person, PersonId, PersonQuery, PersonValues, Principal,
     PrincipalId, ScimImport, SecretToken, Session, Sort, Source, SyncState, Timestamp, TokenHash, TokenInfo,
 };
-use ens_ports::{ActivityLog, Outbox, PersonStore, SessionStore, SetupStore, StoreError};
+use ens_ports::{ActivityLog, Deadline, Outbox, PersonStore, SessionStore, SetupStore, StoreError};
 use ens_store_diesel::DieselStore;
 use ens_store_diesel::testing::TestDb;
 use std::time::Duration;
@@ -51,6 +51,8 @@ suite!(
     outbox_claims_once_and_retries,
     switch_off_with_notices_is_one_transaction,
     concurrent_writes_each_get_their_own_answer,
+    parallel_login_attempts_are_counted_one_at_a_time,
+    writes_past_their_deadline_roll_back,
 );
 
 fn t(n: i64) -> Timestamp {
@@ -91,7 +93,7 @@ fn person(e: EnterpriseId, n: u128, changes: &[FieldChange]) -> Person {
 }
 
 fn insert(store: &DieselStore, p: &Person) {
-    store.insert_person(p, &activity(p.enterprise_id, 0, ActivityKind::PersonCreated)).unwrap();
+    store.insert_person(p, &activity(p.enterprise_id, 0, ActivityKind::PersonCreated), &Deadline::NONE).unwrap();
 }
 
 fn migrations_are_idempotent(_db: &TestDb, store: &DieselStore) {
@@ -126,8 +128,9 @@ fn enterprises_and_principals(_db: &TestDb, store: &DieselStore) {
         created_at: t(5),
     };
     assert!(matches!(store.create_principal(&orphan, "x", false), Err(StoreError::NotFound)));
-    store.record_login_failure(p.id, t(6)).unwrap();
-    store.record_login_failure(p.id, t(7)).unwrap();
+    assert!(store.record_login_failure(p.id, 0, t(6)).unwrap());
+    assert!(!store.record_login_failure(p.id, 0, t(7)).unwrap(), "counted since: this attempt must read again");
+    assert!(store.record_login_failure(p.id, 1, t(7)).unwrap());
     let r = store.principal(p.id).unwrap().unwrap();
     assert_eq!((r.failed_logins, r.last_failed_login_at), (2, Some(t(7))));
     store.reset_login_failures(p.id).unwrap();
@@ -142,7 +145,7 @@ fn enterprises_and_principals(_db: &TestDb, store: &DieselStore) {
         last_seen_at: t(8),
     };
     store.create_session(&session).unwrap();
-    store.record_login_failure(p.id, t(9)).unwrap();
+    assert!(store.record_login_failure(p.id, 0, t(9)).unwrap());
     store.set_password(p.id, "$argon2id$new", false).unwrap();
     let r = store.principal(p.id).unwrap().unwrap();
     assert_eq!((r.password_hash.as_str(), r.must_change_password, r.failed_logins), ("$argon2id$new", false, 0));
@@ -246,26 +249,26 @@ fn person_updates_are_versioned(_db: &TestDb, store: &DieselStore) {
     next.version = 2;
     next.values.apply(&[FieldChange::clear(Field::Title), FieldChange::set(Field::DisplayName, "Jane")]).unwrap();
     let log = activity(e, 1, ActivityKind::PersonPatched);
-    store.update_person(&next, &log).unwrap();
+    store.update_person(&next, &log, &Deadline::NONE).unwrap();
     let stored = store.person(e, p.id).unwrap().unwrap();
     assert_eq!(stored, next);
     assert_eq!(stored.values.text(Field::Title), None, "a cleared field is NULL, not kept");
 
     // Same version again: someone else wrote first.
-    assert!(matches!(store.update_person(&next, &log), Err(StoreError::Conflict)));
+    assert!(matches!(store.update_person(&next, &log, &Deadline::NONE), Err(StoreError::Conflict)));
     let mut ghost = person(e, 9, &[FieldChange::set(Field::UserName, "ghost")]);
     ghost.version = 2;
-    assert!(matches!(store.update_person(&ghost, &log), Err(StoreError::NotFound)));
+    assert!(matches!(store.update_person(&ghost, &log, &Deadline::NONE), Err(StoreError::NotFound)));
     // Another enterprise cannot update it.
     let other = enterprise(store, 2);
     let mut foreign = next.clone();
     foreign.enterprise_id = other;
     foreign.version = 3;
-    assert!(matches!(store.update_person(&foreign, &log), Err(StoreError::NotFound)));
-    assert!(!store.delete_person(other, p.id, &log).unwrap());
+    assert!(matches!(store.update_person(&foreign, &log, &Deadline::NONE), Err(StoreError::NotFound)));
+    assert!(!store.delete_person(other, p.id, &log, &Deadline::NONE).unwrap());
 
-    assert!(store.delete_person(e, p.id, &log).unwrap());
-    assert!(!store.delete_person(e, p.id, &log).unwrap());
+    assert!(store.delete_person(e, p.id, &log, &Deadline::NONE).unwrap());
+    assert!(!store.delete_person(e, p.id, &log, &Deadline::NONE).unwrap());
     assert_eq!(store.person(e, p.id).unwrap(), None);
     // create + patch + delete; the failed attempts wrote nothing.
     assert_eq!(store.activities(e, &[], 0, 10).unwrap().1, 3);
@@ -302,7 +305,7 @@ fn updates_set_only_the_columns_that_changed(db: &TestDb, store: &DieselStore) {
     let mut phone = p.clone();
     phone.version = 2;
     phone.values.apply(&[FieldChange::set(Field::PhoneMobile, "+41 79 000 00 01")]).unwrap();
-    store.update_person(&phone, &log).unwrap();
+    store.update_person(&phone, &log, &Deadline::NONE).unwrap();
     assert_eq!(store.person(e, p.id).unwrap().unwrap(), phone);
     assert_eq!(touched(), 0, "a new phone number sets no indexed column");
 
@@ -318,7 +321,7 @@ fn updates_set_only_the_columns_that_changed(db: &TestDb, store: &DieselStore) {
             FieldChange::clear(Field::Title),
         ])
         .unwrap();
-    store.update_person(&renamed, &log).unwrap();
+    store.update_person(&renamed, &log, &Deadline::NONE).unwrap();
     assert_eq!(store.person(e, p.id).unwrap().unwrap(), renamed);
     assert_eq!(touched(), 1, "a new userName does");
 }
@@ -357,17 +360,17 @@ fn user_names_are_unique_per_enterprise_regardless_of_case(_db: &TestDb, store: 
     let log = activity(e, 0, ActivityKind::PersonCreated);
     for (n, name) in [(3, "jdoe@contoso.COM"), (4, "ärger")] {
         let twin = person(e, n, &[FieldChange::set(Field::UserName, name)]);
-        assert!(matches!(store.insert_person(&twin, &log), Err(StoreError::Duplicate("userName"))), "{name}");
+        assert!(matches!(store.insert_person(&twin, &log, &Deadline::NONE), Err(StoreError::Duplicate("userName"))), "{name}");
     }
     // Renaming onto a taken name fails too.
     let mut renamed = person(e, 2, &[FieldChange::set(Field::UserName, "JDOE@contoso.com")]);
     renamed.version = 2;
-    assert!(matches!(store.update_person(&renamed, &log), Err(StoreError::Duplicate("userName"))));
+    assert!(matches!(store.update_person(&renamed, &log, &Deadline::NONE), Err(StoreError::Duplicate("userName"))));
     // Another enterprise may have the same userName.
     insert(store, &person(other, 5, &[FieldChange::set(Field::UserName, "jdoe@contoso.com")]));
     // The same id twice is refused.
     let same_id = person(e, 1, &[FieldChange::set(Field::UserName, "fresh")]);
-    assert!(matches!(store.insert_person(&same_id, &log), Err(StoreError::Duplicate("id"))));
+    assert!(matches!(store.insert_person(&same_id, &log, &Deadline::NONE), Err(StoreError::Duplicate("id"))));
 }
 
 /// A small, varied Person list for the query tests.
@@ -888,7 +891,7 @@ fn concurrent_writes_each_get_their_own_answer(_db: &TestDb, store: &DieselStore
                     // Every eighth writer reuses a userName another writer also uses.
                     let name = if n % 8 == 7 { format!("user{}", n - 1) } else { format!("user{n}") };
                     let p = person(e, 1000 + n, &[FieldChange::set(Field::UserName, name.as_str())]);
-                    (n, store.insert_person(&p, &activity(e, n as i64, ActivityKind::PersonCreated)))
+                    (n, store.insert_person(&p, &activity(e, n as i64, ActivityKind::PersonCreated), &Deadline::NONE))
                 })
             })
             .collect();
@@ -904,4 +907,60 @@ fn concurrent_writes_each_get_their_own_answer(_db: &TestDb, store: &DieselStore
     let stored = store.query_persons(e, &PersonQuery::all(100)).unwrap();
     assert_eq!(stored.total, 42);
     assert_eq!(store.activities(e, &[], 0, 100).unwrap().1, 42, "an activity entry per stored write only");
+}
+
+/// Many attempts that saw the same failure count: exactly one is counted, on both backends.
+fn parallel_login_attempts_are_counted_one_at_a_time(_db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let p = Principal {
+        id: PrincipalId::from_uuid(Uuid::from_u128(10)),
+        enterprise_id: e,
+        login: EmailAddress::parse("admin@contoso.com").unwrap(),
+        created_at: t(1),
+    };
+    store.create_principal(&p, "$argon2id$x", false).unwrap();
+    let counted = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..24).map(|n| s.spawn(move || store.record_login_failure(p.id, 0, t(n)))).collect();
+        handles.into_iter().map(|h| h.join().unwrap().unwrap()).filter(|c| *c).count()
+    });
+    assert_eq!(counted, 1);
+    assert_eq!(store.principal(p.id).unwrap().unwrap().failed_logins, 1);
+}
+
+/// A write whose caller gave up (or whose time is up) rolls back, alone: the other writes of
+/// the same group commit are stored.
+fn writes_past_their_deadline_roll_back(_db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let created = |n: u128| activity(e, n as i64, ActivityKind::PersonCreated);
+    let late = Deadline::after(Duration::from_secs(60));
+    assert!(late.abandon(), "the caller answered 503");
+    let p = person(e, 1, &[FieldChange::set(Field::UserName, "late@contoso.com")]);
+    assert!(matches!(store.insert_person(&p, &created(1), &late), Err(StoreError::DeadlinePassed)));
+    assert_eq!(store.person(e, p.id).unwrap(), None);
+    let past = Deadline::at(std::time::Instant::now());
+    assert!(matches!(store.insert_person(&p, &created(1), &past), Err(StoreError::DeadlinePassed)));
+
+    let p = person(e, 2, &[FieldChange::set(Field::UserName, "jdoe@contoso.com")]);
+    store.insert_person(&p, &created(2), &Deadline::NONE).unwrap();
+    let mut next = p.clone();
+    next.version = 2;
+    next.values.set(Field::Title, Some("Late title".into())).unwrap();
+    assert!(matches!(store.update_person(&next, &created(3), &late), Err(StoreError::DeadlinePassed)));
+    assert!(matches!(store.delete_person(e, p.id, &created(4), &late), Err(StoreError::DeadlinePassed)));
+    assert_eq!(store.person(e, p.id).unwrap().as_ref(), Some(&p), "neither the update nor the delete landed");
+    assert_eq!(store.activities(e, &[], 0, 10).unwrap().1, 0, "nor their activity entries");
+
+    // In one burst (one group commit on SQLite), only the abandoned write is missing.
+    std::thread::scope(|s| {
+        for n in 10..30u128 {
+            let late = late.clone();
+            s.spawn(move || {
+                let q = person(e, n, &[FieldChange::set(Field::UserName, format!("u{n}").as_str())]);
+                let d = if n == 20 { late } else { Deadline::after(Duration::from_secs(60)) };
+                let r = store.insert_person(&q, &created(n), &d);
+                assert_eq!(r.is_ok(), n != 20, "{n}: {r:?}");
+            });
+        }
+    });
+    assert_eq!(store.query_persons(e, &PersonQuery::all(100)).unwrap().total, 20);
 }

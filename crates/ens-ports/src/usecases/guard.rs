@@ -132,22 +132,33 @@ impl Ports {
         m.lock().ok()
     }
 
-    /// [`Ports::scim_authenticate`] with the guard: an enterprise whose switch-off is pending
-    /// is refused at once; a known token whose database lookup fails counts as a failure of
-    /// ours for its enterprise. Records that Entra called (at most once a minute).
-    pub fn scim_begin(&self, token: &str) -> Result<ScimImport, ProvisioningError> {
+    /// What this instance's memory alone says of a token, without the database: `None` when
+    /// the database must be asked ([`Ports::scim_begin`]). An enterprise whose switch-off is
+    /// held (the database is down) is refused at once, however old the memory of its token:
+    /// that is what keeps requests from waiting for a database known to be down.
+    pub fn scim_cached(&self, token: &str) -> Option<Result<ScimImport, ProvisioningError>> {
         let hash = ens_domain::SecretToken::new(token.to_owned()).hash();
         let now = self.clock.now();
-        let cached = Self::guard_lock(&self.guard.known)
-            .and_then(|k| k.get(&hash).cloned())
-            .filter(|(import, read)| now.since(*read) < self.policy.guard.auth_cache && import.state.accepts_scim())
-            .map(|(import, _)| import);
-        let fresh = cached.is_none();
-        let authenticated = match cached {
-            Some(import) => Ok(import),
-            None => self.scim_authenticate(token),
-        };
-        match authenticated {
+        let (import, read) = Self::guard_lock(&self.guard.known).and_then(|k| k.get(&hash).cloned())?;
+        if let Some(p) = self.pending_incident(import.enterprise_id) {
+            return Some(Err(ProvisioningError::Disabled(SyncState::DisabledByFailure {
+                since: p.at,
+                failure: p.failure,
+            })));
+        }
+        (now.since(read) < self.policy.guard.auth_cache && import.state.accepts_scim()).then_some(Ok(import))
+    }
+
+    /// [`Ports::scim_authenticate`] with the guard: an enterprise whose switch-off is pending
+    /// is refused at once; a known token whose database lookup fails counts as a failure of
+    /// ours for its enterprise. Asks the database unless [`Ports::scim_cached`] answers.
+    pub fn scim_begin(&self, token: &str) -> Result<ScimImport, ProvisioningError> {
+        if let Some(answer) = self.scim_cached(token) {
+            return answer;
+        }
+        let hash = ens_domain::SecretToken::new(token.to_owned()).hash();
+        let now = self.clock.now();
+        match self.scim_authenticate(token) {
             Ok(import) => {
                 if let Some(p) = self.pending_incident(import.enterprise_id) {
                     return Err(ProvisioningError::Disabled(SyncState::DisabledByFailure {
@@ -155,13 +166,12 @@ impl Ports {
                         failure: p.failure,
                     }));
                 }
-                if fresh && let Some(mut known) = Self::guard_lock(&self.guard.known) {
+                if let Some(mut known) = Self::guard_lock(&self.guard.known) {
                     if known.len() >= MAX_KNOWN {
                         known.clear();
                     }
                     known.insert(hash, (import.clone(), now));
                 }
-                self.touch(import.enterprise_id);
                 Ok(import)
             }
             Err(ProvisioningError::Store(StoreError::Unavailable(e))) => {
@@ -179,6 +189,11 @@ impl Ports {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Records that Entra called for `import`'s enterprise (written at most once a minute).
+    pub fn scim_seen(&self, import: &ScimImport) {
+        self.touch(import.enterprise_id);
     }
 
     fn pending_incident(&self, enterprise: EnterpriseId) -> Option<Pending> {

@@ -97,7 +97,7 @@ impl Ports {
             scim_updated_at: None,
         };
         let log = self.person_activity(ctx, ActivityKind::PersonCreated, &person, "created by hand".into());
-        match self.persons.insert_person(&person, &log) {
+        match self.persons.insert_person(&person, &log, &self.deadline) {
             Ok(()) => Ok(person),
             Err(StoreError::Duplicate("userName")) => {
                 Err(AdminError::UserNameTaken(person.values.user_name().to_string()))
@@ -138,7 +138,7 @@ impl Ports {
         next.updated_at = self.clock.now();
         let detail = format!("changed by hand: {}", Field::list_labels(&changed));
         let log = self.person_activity(ctx, ActivityKind::PersonPatched, &next, detail);
-        match self.persons.update_person(&next, &log) {
+        match self.persons.update_person(&next, &log, &self.deadline) {
             Ok(()) => Ok(next),
             Err(StoreError::Conflict) => Err(AdminError::Conflict),
             Err(StoreError::NotFound) => Err(AdminError::NotFound),
@@ -156,7 +156,7 @@ impl Ports {
             return Err(AdminError::ManagedByScim);
         }
         let log = self.person_activity(ctx, ActivityKind::PersonDeleted, &current, "deleted by hand".into());
-        if self.persons.delete_person(ctx.enterprise(), id, &log)? { Ok(()) } else { Err(AdminError::NotFound) }
+        if self.persons.delete_person(ctx.enterprise(), id, &log, &self.deadline)? { Ok(()) } else { Err(AdminError::NotFound) }
     }
 }
 

@@ -43,20 +43,22 @@ const TOUCH_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl Ports {
     /// Logs in with login and password; `client` is the caller's address (for throttling).
+    ///
+    /// Every attempt is counted as failed *before* its password is checked (per address in
+    /// memory, per account in the store, each in one atomic step) and forgiven when it
+    /// succeeds: so however many attempts arrive at once, only those the throttle allows
+    /// are checked.
     pub fn login(&self, login: &str, password: &str, client: &str) -> Result<NewSession, AdminError> {
         let now = self.clock.now();
-        if let Some(wait) = self.throttle.wait(&self.policy.login, client, now) {
-            return Err(AdminError::Throttled(wait));
-        }
+        self.throttle.claim(&self.policy.login, client, now).map_err(AdminError::Throttled)?;
         let record = match EmailAddress::parse(login) {
             Ok(l) => self.setup.principal_by_login(&l)?,
             Err(_) => None,
         };
-        if let Some(r) = &record
-            && let Some(wait) = self.policy.login.account_wait(r.failed_logins, r.last_failed_login_at, now)
-        {
-            return Err(AdminError::Throttled(wait));
-        }
+        let record = match record {
+            Some(r) => Some(self.claim_attempt(r)?),
+            None => None,
+        };
         // An unknown login is verified against a hash too, so that it takes as long as a
         // known one with a wrong password.
         let dummy;
@@ -69,20 +71,31 @@ impl Ports {
         };
         let ok = self.passwords.verify(password, hash) && record.is_some();
         let Some(record) = record.filter(|_| ok) else {
-            self.throttle.record_failure(&self.policy.login, client, now);
-            if let Ok(l) = EmailAddress::parse(login)
-                && let Some(r) = self.setup.principal_by_login(&l)?
-            {
-                self.setup.record_login_failure(r.principal.id, now)?;
-            }
             tracing::info!(client, "login failed");
             return Err(AdminError::InvalidCredentials);
         };
-        if record.failed_logins > 0 {
-            self.setup.reset_login_failures(record.principal.id)?;
-        }
+        self.throttle.forgive(client);
+        self.setup.reset_login_failures(record.principal.id)?;
         tracing::info!(principal = %record.principal.id, "login");
         self.open_session(&record)
+    }
+
+    /// Counts an attempt at `record`'s password as failed, if the account's throttle allows
+    /// one now; returns the record as counted. Parallel attempts that read the same count
+    /// race for one compare-and-set; the losers read again (and usually must wait).
+    fn claim_attempt(&self, mut record: PrincipalRecord) -> Result<PrincipalRecord, AdminError> {
+        let now = self.clock.now();
+        for _ in 0..8 {
+            if let Some(wait) = self.policy.login.account_wait(record.failed_logins, record.last_failed_login_at, now) {
+                return Err(AdminError::Throttled(wait));
+            }
+            if self.setup.record_login_failure(record.principal.id, record.failed_logins, now)? {
+                return Ok(record);
+            }
+            record = self.setup.principal(record.principal.id)?.ok_or(AdminError::InvalidCredentials)?;
+        }
+        // Many attempts at once on one account: this one waits its turn.
+        Err(AdminError::Throttled(std::time::Duration::from_secs(1)))
     }
 
     fn open_session(&self, record: &PrincipalRecord) -> Result<NewSession, AdminError> {
@@ -133,9 +146,12 @@ impl Ports {
     /// Changes the caller's password. Every session of theirs ends; a fresh one is returned.
     pub fn change_password(&self, ctx: &PrincipalContext, current: &str, new: &str) -> Result<NewSession, AdminError> {
         let record = self.setup.principal(ctx.principal.id)?.ok_or(AdminError::Unauthenticated)?;
+        // The current password is a secret to guess like the login's: throttled the same way.
+        let record = self.claim_attempt(record)?;
         if !self.passwords.verify(current, &record.password_hash) {
             return Err(AdminError::InvalidCredentials);
         }
+        self.setup.reset_login_failures(record.principal.id)?;
         check_password(new, current, &record.principal.login)?;
         self.setup.set_password(record.principal.id, &self.passwords.hash(new)?, false)?;
         tracing::info!(principal = %record.principal.id, "password changed");
@@ -196,6 +212,20 @@ fn check_password(new: &str, current: &str, login: &EmailAddress) -> Result<(), 
     }
     if new.eq_ignore_ascii_case(login.as_str()) {
         return Err(AdminError::WeakPassword("it must not be your login".into()));
+    }
+    // Length alone lets "passwordpassword" through: zxcvbn estimates how many guesses a
+    // cracker needs, from common passwords, words, names, keyboard patterns and repeats.
+    let local = login.as_str().split('@').next().unwrap_or_default();
+    let estimate = zxcvbn::zxcvbn(new, &[login.as_str(), local, "ens", "scim", "entra"]);
+    if estimate.score() < zxcvbn::Score::Three {
+        let hint = estimate
+            .feedback()
+            .and_then(|f| f.warning().map(|w| w.to_string()))
+            .unwrap_or_else(|| "it is too easy to guess".to_owned());
+        return Err(AdminError::WeakPassword(format!(
+            "it is too easy to guess ({}); use several unrelated words or a password manager",
+            hint.trim_end_matches('.').to_lowercase()
+        )));
     }
     Ok(())
 }
@@ -280,6 +310,59 @@ mod tests {
         }
         assert!(matches!(p.login("admin@contoso.com", &password, "attacker"), Err(AdminError::Throttled(_))));
         assert!(p.login("admin@contoso.com", &password, "friend").is_ok());
+    }
+
+    #[test]
+    fn parallel_wrong_logins_get_the_free_attempts_then_wait() {
+        let (p, clock, password) = setup();
+        let checked = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..60)
+                .map(|i| {
+                    let p = &p;
+                    s.spawn(move || p.login("admin@contoso.com", "wrong", &format!("ip{i}")))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .filter_map(|h| h.join().ok())
+                .filter(|r| matches!(r, Err(AdminError::InvalidCredentials)))
+                .count()
+        });
+        assert_eq!(checked, 5, "the five free attempts, no more");
+        clock.advance(Duration::from_secs(1));
+        let after_wait = (0..10)
+            .filter(|i| matches!(p.login("admin@contoso.com", "wrong", &format!("b{i}")), Err(AdminError::InvalidCredentials)))
+            .count();
+        assert_eq!(after_wait, 1, "one attempt per wait");
+        clock.advance(Duration::from_secs(60));
+        assert!(p.login("admin@contoso.com", &password, "ip").is_ok());
+    }
+
+    #[test]
+    fn the_current_password_check_is_throttled_too() {
+        let (p, _, password) = setup();
+        let s = p.login("admin@contoso.com", &password, "ip").expect("login");
+        let wrong =
+            (0..30).map(|_| p.change_password(&s.context, "guess", "a much better password")).collect::<Vec<_>>();
+        assert_eq!(wrong.iter().filter(|r| matches!(r, Err(AdminError::InvalidCredentials))).count(), 5);
+        assert!(wrong.iter().skip(5).all(|r| matches!(r, Err(AdminError::Throttled(_)))));
+        assert!(
+            matches!(p.change_password(&s.context, &password, "a much better password"), Err(AdminError::Throttled(_))),
+            "even the right password waits its turn"
+        );
+    }
+
+    #[test]
+    fn trivial_passwords_are_refused() {
+        let (p, _, password) = setup();
+        let s = p.login("admin@contoso.com", &password, "ip").expect("login");
+        for weak in ["password1234", "qwertyuiop123", "admin@contoso.com1", "aaaaaaaaaaaaaaaa", "contosocontoso"] {
+            assert!(
+                matches!(p.change_password(&s.context, &password, weak), Err(AdminError::WeakPassword(_))),
+                "{weak}"
+            );
+        }
+        assert!(p.change_password(&s.context, &password, "violet stapler orbit 42").is_ok());
     }
 
     #[test]

@@ -179,7 +179,7 @@ impl Ports {
             };
             let fields: Vec<Field> = person.values.iter().map(|(f, _)| f).collect();
             let log = self.activity(import, ActivityKind::PersonCreated, &person, summary(&fields, &ignored));
-            match self.persons.insert_person(&person, &log) {
+            match self.persons.insert_person(&person, &log, &self.deadline) {
                 Ok(()) => return Ok(Created { person, adopted: false }),
                 Err(StoreError::Duplicate("userName")) => {}
                 Err(e) => return Err(map_write(e, values.user_name().as_str())),
@@ -195,7 +195,7 @@ impl Ports {
                     let changed = existing.values.differing_fields(&adopted.values);
                     let detail = format!("took over the manual person; {}", summary(&changed, &ignored));
                     let log = self.activity(import, ActivityKind::PersonCreated, &adopted, detail);
-                    match self.persons.update_person(&adopted, &log) {
+                    match self.persons.update_person(&adopted, &log, &self.deadline) {
                         Ok(()) => return Ok(Created { person: adopted, adopted: true }),
                         Err(StoreError::Conflict | StoreError::NotFound) => continue,
                         Err(e) => return Err(map_write(e, values.user_name().as_str())),
@@ -298,7 +298,7 @@ impl Ports {
                 detail = format!("took over the manual person; {detail}");
             }
             let log = self.activity(import, kind, &next, detail);
-            match self.persons.update_person(&next, &log) {
+            match self.persons.update_person(&next, &log, &self.deadline) {
                 Ok(()) => return Ok(next),
                 Err(StoreError::Conflict) => continue,
                 Err(e) => return Err(map_write(e, next.values.user_name().as_str())),
@@ -316,7 +316,7 @@ impl Ports {
         let current = self.scim_get(import, id)?;
         IfMatch::check(if_match, current.version)?;
         let log = self.activity(import, ActivityKind::PersonDeleted, &current, "deleted".into());
-        if self.persons.delete_person(import.enterprise_id, id, &log)? {
+        if self.persons.delete_person(import.enterprise_id, id, &log, &self.deadline)? {
             Ok(())
         } else {
             Err(ProvisioningError::NotFound)

@@ -236,7 +236,8 @@ fn entra_silence_is_reported_once_per_silence() {
     assert!(sent.iter().all(|n| n.kind == NoticeKind::ProvisioningSilent));
     // Entra calls again; later it goes quiet again: a new warning.
     r.clock.advance(Duration::from_secs(61));
-    r.ports.scim_begin(TOKEN).expect("a request");
+    let import = r.ports.scim_begin(TOKEN).expect("a request");
+    r.ports.scim_seen(&import);
     r.clock.advance(Duration::from_secs(3600));
     assert_eq!(r.ports.check_silence().expect("checked"), 0);
     r.clock.advance(Duration::from_secs(3600));
@@ -277,4 +278,8 @@ fn with_a_cached_token_a_failing_database_still_trips_through_the_request() {
     };
     r.ports.guard_observe(&import, RequestEnd::DatabaseUnavailable, &e.to_string());
     assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(_))), "held in memory, 503 at once");
+    // Long after the authentication cache's second, the held incident still answers from
+    // memory: no request waits for a database known to be down.
+    r.clock.advance(Duration::from_secs(600));
+    assert!(matches!(r.ports.scim_cached(TOKEN), Some(Err(ProvisioningError::Disabled(_)))));
 }

@@ -7,6 +7,7 @@ use ens_domain::{
 
 use super::*;
 use crate::PersonStore as _;
+use crate::outbound::Deadline;
 use crate::memory::MemoryStore;
 use crate::testing::ports;
 
@@ -86,7 +87,7 @@ fn create_takes_over_a_manual_person_instead_of_duplicating() {
         scim_updated_at: None,
     };
     let log = p.activity(&i, ActivityKind::PersonCreated, &manual, "manual".into());
-    p.persons.insert_person(&manual, &log).expect("stored");
+    p.persons.insert_person(&manual, &log, &Deadline::NONE).expect("stored");
 
     let created = p
         .scim_create(
@@ -125,7 +126,7 @@ fn unselected_fields_are_neither_stored_nor_overwritten() {
     manual_edit.values.set(Field::PhoneMobile, Some("+41 79 000 00 00".into())).expect("valid");
     manual_edit.version += 1;
     let log = p.activity(&i, ActivityKind::PersonPatched, &manual_edit, "principal".into());
-    p.persons.update_person(&manual_edit, &log).expect("stored");
+    p.persons.update_person(&manual_edit, &log, &Deadline::NONE).expect("stored");
 
     let replaced = p
         .scim_replace(
@@ -216,14 +217,14 @@ fn enterprises_do_not_see_each_other() {
 struct AlwaysConflicting(MemoryStore);
 
 impl crate::PersonStore for AlwaysConflicting {
-    fn insert_person(&self, p: &Person, a: &Activity) -> Result<(), StoreError> {
-        self.0.insert_person(p, a)
+    fn insert_person(&self, p: &Person, a: &Activity, d: &Deadline) -> Result<(), StoreError> {
+        self.0.insert_person(p, a, d)
     }
-    fn update_person(&self, _: &Person, _: &Activity) -> Result<(), StoreError> {
+    fn update_person(&self, _: &Person, _: &Activity, _: &Deadline) -> Result<(), StoreError> {
         Err(StoreError::Conflict)
     }
-    fn delete_person(&self, e: EnterpriseId, id: PersonId, a: &Activity) -> Result<bool, StoreError> {
-        self.0.delete_person(e, id, a)
+    fn delete_person(&self, e: EnterpriseId, id: PersonId, a: &Activity, d: &Deadline) -> Result<bool, StoreError> {
+        self.0.delete_person(e, id, a, d)
     }
     fn person(&self, e: EnterpriseId, id: PersonId) -> Result<Option<Person>, StoreError> {
         self.0.person(e, id)
@@ -243,7 +244,7 @@ fn endless_races_end_in_contention_not_a_loop() {
     let person = create(&p, &i, "u", &[]);
     let racing = Arc::new(AlwaysConflicting(MemoryStore::new()));
     let log = p.activity(&i, ActivityKind::PersonCreated, &person, String::new());
-    racing.0.insert_person(&person, &log).expect("stored");
+    racing.0.insert_person(&person, &log, &Deadline::NONE).expect("stored");
     p.persons = racing;
     assert!(matches!(
         p.scim_patch(&i, person.id, None, |_, _| Ok::<_, ()>(vec![FieldChange::set(Field::Title, "x")])),
