@@ -28,8 +28,18 @@ pub struct Server {
     pub public_base_url: String,
     /// HTTP worker threads; 0 means one per core.
     pub workers: usize,
-    /// Threads per worker that run database work.
-    pub blocking_threads: usize,
+    /// Threads that run SCIM requests' database work; nothing else runs on them.
+    pub scim_threads: usize,
+    /// Threads that run the admin API's and pages' database work (not logins).
+    pub admin_threads: usize,
+    /// Logins and password changes at once (each Argon2id hash holds its memory cost).
+    pub password_threads: usize,
+    /// Test e-mails sent at once.
+    pub mail_threads: usize,
+    /// Seconds a client may take to send a request body (then 408).
+    pub body_timeout_secs: u64,
+    /// Open connections per HTTP worker at most; further ones wait in the listen backlog.
+    pub max_connections: usize,
     /// Seconds in-flight requests get to finish after SIGTERM.
     pub shutdown_timeout_secs: u64,
     /// Take client addresses from Forwarded / X-Forwarded-For (only behind a proxy that sets
@@ -43,7 +53,12 @@ impl Default for Server {
             bind: "127.0.0.1:8080".into(),
             public_base_url: "http://127.0.0.1:8080".into(),
             workers: 0,
-            blocking_threads: 8,
+            scim_threads: 16,
+            admin_threads: 4,
+            password_threads: 1,
+            mail_threads: 2,
+            body_timeout_secs: 10,
+            max_connections: 1024,
             shutdown_timeout_secs: 30,
             trust_forwarded_for: false,
         }

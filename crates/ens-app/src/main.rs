@@ -90,35 +90,47 @@ fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = config::load(cli.config.as_deref())?;
     telemetry::init(&settings.log)?;
-    let (store, applied) = open_store(&settings, matches!(cli.command, Command::Serve))?;
-    if !applied.is_empty() {
-        tracing::info!(migrations = ?applied, "database migrated");
-    }
-    let ports = build_ports(&settings, store)?;
+    // One-shot commands: one connection, migrated first.
+    let one_shot = || -> anyhow::Result<(Ports, Vec<String>)> {
+        let (store, applied) = DieselStore::open(&store_config(&settings, false)?)?;
+        if !applied.is_empty() {
+            tracing::info!(migrations = ?applied, "database migrated");
+        }
+        Ok((build_ports(&settings, Arc::new(store))?, applied))
+    };
     match cli.command {
-        Command::Serve => serve(&settings, ports),
+        Command::Serve => {
+            let store = Arc::new(DieselStore::new(&store_config(&settings, true)?));
+            let ports = build_ports(&settings, store.clone())?;
+            serve(&settings, ports, store)
+        }
         Command::Migrate => {
+            let (_, applied) = one_shot()?;
             println!("database is up to date ({} migration(s) applied now)", applied.len());
             Ok(())
         }
         Command::Enterprise(EnterpriseCommand::Create { name }) => {
+            let (ports, _) = one_shot()?;
             let e = ports.create_enterprise(&name)?;
             println!("created enterprise {:?} with id {}", e.name, e.id);
             Ok(())
         }
         Command::Enterprise(EnterpriseCommand::List) => {
+            let (ports, _) = one_shot()?;
             for e in ports.setup.enterprises()? {
                 println!("{}\t{}", e.id, e.name);
             }
             Ok(())
         }
         Command::Principal(PrincipalCommand::Create { enterprise, login }) => {
+            let (ports, _) = one_shot()?;
             let e = ports.find_enterprise(&enterprise)?;
             let creds = ports.create_principal(e.id, &login)?;
             print_credentials("created principal", &creds.principal.login.to_string(), &creds.password);
             Ok(())
         }
         Command::Principal(PrincipalCommand::ResetPassword { login }) => {
+            let (ports, _) = one_shot()?;
             let creds = ports.reset_password(&login)?;
             print_credentials("new password for", &creds.principal.login.to_string(), &creds.password);
             Ok(())
@@ -131,7 +143,7 @@ fn print_credentials(what: &str, login: &str, password: &str) {
     println!("password (shown once, not stored): {password}");
 }
 
-fn build_ports(settings: &Settings, store: DieselStore) -> anyhow::Result<Ports> {
+fn build_ports(settings: &Settings, store: Arc<DieselStore>) -> anyhow::Result<Ports> {
     let mailer = ens_notify_smtp::SmtpMailer::new(settings.smtp.to_adapter()?).context("invalid [smtp] settings")?;
     let passwords = Passwords::new(settings.auth.argon2_memory_kib, settings.auth.argon2_iterations)
         .context("invalid [auth] argon2 settings")?;
@@ -154,27 +166,42 @@ fn build_ports(settings: &Settings, store: DieselStore) -> anyhow::Result<Ports>
             ..GuardPolicy::default()
         },
     };
-    Ok(Ports::new(Arc::new(store), Arc::new(SystemClock), Arc::new(OsIds), Arc::new(mailer), passwords, policy))
+    Ok(Ports::new(store, Arc::new(SystemClock), Arc::new(OsIds), Arc::new(mailer), passwords, policy))
 }
 
 /// `serving`: the pool opens `database.pool_size` connections ahead, in the background. A
 /// one-shot command uses one connection: it must not end while the pool's threads are still
 /// opening others, since libpq's TLS code crashes (SIGSEGV) when the process exits under it.
-fn open_store(settings: &Settings, serving: bool) -> anyhow::Result<(DieselStore, Vec<String>)> {
+fn store_config(settings: &Settings, serving: bool) -> anyhow::Result<StoreConfig> {
     let url: DatabaseUrl = settings.database.url.parse()?;
-    let config = StoreConfig {
+    Ok(StoreConfig {
         url,
         pool_size: if serving { settings.database.pool_size } else { 1 },
         connect_timeout: Duration::from_secs(settings.database.connect_timeout_secs),
-    };
-    Ok(DieselStore::open(&config)?)
+    })
 }
 
-fn serve(settings: &Settings, ports: Ports) -> anyhow::Result<()> {
-    let listener = std::net::TcpListener::bind(&settings.server.bind)
-        .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
-    let addr = listener.local_addr()?;
-    let public_base_url = settings.server.public_base_url.trim_end_matches('/').to_owned();
+/// Migrations, then the first start's enterprise and principal. A database that cannot be
+/// reached does not stop the service: it answers 503 (and `/readyz` 503) and tries again every
+/// few seconds until the database answers. A migration that fails for another reason does.
+fn prepare_database(
+    store: &DieselStore,
+    ports: &Ports,
+    settings: &Settings,
+    public_base_url: &str,
+) -> anyhow::Result<bool> {
+    match store.migrate() {
+        Ok(applied) => {
+            if !applied.is_empty() {
+                tracing::info!(migrations = ?applied, "database migrated");
+            }
+        }
+        Err(ens_store_diesel::InitError::Connect { url, reason }) => {
+            tracing::error!(%url, %reason, "the database cannot be reached: answering 503 until it can");
+            return Ok(false);
+        }
+        Err(e) => return Err(e.into()),
+    }
     if let Some(creds) = ports.bootstrap(&settings.bootstrap.enterprise_name, &settings.bootstrap.principal_login)? {
         // On the console (stdout), once: the logs never carry it.
         println!(
@@ -184,20 +211,53 @@ fn serve(settings: &Settings, ports: Ports) -> anyhow::Result<()> {
             settings.bootstrap.enterprise_name, creds.principal.login, creds.password
         );
     }
+    Ok(true)
+}
+
+fn serve(settings: &Settings, ports: Ports, store: Arc<DieselStore>) -> anyhow::Result<()> {
+    let listener = std::net::TcpListener::bind(&settings.server.bind)
+        .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
+    let addr = listener.local_addr()?;
+    let public_base_url = settings.server.public_base_url.trim_end_matches('/').to_owned();
+    if !prepare_database(&store, &ports, settings, &public_base_url)? {
+        let (ports, settings, base) = (ports.clone(), settings.clone(), public_base_url.clone());
+        std::thread::Builder::new().name("db-start".into()).spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_secs(2));
+                match prepare_database(&store, &ports, &settings, &base) {
+                    Ok(true) => return tracing::info!("the database answers: serving"),
+                    Ok(false) => {}
+                    Err(e) => {
+                        // Cannot serve on a database whose migrations fail: stop, as at start.
+                        tracing::error!(error = %e, "the database cannot be prepared; stopping");
+                        std::process::exit(1);
+                    }
+                }
+            }
+        })?;
+    }
     let http = HttpConfig {
         public_base_url,
         workers: settings.server.workers,
-        blocking_threads: settings.server.blocking_threads,
+        lanes: ens_http::lanes::LaneSizes {
+            scim: settings.server.scim_threads,
+            admin: settings.server.admin_threads,
+            passwords: settings.server.password_threads,
+            mail: settings.server.mail_threads,
+        },
+        body_timeout: Duration::from_secs(settings.server.body_timeout_secs.max(1)),
+        max_connections: settings.server.max_connections,
         shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_secs),
         scim: settings.scim.to_http(),
         trust_forwarded_for: settings.server.trust_forwarded_for,
     };
+    let state = AppState::new(ports.clone(), http).context("cannot start the worker threads")?;
     let maintenance = spawn_maintenance(ports.clone());
     let guard = spawn_guard(ports.clone(), Duration::from_secs(settings.guard.outbox_poll_secs.max(1)));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         tracing::info!(version = env!("CARGO_PKG_VERSION"), "listening on http://{addr}");
-        ens_http::serve(listener, AppState::new(ports, http), shutdown_signal()).await
+        ens_http::serve(listener, state, shutdown_signal()).await
     })?;
     maintenance.stop();
     guard.stop();

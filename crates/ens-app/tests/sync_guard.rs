@@ -81,7 +81,7 @@ impl InProcess {
         let passwords = ens_ports::testing::cheap_passwords();
         let ports = Ports::new(store.clone(), Arc::new(SystemClock), Arc::new(OsIds), mailer, passwords, policy);
         let config = HttpConfig { public_base_url: base.clone(), workers: 1, ..HttpConfig::default() };
-        let state = AppState::new(ports.clone(), config);
+        let state = AppState::new(ports.clone(), config).expect("lanes");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = std::thread::spawn(move || {
             let rt = tokio::runtime::Runtime::new().unwrap();

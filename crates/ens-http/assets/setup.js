@@ -210,6 +210,26 @@ $('email-form').addEventListener('submit', async (event) => {
   }
 });
 
+/** Shows one line per address of a test e-mail's result. */
+function renderDeliveries(results, deliveries) {
+  results.replaceChildren(
+    ...deliveries.map((d) =>
+      d.delivered
+        ? h('li', { class: 'ok' }, h('span', { class: 'mark', 'aria-hidden': 'true' }, '✓'), `Delivered to ${d.address}.`)
+        : h(
+            'li',
+            { class: 'error' },
+            h('span', { class: 'mark', 'aria-hidden': 'true' }, '✗'),
+            `Not delivered to ${d.address}: ${d.error || 'unknown error'}`,
+          ),
+    ),
+  );
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// The test e-mail is sent in the background (a slow mail server must not hold the page's
+// request); the page asks for the result until it is there, for at most five minutes.
 $('test-email').addEventListener('click', async () => {
   const button = $('test-email');
   const message = $('emails-message');
@@ -218,21 +238,20 @@ $('test-email').addEventListener('click', async () => {
   results.replaceChildren();
   say(message, 'Sending a test e-mail to every address…', 'info');
   try {
-    const { deliveries } = await api('POST', '/api/v1/scim-import/test-email');
-    results.replaceChildren(
-      ...deliveries.map((d) =>
-        d.delivered
-          ? h('li', { class: 'ok' }, h('span', { class: 'mark', 'aria-hidden': 'true' }, '✓'), `Delivered to ${d.address}.`)
-          : h(
-              'li',
-              { class: 'error' },
-              h('span', { class: 'mark', 'aria-hidden': 'true' }, '✗'),
-              `Not delivered to ${d.address}: ${d.error || 'unknown error'}`,
-            ),
-      ),
-    );
-    const ok = deliveries.filter((d) => d.delivered).length;
-    say(message, `Test e-mail: ${ok} of ${deliveries.length} delivered.`, ok === deliveries.length ? 'ok' : 'error');
+    await api('POST', '/api/v1/scim-import/test-email');
+    const until = Date.now() + 5 * 60 * 1000;
+    let test;
+    do {
+      await sleep(500);
+      test = await api('GET', '/api/v1/scim-import/test-email');
+    } while (test.status === 'sending' && Date.now() < until);
+    if (test.status !== 'done') {
+      say(message, 'The mail server has not answered yet; the result will not be shown here.', 'error');
+      return;
+    }
+    renderDeliveries(results, test.deliveries);
+    const ok = test.deliveries.filter((d) => d.delivered).length;
+    say(message, `Test e-mail: ${ok} of ${test.deliveries.length} delivered.`, ok === test.deliveries.length ? 'ok' : 'error');
   } catch (e) {
     fail(message, e);
   } finally {

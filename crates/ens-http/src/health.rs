@@ -22,7 +22,7 @@ async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let setup = state.ports.setup.clone();
-    let ping = actix_web::rt::time::timeout(READY_TIMEOUT, web::block(move || setup.ping())).await;
+    let ping = actix_web::rt::time::timeout(READY_TIMEOUT, state.lanes.admin.run(move || setup.ping())).await;
     match ping {
         Ok(Ok(Ok(()))) => HttpResponse::Ok().json(json!({"status": "ready"})),
         Ok(Ok(Err(e))) => {
@@ -45,7 +45,7 @@ mod tests {
 
     #[actix_web::test]
     async fn healthz_and_readyz_answer_200_with_a_working_store() {
-        let state = AppState::new(ens_ports::testing::ports(), HttpConfig::default());
+        let state = AppState::new(ens_ports::testing::ports(), HttpConfig::default()).expect("lanes");
         let app = test::init_service(App::new().configure(configure(state))).await;
         for path in ["/healthz", "/readyz"] {
             let res = test::call_service(&app, test::TestRequest::get().uri(path).to_request()).await;

@@ -2,6 +2,7 @@
 
 pub mod admin;
 mod health;
+pub mod lanes;
 pub mod pages;
 pub mod scim;
 
@@ -24,10 +25,14 @@ pub struct HttpConfig {
     pub public_base_url: String,
     /// Worker threads (0: one per core).
     pub workers: usize,
-    /// Threads per worker that run use cases (the store blocks). Fewer than actix's default
-    /// (512 / workers) keeps a burst from spreading over hundreds of threads that only wait
-    /// for the same connection pool; see docs/benchmarks.md.
-    pub blocking_threads: usize,
+    /// Threads of each lane that runs blocking work (`lanes`): SCIM, admin, password
+    /// hashing and test e-mails never wait for each other's threads.
+    pub lanes: lanes::LaneSizes,
+    /// Longest time a client may take to send a request body (slower: 408).
+    pub body_timeout: Duration,
+    /// Open connections per worker at most; beyond, new ones wait in the kernel's listen
+    /// backlog (set by the listener the caller binds) until one closes.
+    pub max_connections: usize,
     /// How long in-flight requests may take to finish after SIGTERM.
     pub shutdown_timeout: Duration,
     pub scim: scim::ScimConfig,
@@ -41,7 +46,9 @@ impl Default for HttpConfig {
         Self {
             public_base_url: "http://127.0.0.1:8080".into(),
             workers: 0,
-            blocking_threads: 8,
+            lanes: lanes::LaneSizes::default(),
+            body_timeout: Duration::from_secs(10),
+            max_connections: 1024,
             shutdown_timeout: Duration::from_secs(30),
             scim: scim::ScimConfig::default(),
             trust_forwarded_for: false,
@@ -54,11 +61,16 @@ impl Default for HttpConfig {
 pub struct AppState {
     pub ports: Ports,
     pub config: Arc<HttpConfig>,
+    pub lanes: Arc<lanes::Lanes>,
+    /// Test e-mails sent in the background, per enterprise.
+    pub(crate) test_mails: Arc<admin::TestMails>,
 }
 
 impl AppState {
-    pub fn new(ports: Ports, config: HttpConfig) -> Self {
-        Self { ports, config: Arc::new(config) }
+    /// Starts the lanes' threads.
+    pub fn new(ports: Ports, config: HttpConfig) -> std::io::Result<Self> {
+        let lanes = Arc::new(lanes::Lanes::new(config.lanes)?);
+        Ok(Self { ports, config: Arc::new(config), lanes, test_mails: Arc::default() })
     }
 }
 
@@ -104,6 +116,9 @@ pub async fn serve(
     if config.workers > 0 {
         server = server.workers(config.workers);
     }
-    server = server.worker_max_blocking_threads(config.blocking_threads.max(1));
+    // Bounded: a flood of idle or slow connections costs a bounded amount of memory, and the
+    // rest wait in the kernel's backlog. (Use cases run on the lanes, never on actix's own
+    // blocking pool.)
+    server = server.max_connections(config.max_connections.max(1));
     server.listen(listener)?.run().await
 }

@@ -15,6 +15,8 @@ use serde_json::{Value, json};
 struct World {
     ports: Ports,
     mailer: Arc<RecordingMailer>,
+    /// One service for every call, as in production (test e-mails are remembered there).
+    state: AppState,
 }
 
 /// A principal's view: session token (bearer) or cookies + CSRF.
@@ -34,7 +36,9 @@ struct Answer {
 impl World {
     fn new() -> Self {
         let (ports, mailer) = ens_ports::testing::ports_with_mailer();
-        Self { ports, mailer }
+        let config = HttpConfig { public_base_url: "https://ens.example.com".into(), ..HttpConfig::default() };
+        let state = AppState::new(ports.clone(), config).expect("lanes");
+        Self { ports, mailer, state }
     }
 
     /// What an operator does: an enterprise and a principal with a one-time password.
@@ -45,8 +49,7 @@ impl World {
     }
 
     async fn call(&self, client: &Client, method: Method, uri: &str, body: Option<Value>) -> Answer {
-        let config = HttpConfig { public_base_url: "https://ens.example.com".into(), ..HttpConfig::default() };
-        let app = test::init_service(ens_http::app(AppState::new(self.ports.clone(), config))).await;
+        let app = test::init_service(ens_http::app(self.state.clone())).await;
         let mut req = TestRequest::default().method(method).uri(uri).peer_addr("10.1.2.3:4444".parse().unwrap());
         if let Some(t) = &client.bearer {
             req = req.insert_header(("Authorization", format!("Bearer {t}")));
@@ -70,6 +73,19 @@ impl World {
             assert!(ct == "application/problem+json" || ct == "application/scim+json", "{uri}: {status} {ct}");
         }
         Answer { status, headers, body }
+    }
+
+    /// Waits (bounded) for the test e-mail sent in the background; returns its result.
+    async fn test_email_result(&self, client: &Client) -> Value {
+        for _ in 0..200 {
+            let a = self.call(client, Method::GET, "/api/v1/scim-import/test-email", None).await;
+            assert_eq!(a.status, StatusCode::OK);
+            if a.body["status"] == "done" {
+                return a.body;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the test e-mail did not finish");
     }
 
     /// Logs in and, for a one-time password, sets a new one. Returns a bearer client.
@@ -383,18 +399,29 @@ async fn notification_addresses_and_the_test_email() {
     assert_eq!(ok.body["notify"], json!(["ops@contoso.com", "it@contoso.com"]));
     assert!(ok.body.get("notify_warning").is_none());
     let sent = w.call(&c, Method::POST, "/api/v1/scim-import/test-email", None).await;
-    assert_eq!(sent.status, StatusCode::OK);
+    assert_eq!((sent.status, sent.body["status"].as_str()), (StatusCode::ACCEPTED, Some("sending")));
+    let sent = w.test_email_result(&c).await;
     assert_eq!(
-        sent.body["deliveries"],
+        sent["deliveries"],
         json!([{"address": "ops@contoso.com", "delivered": true}, {"address": "it@contoso.com", "delivered": true}])
     );
     let mails = w.mailer.sent();
     assert_eq!(mails.len(), 2);
     assert_eq!(mails[0].setup_url, "https://ens.example.com/setup/scim-import");
     w.mailer.set_failing(true);
-    let failed = w.call(&c, Method::POST, "/api/v1/scim-import/test-email", None).await;
-    assert_eq!(failed.body["deliveries"][0]["delivered"], false);
-    assert!(failed.body["deliveries"][0]["error"].as_str().unwrap().contains("refused"));
+    let started = w.call(&c, Method::POST, "/api/v1/scim-import/test-email", None).await;
+    assert_eq!(started.status, StatusCode::ACCEPTED);
+    let failed = w.test_email_result(&c).await;
+    assert_eq!(failed["deliveries"][0]["delivered"], false);
+    assert!(failed["deliveries"][0]["error"].as_str().unwrap().contains("refused"));
+    // A few tests per window and enterprise.
+    for _ in 0..3 {
+        assert_eq!(w.call(&c, Method::POST, "/api/v1/scim-import/test-email", None).await.status, StatusCode::ACCEPTED);
+        w.test_email_result(&c).await;
+    }
+    let limited = w.call(&c, Method::POST, "/api/v1/scim-import/test-email", None).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers.contains_key("retry-after"));
     let cleared = w.call(&c, Method::PUT, "/api/v1/scim-import/emails", Some(json!({"addresses": []}))).await;
     assert_eq!(cleared.body["notify"], json!([]));
 }
@@ -625,6 +652,51 @@ async fn openapi_document_lists_every_endpoint() {
         assert!(paths.iter().any(|x| *x == p), "{p} missing from {paths:?}");
     }
     assert!(a.body["components"]["schemas"]["ImportView"].is_object());
-    let missing = w.call(&Client::default(), Method::GET, "/api/v1/nope", None).await;
+    let anonymous = w.call(&Client::default(), Method::GET, "/api/v1/nope", None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "nothing but login is answered without a session");
+    let (_, password) = w.operator_creates("Contoso", "admin@contoso.com");
+    let c = w.login("admin@contoso.com", &password).await;
+    let missing = w.call(&c, Method::GET, "/api/v1/nope", None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+/// What the gate settles before any handler runs: JSON bodies only (a cross-site form
+/// cannot log in), bounded bodies (413), a session before any body is read, bounded search
+/// text, and no answer cached anywhere.
+#[actix_web::test]
+async fn the_gate_refuses_what_no_handler_should_see() {
+    let w = World::new();
+    let (_, password) = w.operator_creates("Contoso", "admin@contoso.com");
+    let login = json!({"login": "admin@contoso.com", "password": password}).to_string();
+    for content_type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {
+        let req = TestRequest::post()
+            .uri("/api/v1/session")
+            .insert_header(("Content-Type", content_type))
+            .set_payload(login.clone())
+            .to_request();
+        let app = test::init_service(ens_http::app(w.state.clone())).await;
+        let res = test::call_service(&app, req).await;
+        assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "{content_type}");
+    }
+    let c = w.login("admin@contoso.com", &password).await;
+    let huge = json!({"addresses": ["x".repeat(70 * 1024)]});
+    let too_large = w.call(&c, Method::PUT, "/api/v1/scim-import/emails", Some(huge.clone())).await;
+    assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let anonymous = w.call(&Client::default(), Method::PUT, "/api/v1/scim-import/emails", Some(huge)).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "authenticated before the body is looked at");
+    let long = format!("/api/v1/persons?q={}", "a".repeat(60_000));
+    let search = w.call(&c, Method::GET, &long, None).await;
+    assert_eq!(search.status, StatusCode::BAD_REQUEST);
+    assert!(search.body["detail"].as_str().unwrap().contains("200 characters"), "{}", search.body);
+    for (client, uri) in
+        [(&c, "/api/v1/scim-import"), (&c, "/api/v1/persons"), (&Client::default(), "/api/v1/scim-import")]
+    {
+        let a = w.call(client, Method::GET, uri, None).await;
+        assert_eq!(
+            a.headers.get("cache-control").and_then(|v| v.to_str().ok()),
+            Some("no-store"),
+            "{uri} {}",
+            a.status
+        );
+    }
 }

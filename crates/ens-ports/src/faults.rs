@@ -11,7 +11,8 @@ use ens_domain::{
 };
 
 use crate::outbound::{
-    ActivityLog, Deadline, Outbox, OutboxEntry, PersonPage, PersonStore, PrincipalRecord, SessionStore, SetupStore, StoreError,
+    ActivityLog, Deadline, Outbox, OutboxEntry, PersonPage, PersonStore, PrincipalRecord, SessionStore, SetupStore,
+    StoreError,
 };
 
 /// What to fail, and how.

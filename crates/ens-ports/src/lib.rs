@@ -14,8 +14,8 @@ use std::time::Duration;
 
 pub use ens_domain::*;
 pub use outbound::{
-    ActivityLog, Deadline, Clock, Ids, MailError, Mailer, Outbox, OutboxEntry, PersonPage, PersonStore, PrincipalRecord,
-    SessionStore, SetupStore, StoreError,
+    ActivityLog, Clock, Deadline, Ids, MailError, Mailer, Outbox, OutboxEntry, PersonPage, PersonStore,
+    PrincipalRecord, SessionStore, SetupStore, StoreError,
 };
 pub use password::Passwords;
 

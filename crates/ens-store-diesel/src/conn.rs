@@ -107,7 +107,7 @@ impl DatabaseUrl {
 
 /// Opens connections of the URL's backend. Unlike diesel's generic manager it never tries a
 /// PostgreSQL URL as an SQLite file name.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Manager {
     url: DatabaseUrl,
     connect_timeout: Duration,
@@ -166,6 +166,20 @@ pub fn spawn_checkpointer(path: PathBuf, alive: std::sync::Weak<()>) {
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "cannot start the SQLite checkpoint thread; writers checkpoint themselves");
     }
+}
+
+/// SQLite: makes the transaction a writer from its first statement. A transaction that
+/// reads first and writes later must upgrade, and SQLite refuses the upgrade at once
+/// (`SQLITE_BUSY`, no busy wait) while another process holds the write lock — an operator's
+/// `ens-scim principal create`, say — which would be reported as the database being down.
+/// A write as the first statement waits `busy_timeout` like any writer. (diesel's
+/// `immediate_transaction` does the same, but not through a `MultiConnection`.)
+pub fn begin_writing(tx: &mut DbConnection) -> QueryResult<()> {
+    if let DbConnection::Sqlite(c) = tx {
+        // Touches no row; an UPDATE still takes the write lock when it starts.
+        c.batch_execute("UPDATE persons SET version = version WHERE rowid = -1")?;
+    }
+    Ok(())
 }
 
 /// A pooled connection and what the pool needs to know about it.

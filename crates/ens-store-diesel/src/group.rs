@@ -89,6 +89,7 @@ impl DieselStore {
             let mut ran = false;
             let committed = DbConnection::transaction(&mut c.conn, |tx| {
                 ran = true;
+                crate::conn::begin_writing(tx)?;
                 for job in batch.iter_mut() {
                     let r = tx.transaction(|sp| (job.work)(sp)).map_err(|e| match e {
                         TxError::Store(s) => s,

@@ -2,6 +2,7 @@
 
 mod conn;
 mod group;
+mod health;
 mod persons;
 mod schema;
 mod setup;
@@ -60,6 +61,9 @@ pub struct DieselStore {
     group: Option<group::Queue>,
     /// SQLite: the checkpoint thread runs while this lives.
     _checkpointer: Option<std::sync::Arc<()>>,
+    /// Whether the database is known to be down (then nothing waits for it) or not migrated
+    /// yet; a background probe notices when it is back.
+    health: std::sync::Arc<health::Health>,
 }
 
 impl std::fmt::Debug for DieselStore {
@@ -73,6 +77,7 @@ impl DieselStore {
     /// while the database is down.
     pub fn new(config: &StoreConfig) -> Self {
         let manager = conn::Manager::new(config.url.clone(), config.connect_timeout);
+        let health = std::sync::Arc::new(health::Health::new(manager.clone()));
         let pool = Pool::builder()
             .max_size(config.pool_size.max(1))
             // Connections are opened ahead (in the background), not by the first requests.
@@ -94,6 +99,7 @@ impl DieselStore {
                 }
                 DatabaseUrl::Postgres(_) => None,
             },
+            health,
         }
     }
 
@@ -104,18 +110,27 @@ impl DieselStore {
         Ok((store, applied))
     }
 
-    /// Applies pending migrations (idempotent; safe with several instances).
+    /// Applies pending migrations (idempotent; safe with several instances). Until they have
+    /// been applied once, every other method answers `Unavailable`.
     pub fn migrate(&self) -> Result<Vec<String>, InitError> {
         let mut c = self.pool.get().map_err(|e| InitError::Connect { url: self.url.clone(), reason: e.to_string() })?;
-        Ok(conn::run_migrations(&mut c.conn)?)
+        let applied = conn::run_migrations(&mut c.conn)?;
+        self.health.migrated();
+        Ok(applied)
     }
 
     pub fn url(&self) -> &DatabaseUrl {
         &self.url
     }
 
+    /// A pooled connection — unless the database is known to be down, in which case the
+    /// answer is `Unavailable` at once instead of after `connect_timeout`.
     fn conn(&self) -> Result<PooledConnection<conn::Manager>, StoreError> {
-        self.pool.get().map_err(|e| StoreError::Unavailable(e.to_string()))
+        self.health.check()?;
+        self.pool.get().map_err(|e| {
+            self.health.failed();
+            StoreError::Unavailable(e.to_string())
+        })
     }
 
     /// After an error: whether the connection still reaches its server (checked, since drivers
@@ -161,6 +176,7 @@ impl DieselStore {
             let guard = self.sqlite_writer.as_ref().map(parking_lot::Mutex::lock);
             let result = DbConnection::transaction(&mut c.conn, |tx| {
                 ran = true;
+                conn::begin_writing(tx)?;
                 f(tx)
             })
             .map_err(|e| match e {

@@ -110,6 +110,29 @@ impl TestDb {
         PgConnection::establish(url).expect("connect to the test database").batch_execute(sql).expect("run SQL");
     }
 
+    /// Keeps every write to the Person list waiting for `duration` (from another connection,
+    /// as a slow database or a long transaction elsewhere would); returns when it lets go.
+    /// Reads go on.
+    pub fn hold_person_writes(&self, duration: Duration) {
+        match self {
+            TestDb::Sqlite { url: DatabaseUrl::Sqlite(path), .. } => {
+                let mut c = diesel::sqlite::SqliteConnection::establish(&path.to_string_lossy()).expect("connect");
+                c.batch_execute("BEGIN IMMEDIATE").expect("take the write lock");
+                std::thread::sleep(duration);
+                c.batch_execute("COMMIT").expect("let go");
+            }
+            TestDb::Postgres { url: DatabaseUrl::Postgres(url), .. } => {
+                let mut c = PgConnection::establish(url).expect("connect");
+                c.batch_execute(&format!(
+                    "BEGIN; LOCK TABLE persons IN EXCLUSIVE MODE; SELECT pg_sleep({}); COMMIT;",
+                    duration.as_secs_f64()
+                ))
+                .expect("hold the lock");
+            }
+            _ => panic!("a test database has a URL of its backend"),
+        }
+    }
+
     pub fn is_postgres(&self) -> bool {
         matches!(self, TestDb::Postgres { .. })
     }

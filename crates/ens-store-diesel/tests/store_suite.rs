@@ -360,7 +360,10 @@ fn user_names_are_unique_per_enterprise_regardless_of_case(_db: &TestDb, store: 
     let log = activity(e, 0, ActivityKind::PersonCreated);
     for (n, name) in [(3, "jdoe@contoso.COM"), (4, "ärger")] {
         let twin = person(e, n, &[FieldChange::set(Field::UserName, name)]);
-        assert!(matches!(store.insert_person(&twin, &log, &Deadline::NONE), Err(StoreError::Duplicate("userName"))), "{name}");
+        assert!(
+            matches!(store.insert_person(&twin, &log, &Deadline::NONE), Err(StoreError::Duplicate("userName"))),
+            "{name}"
+        );
     }
     // Renaming onto a taken name fails too.
     let mut renamed = person(e, 2, &[FieldChange::set(Field::UserName, "JDOE@contoso.com")]);

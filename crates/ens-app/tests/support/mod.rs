@@ -190,3 +190,42 @@ pub fn login(server: &Server, login: &str, password: &str, new_password: &str) -
     }
     token
 }
+
+/// What an operator and a principal do before Entra can provision: an enterprise (CLI), its
+/// principal's first login, a token, notification `addresses`, import switched on. Returns
+/// (session, token).
+pub fn provisioned(
+    server: &Server,
+    env: &[(&str, &str)],
+    enterprise: &str,
+    login_name: &str,
+    addresses: &[&str],
+) -> (String, String) {
+    let (ok, _, err) = run(&["enterprise", "create", "--name", enterprise], env);
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(&["principal", "create", "--enterprise", enterprise, "--login", login_name], env);
+    assert!(ok, "{err}");
+    let session = login(server, login_name, &printed_password(&out), "violet stapler orbit 42");
+    let (status, t) = send("POST", &server.url("/api/v1/scim-import/token"), Some(&session), None);
+    assert_eq!(status, 201, "{t}");
+    let body = serde_json::json!({"addresses": addresses});
+    let (status, b) = send("PUT", &server.url("/api/v1/scim-import/emails"), Some(&session), Some(body));
+    assert_eq!(status, 200, "{b}");
+    let on = serde_json::json!({"enabled": true});
+    let (status, b) = send("PUT", &server.url("/api/v1/scim-import/enabled"), Some(&session), Some(on));
+    assert_eq!(status, 200, "{b}");
+    (session, t["token"].as_str().unwrap().to_owned())
+}
+
+/// The process's resident memory now and at its peak (VmRSS, VmHWM), in KiB.
+pub fn memory_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("{name} missing"))
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}

@@ -13,21 +13,28 @@
 pub mod problem;
 pub mod wire;
 
+mod gate;
+mod test_mail;
+
 use std::collections::HashMap;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{StatusCode, header};
+use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{HttpRequest, HttpResponse, web};
 use ens_ports::usecases::AdminError;
 use ens_ports::usecases::persons::{PersonOrder, PersonSearch};
 use ens_ports::usecases::principals::{NewSession, PrincipalContext};
-use ens_ports::{Outcome, PersonId, Ports, PrincipalId, SecretToken, SyncState};
+use ens_ports::{Outcome, PersonId, Ports, PrincipalId, SyncState};
 use serde::Deserialize;
 use utoipa::{IntoParams, OpenApi};
 
+pub(crate) use self::gate::Principal;
 use self::problem::{Problem, internal};
+pub(crate) use self::test_mail::TestMails;
 use self::wire::*;
 use crate::AppState;
+use crate::lanes::{Lane, LaneError};
 
 pub const SESSION_COOKIE: &str = "ens_session";
 pub const CSRF_COOKIE: &str = "ens_csrf";
@@ -36,7 +43,12 @@ pub const CSRF_HEADER: &str = "X-CSRF-Token";
 /// Largest admin request body.
 const MAX_BODY: usize = 64 * 1024;
 
+/// Longest search text accepted: the search is a substring match, and a long pattern costs
+/// the database (SQLite refuses very long `LIKE` patterns).
+const MAX_SEARCH_CHARS: usize = 200;
+
 pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
+    // The gate has read the body already (within its limit, time and content type).
     let json = web::JsonConfig::default()
         .limit(MAX_BODY)
         .content_type_required(false)
@@ -45,6 +57,10 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .error_handler(|e, _| Problem::bad_request(format!("The query string is not valid: {e}")).into());
     cfg.service(
         web::scope("/api/v1")
+            // Innermost first: the gate authenticates and reads the body; every answer,
+            // errors included, then gets `no-store`.
+            .wrap(from_fn(gate::gate))
+            .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
             .app_data(json)
             .app_data(query)
             .route("/openapi.json", web::get().to(openapi))
@@ -57,7 +73,8 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             .route("/scim-import/emails", web::put().to(put_emails))
             .route("/scim-import/enabled", web::put().to(put_enabled))
             .route("/scim-import/mapping", web::put().to(put_mapping))
-            .route("/scim-import/test-email", web::post().to(test_email))
+            .route("/scim-import/test-email", web::post().to(test_mail::start))
+            .route("/scim-import/test-email", web::get().to(test_mail::latest))
             .route("/scim-import/activity", web::get().to(activity))
             .route("/persons", web::get().to(list_persons))
             .route("/persons", web::post().to(create_person))
@@ -75,48 +92,20 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// Runs a use case on the blocking pool.
-async fn blocking<T, F>(f: F) -> Result<T, Problem>
+/// Runs a use case on `lane`; a full lane answers 503 at once.
+async fn blocking<T, F>(lane: &Lane, f: F) -> Result<T, Problem>
 where
     T: Send + 'static,
     F: FnOnce() -> Result<T, Problem> + Send + 'static,
 {
-    web::block(f).await.map_err(|e| {
-        tracing::error!(error = %e, "admin request could not run");
-        internal()
-    })?
-}
-
-/// The session token: from the cookie (`true`) or an `Authorization: Bearer` header.
-fn session_token(req: &HttpRequest) -> Option<(String, bool)> {
-    if let Some(v) = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
-        && let Some((scheme, token)) = v.trim().split_once(' ')
-        && scheme.eq_ignore_ascii_case("bearer")
-    {
-        return Some((token.trim().to_owned(), false));
-    }
-    req.cookie(SESSION_COOKIE).map(|c| (c.value().to_owned(), true))
-}
-
-/// The logged-in principal. For a write authenticated by cookie, the CSRF token must be in
-/// the `X-CSRF-Token` header.
-async fn principal(req: &HttpRequest, state: &AppState, write: bool) -> Result<PrincipalContext, Problem> {
-    let Some((token, by_cookie)) = session_token(req) else {
-        return Err(AdminError::Unauthenticated.into());
-    };
-    let csrf = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let ports = state.ports.clone();
-    blocking(move || {
-        let ctx = ports.authenticate_session(&token)?;
-        if by_cookie && write {
-            let ok = csrf.is_some_and(|c| SecretToken::new(c).hash() == ctx.session.csrf_hash);
-            if !ok {
-                return Err(Problem::csrf());
-            }
+    match lane.run(f).await {
+        Ok(result) => result,
+        Err(LaneError::Busy(_)) => Err(problem::busy()),
+        Err(e @ LaneError::Panicked(_)) => {
+            tracing::error!(error = %e, "admin request could not run");
+            Err(internal())
         }
-        Ok(ctx)
-    })
-    .await
+    }
 }
 
 /// The client's address, for throttling: the peer, or the proxy's forwarded address when
@@ -188,7 +177,8 @@ value in the `X-CSRF-Token` header). Errors are `application/problem+json`."
         put_emails,
         put_enabled,
         put_mapping,
-        test_email,
+        test_mail::start,
+        test_mail::latest,
         activity,
         list_persons,
         create_person,
@@ -222,7 +212,7 @@ async fn login(
     let client = client_address(&req, &state);
     let ports = state.ports.clone();
     let body = body.into_inner();
-    let (session, view) = blocking(move || {
+    let (session, view) = blocking(&state.lanes.passwords, move || {
         let s = ports.login(&body.login, &body.password, &client)?;
         let view = session_view(&ports, &s.context, Some(&s))?;
         Ok((s, view))
@@ -234,20 +224,18 @@ async fn login(
 /// The current session.
 #[utoipa::path(get, path = "/api/v1/session", tag = "session",
     responses((status = 200, body = SessionView), (status = 401, body = Problem)))]
-async fn current_session(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
-    let ctx = principal(&req, &state, false).await?;
+async fn current_session(Principal(ctx): Principal, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let ports = state.ports.clone();
-    let view = blocking(move || session_view(&ports, &ctx, None)).await?;
+    let view = blocking(&state.lanes.admin, move || session_view(&ports, &ctx, None)).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
 /// Log out.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session",
     responses((status = 204, description = "Logged out; cookies cleared"), (status = 401, body = Problem)))]
-async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
-    let ctx = principal(&req, &state, true).await?;
+async fn logout(Principal(ctx): Principal, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let ports = state.ports.clone();
-    blocking(move || Ok(ports.logout(&ctx)?)).await?;
+    blocking(&state.lanes.admin, move || Ok(ports.logout(&ctx)?)).await?;
     let mut res = HttpResponse::NoContent().finish();
     for name in [SESSION_COOKIE, CSRF_COOKIE] {
         let mut c = cookie(&state, name, String::new(), name == SESSION_COOKIE);
@@ -263,14 +251,13 @@ async fn logout(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
     responses((status = 200, body = SessionView), (status = 403, description = "Wrong current password", body = Problem),
               (status = 422, body = Problem)))]
 async fn change_password(
-    req: HttpRequest,
+    Principal(ctx): Principal,
     state: web::Data<AppState>,
     body: web::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, Problem> {
-    let ctx = principal(&req, &state, true).await?;
     let ports = state.ports.clone();
     let body = body.into_inner();
-    let (session, view) = blocking(move || {
+    let (session, view) = blocking(&state.lanes.passwords, move || {
         let s = ports.change_password(&ctx, &body.current_password, &body.new_password).map_err(|e| match e {
             AdminError::InvalidCredentials => Problem::new(
                 StatusCode::FORBIDDEN,
@@ -300,14 +287,13 @@ fn import_view(ports: &Ports, ctx: &PrincipalContext, tenant: String) -> Result<
 
 /// A principal's change to Setup › SCIM Import, answered with the setup as it is now.
 async fn change_setup<T: 'static>(
-    req: &HttpRequest,
+    ctx: PrincipalContext,
     state: &AppState,
     change: impl FnOnce(&Ports, &PrincipalContext) -> Result<T, AdminError> + Send + 'static,
 ) -> Result<HttpResponse, Problem> {
-    let ctx = principal(req, state, true).await?;
     let ports = state.ports.clone();
     let tenant = tenant_url(state);
-    let view = blocking(move || {
+    let view = blocking(&state.lanes.admin, move || {
         change(&ports, &ctx)?;
         import_view(&ports, &ctx, tenant)
     })
@@ -318,21 +304,19 @@ async fn change_setup<T: 'static>(
 /// Setup › SCIM Import: state, Tenant URL, token, addresses, mapping, last SCIM request.
 #[utoipa::path(get, path = "/api/v1/scim-import", tag = "scim-import",
     responses((status = 200, body = ImportView), (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn get_import(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
-    let ctx = principal(&req, &state, false).await?;
+async fn get_import(Principal(ctx): Principal, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let ports = state.ports.clone();
     let tenant = tenant_url(&state);
-    Ok(HttpResponse::Ok().json(blocking(move || import_view(&ports, &ctx, tenant)).await?))
+    Ok(HttpResponse::Ok().json(blocking(&state.lanes.admin, move || import_view(&ports, &ctx, tenant)).await?))
 }
 
 /// Generate a new secret token (shown once); the previous token stops working at once.
 #[utoipa::path(post, path = "/api/v1/scim-import/token", tag = "scim-import",
     responses((status = 201, body = NewTokenView), (status = 401, body = Problem)))]
-async fn generate_token(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
-    let ctx = principal(&req, &state, true).await?;
+async fn generate_token(Principal(ctx): Principal, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let ports = state.ports.clone();
     let tenant = tenant_url(&state);
-    let view = blocking(move || {
+    let view = blocking(&state.lanes.admin, move || {
         let (token, import) = ports.generate_scim_token(&ctx)?;
         let info = import.token.ok_or_else(internal)?;
         Ok(NewTokenView {
@@ -353,47 +337,36 @@ async fn generate_token(req: HttpRequest, state: web::Data<AppState>) -> Result<
 #[utoipa::path(put, path = "/api/v1/scim-import/emails", tag = "scim-import", request_body = EmailsRequest,
     responses((status = 200, body = ImportView), (status = 422, body = Problem)))]
 async fn put_emails(
-    req: HttpRequest,
+    Principal(ctx): Principal,
     state: web::Data<AppState>,
     body: web::Json<EmailsRequest>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
-    change_setup(&req, &state, move |ports, ctx| ports.set_notify_addresses(ctx, &body.addresses)).await
+    change_setup(ctx, &state, move |ports, ctx| ports.set_notify_addresses(ctx, &body.addresses)).await
 }
 
 /// Switch SCIM import on (needs a token) or off.
 #[utoipa::path(put, path = "/api/v1/scim-import/enabled", tag = "scim-import", request_body = EnabledRequest,
     responses((status = 200, body = ImportView), (status = 409, description = "No token yet", body = Problem)))]
 async fn put_enabled(
-    req: HttpRequest,
+    Principal(ctx): Principal,
     state: web::Data<AppState>,
     body: web::Json<EnabledRequest>,
 ) -> Result<HttpResponse, Problem> {
     let enabled = body.enabled;
-    change_setup(&req, &state, move |ports, ctx| ports.set_import_enabled(ctx, enabled)).await
+    change_setup(ctx, &state, move |ports, ctx| ports.set_import_enabled(ctx, enabled)).await
 }
 
 /// Choose the imported fields.
 #[utoipa::path(put, path = "/api/v1/scim-import/mapping", tag = "scim-import", request_body = MappingRequest,
     responses((status = 200, body = ImportView), (status = 422, description = "Required field left out, or unknown key", body = Problem)))]
 async fn put_mapping(
-    req: HttpRequest,
+    Principal(ctx): Principal,
     state: web::Data<AppState>,
     body: web::Json<MappingRequest>,
 ) -> Result<HttpResponse, Problem> {
     let body = body.into_inner();
-    change_setup(&req, &state, move |ports, ctx| ports.set_mapping(ctx, &body.selected)).await
-}
-
-/// Send a test e-mail to every notification address now.
-#[utoipa::path(post, path = "/api/v1/scim-import/test-email", tag = "scim-import",
-    responses((status = 200, body = TestEmailView), (status = 409, description = "No address configured", body = Problem)))]
-async fn test_email(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
-    let ctx = principal(&req, &state, true).await?;
-    let ports = state.ports.clone();
-    let url = setup_url(&state.config.public_base_url);
-    let deliveries = blocking(move || Ok(ports.send_test_notice(&ctx, &url)?)).await?;
-    Ok(HttpResponse::Ok().json(TestEmailView { deliveries: deliveries.into_iter().map(DeliveryView::from).collect() }))
+    change_setup(ctx, &state, move |ports, ctx| ports.set_mapping(ctx, &body.selected)).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -428,11 +401,10 @@ struct ActivityParams {
 #[utoipa::path(get, path = "/api/v1/scim-import/activity", tag = "scim-import", params(ActivityParams),
     responses((status = 200, body = ActivityPage), (status = 400, body = Problem), (status = 401, body = Problem)))]
 async fn activity(
-    req: HttpRequest,
+    Principal(ctx): Principal,
     state: web::Data<AppState>,
     q: web::Query<ActivityParams>,
 ) -> Result<HttpResponse, Problem> {
-    let ctx = principal(&req, &state, false).await?;
     let q = q.into_inner();
     let outcomes = match q.outcome.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
         None => Vec::new(),
@@ -449,7 +421,7 @@ async fn activity(
     };
     let ports = state.ports.clone();
     let (page, per_page, offset) = PageParams { page: q.page, per_page: q.per_page }.bounds();
-    let view = blocking(move || {
+    let view = blocking(&state.lanes.admin, move || {
         let (items, total) = ports.activity_log(&ctx, &outcomes, offset, per_page)?;
         let mut logins: HashMap<PrincipalId, Option<String>> = HashMap::new();
         for a in &items {
@@ -483,12 +455,14 @@ struct PersonParams {
 #[utoipa::path(get, path = "/api/v1/persons", tag = "persons", params(PersonParams),
     responses((status = 200, body = PersonPageView), (status = 400, body = Problem)))]
 async fn list_persons(
-    req: HttpRequest,
+    Principal(ctx): Principal,
     state: web::Data<AppState>,
     q: web::Query<PersonParams>,
 ) -> Result<HttpResponse, Problem> {
-    let ctx = principal(&req, &state, false).await?;
     let q = q.into_inner();
+    if q.q.as_deref().is_some_and(|text| text.chars().count() > MAX_SEARCH_CHARS) {
+        return Err(Problem::bad_request(format!("The search text is longer than {MAX_SEARCH_CHARS} characters.")));
+    }
     let order = match q.sort.as_deref() {
         None | Some("user_name") => PersonOrder::UserName,
         Some("display_name") => PersonOrder::DisplayName,
@@ -505,7 +479,7 @@ async fn list_persons(
     let (page, per_page, offset) = PageParams { page: q.page, per_page: q.per_page }.bounds();
     let search = PersonSearch { text: q.q, order, descending, offset, limit: per_page };
     let ports = state.ports.clone();
-    let result = blocking(move || Ok(ports.list_persons(&ctx, &search)?)).await?;
+    let result = blocking(&state.lanes.admin, move || Ok(ports.list_persons(&ctx, &search)?)).await?;
     Ok(HttpResponse::Ok().json(PersonPageView {
         items: result.persons.iter().map(PersonSummary::from).collect(),
         total: result.total,
@@ -527,14 +501,13 @@ fn detail(ports: &Ports, ctx: &PrincipalContext, p: &ens_ports::Person) -> Resul
 #[utoipa::path(get, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = String, Path)),
     responses((status = 200, body = PersonDetail), (status = 404, body = Problem)))]
 async fn get_person(
-    req: HttpRequest,
+    Principal(ctx): Principal,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let ctx = principal(&req, &state, false).await?;
     let id = person_id(&id)?;
     let ports = state.ports.clone();
-    let view = blocking(move || {
+    let view = blocking(&state.lanes.admin, move || {
         let p = ports.person_of(&ctx, id)?;
         detail(&ports, &ctx, &p)
     })
@@ -546,14 +519,13 @@ async fn get_person(
 #[utoipa::path(post, path = "/api/v1/persons", tag = "persons", request_body = PersonWrite,
     responses((status = 201, body = PersonDetail), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn create_person(
-    req: HttpRequest,
+    Principal(ctx): Principal,
     state: web::Data<AppState>,
     body: web::Json<PersonWrite>,
 ) -> Result<HttpResponse, Problem> {
-    let ctx = principal(&req, &state, true).await?;
     let changes = body.changes()?;
     let ports = state.ports.clone();
-    let view = blocking(move || {
+    let view = blocking(&state.lanes.admin, move || {
         let p = ports.create_manual_person(&ctx, &changes)?;
         detail(&ports, &ctx, &p)
     })
@@ -567,17 +539,16 @@ async fn create_person(
     responses((status = 200, body = PersonDetail), (status = 409, description = "Imported fields, or changed meanwhile", body = Problem),
               (status = 422, body = Problem)))]
 async fn edit_person(
-    req: HttpRequest,
+    Principal(ctx): Principal,
     state: web::Data<AppState>,
     id: web::Path<String>,
     body: web::Json<PersonWrite>,
 ) -> Result<HttpResponse, Problem> {
-    let ctx = principal(&req, &state, true).await?;
     let id = person_id(&id)?;
     let changes = body.changes()?;
     let version = body.version;
     let ports = state.ports.clone();
-    let view = blocking(move || {
+    let view = blocking(&state.lanes.admin, move || {
         let p = ports.edit_person(&ctx, id, &changes, version)?;
         detail(&ports, &ctx, &p)
     })
@@ -589,13 +560,12 @@ async fn edit_person(
 #[utoipa::path(delete, path = "/api/v1/persons/{id}", tag = "persons", params(("id" = String, Path)),
     responses((status = 204, description = "Deleted"), (status = 409, description = "The person comes from Entra", body = Problem)))]
 async fn delete_person(
-    req: HttpRequest,
+    Principal(ctx): Principal,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let ctx = principal(&req, &state, true).await?;
     let id = person_id(&id)?;
     let ports = state.ports.clone();
-    blocking(move || Ok(ports.delete_manual_person(&ctx, id)?)).await?;
+    blocking(&state.lanes.admin, move || Ok(ports.delete_manual_person(&ctx, id)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -87,6 +87,18 @@ impl ResponseError for Problem {
     }
 }
 
+/// A lane of ours is full: the principal should retry shortly.
+pub fn busy() -> Problem {
+    let mut p = Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "busy",
+        "ENS+ is busy",
+        "Too many requests of this kind are waiting. Try again in a few seconds.",
+    );
+    p.retry_after = Some(2);
+    p
+}
+
 fn throttled(wait: Duration) -> Problem {
     let mut p = Problem::new(
         StatusCode::TOO_MANY_REQUESTS,

@@ -219,7 +219,7 @@ pub struct MappingRequest {
     pub selected: Vec<String>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DeliveryView {
     pub address: String,
     pub delivered: bool,
@@ -233,8 +233,13 @@ impl From<TestDelivery> for DeliveryView {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TestEmailView {
+    /// `sending`, `done`, or `none` (no test yet).
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    /// While `sending`: each address, not delivered yet.
     pub deliveries: Vec<DeliveryView>,
 }
 

@@ -15,19 +15,20 @@ pub mod user;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap};
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{HttpRequest, HttpResponse, web};
 use ens_ports::usecases::provisioning::{IfMatch, PatchError, ProvisioningError};
-use ens_ports::{ActivityKind, PersonId, Ports, RequestEnd, ScimImport, StoreError, SyncState};
+use ens_ports::{ActivityKind, Deadline, PersonId, Ports, RequestEnd, ScimImport, StoreError, SyncState};
 use serde_json::Value;
 
 use self::error::{SCIM_JSON, ScimError, ScimType};
 use self::list::{ListRequest, list_response};
 use crate::AppState;
+use crate::lanes::LaneError;
 
 /// Limits and answers of the SCIM endpoint.
 #[derive(Debug, Clone)]
@@ -58,13 +59,15 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(scope("/portal/scim/v2")).service(scope("/portal/scim"));
 }
 
-fn scope(base: &str) -> actix_web::Scope {
+fn scope(base: &str) -> impl actix_web::dev::HttpServiceFactory + use<> {
     let not_allowed = |allow: &'static str| {
         web::to(move |req: HttpRequest, state: web::Data<AppState>| async move {
             Err::<HttpResponse, _>(refuse(&req, &state, ScimError::method_not_allowed(allow)).await)
         })
     };
     web::scope(base)
+        // Answers carry personal data: no cache on the way may keep them.
+        .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
         .service(
             web::resource("/Users")
                 .route(web::get().to(list_users))
@@ -170,6 +173,7 @@ fn from_provisioning(e: ProvisioningError, config: &ScimConfig) -> ScimError {
         ProvisioningError::Store(e) => {
             tracing::error!(error = %e, "SCIM request failed in the store");
             match e {
+                StoreError::DeadlinePassed => too_slow(config),
                 StoreError::Unavailable(_) => ScimError::unavailable(
                     "ENS+ could not reach its database; the change was not stored and can be retried.",
                     config.retry_after_secs,
@@ -192,74 +196,151 @@ fn describe_request(req: &HttpRequest) -> String {
     format!("Entra's request {} {} could not be completed", req.method(), if route.is_empty() { "/" } else { &route })
 }
 
-/// Authenticates, then runs `f` — both on the blocking pool, within the request timeout —
-/// and tells the sync guard how it ended.
-async fn authed<T, F>(req: &HttpRequest, state: &web::Data<AppState>, f: F) -> Result<T, ScimError>
+/// 503 for a request that ran out of time: whatever it would have changed was not, and
+/// will not be, applied (the deadline rule in docs/ARCHITECTURE.md).
+fn too_slow(config: &ScimConfig) -> ScimError {
+    ScimError::unavailable("ENS+ took too long to answer; nothing was stored. Retry later.", config.retry_after_secs)
+        .with_cause(RequestEnd::Timeout)
+}
+
+/// An authenticated SCIM request: who sent it and by when it must be done. Nothing of the
+/// request beyond its `Authorization` header is read before it exists.
+struct Call {
+    import: ScimImport,
+    deadline: Deadline,
+    /// What failed, should it fail ([`describe_request`]).
+    detail: String,
+}
+
+impl Call {
+    /// Authenticates from memory when it can, else on the SCIM lane; 401 before anything
+    /// else of the request is looked at.
+    async fn begin(req: &HttpRequest, state: &AppState) -> Result<Call, ScimError> {
+        let config = &state.config.scim;
+        let deadline = Deadline::after(config.request_timeout);
+        let Some(token) = bearer(req.headers()) else {
+            return Err(ScimError::unauthorized());
+        };
+        let import = match state.ports.scim_cached(&token) {
+            Some(answer) => answer.map_err(|e| from_provisioning(e, config))?,
+            None => {
+                let ports = state.ports.clone();
+                let lookup = state.lanes.scim.run(move || ports.scim_begin(&token));
+                match actix_web::rt::time::timeout(deadline.remaining().unwrap_or_default(), lookup).await {
+                    Ok(Ok(answer)) => answer.map_err(|e| from_provisioning(e, config))?,
+                    Ok(Err(LaneError::Panicked(_))) => {
+                        return Err(ScimError::internal(
+                            "ENS+ could not authenticate the request because of an internal error.",
+                        ));
+                    }
+                    // The enterprise is not known yet: nothing to report to the sync guard.
+                    Ok(Err(LaneError::Busy(_))) | Err(_) => return Err(too_slow(config)),
+                }
+            }
+        };
+        Ok(Call { import, deadline, detail: describe_request(req) })
+    }
+
+    /// Runs `f` on the SCIM lane within the deadline, and tells the sync guard how it ended.
+    /// Work whose deadline has passed does not start; a write still running when it passes
+    /// rolls back (the store claims the deadline before `COMMIT`) unless its commit was under
+    /// way, in which case its outcome is awaited and answered.
+    async fn run<T, F>(self, state: &AppState, f: F) -> Result<T, ScimError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ports, &ScimImport) -> Result<T, ScimError> + Send + 'static,
+    {
+        let Call { import, deadline, detail } = self;
+        let config = state.config.scim.clone();
+        let job = {
+            let ports = state.ports.within(deadline.clone());
+            let import = import.clone();
+            let detail = detail.clone();
+            let config = config.clone();
+            state.lanes.scim.run(move || {
+                if ports.deadline().check().is_err() {
+                    return Err(too_slow(&config));
+                }
+                ports.scim_seen(&import);
+                let result = f(&ports, &import);
+                let end = result.as_ref().map_or_else(ScimError::request_end, |_| RequestEnd::Succeeded);
+                // A timeout is reported once, below, whichever side noticed it.
+                if end != RequestEnd::Timeout {
+                    ports.guard_observe(&import, end, &detail);
+                }
+                result
+            })
+        };
+        let mut job = std::pin::pin!(job);
+        let outcome = tokio::select! {
+            outcome = &mut job => outcome,
+            () = actix_web::rt::time::sleep(deadline.remaining().unwrap_or_default()) => {
+                if deadline.abandon() {
+                    Ok(Err(too_slow(&config)))
+                } else {
+                    // Its commit is under way: the answer is what the commit did.
+                    job.await
+                }
+            }
+        };
+        let (result, reported) = match outcome {
+            Ok(result) => {
+                let timed_out = result.as_ref().is_err_and(|e| e.request_end() == RequestEnd::Timeout);
+                (result, !timed_out)
+            }
+            Err(LaneError::Busy(_)) => (Err(too_slow(&config)), false),
+            Err(e @ LaneError::Panicked(_)) => {
+                tracing::error!(error = %e, "SCIM request could not run");
+                let e = ScimError::internal(
+                    "ENS+ could not run the request because of an internal error; nothing was stored.",
+                )
+                .with_cause(RequestEnd::Internal);
+                (Err(e), false)
+            }
+        };
+        if let Err(e) = &result
+            && !reported
+        {
+            tracing::error!(status = e.status.as_u16(), detail = %e.detail, "SCIM request did not finish");
+            report_later(state, import, e.request_end(), detail);
+        }
+        result
+    }
+
+    /// Answers `error`, which the sync guard sees like any other ending.
+    async fn refuse(self, state: &AppState, error: ScimError) -> ScimError {
+        match self.run(state, move |_, _| Err::<Infallible, _>(error)).await {
+            Err(e) => e,
+            Ok(never) => match never {},
+        }
+    }
+}
+
+/// Tells the sync guard of an ending the work itself could not report (it timed out or never
+/// ran), without making the answer wait for it.
+fn report_later(state: &AppState, import: ScimImport, end: RequestEnd, detail: String) {
+    let ports = state.ports.clone();
+    let report = move || ports.guard_observe(&import, end, &detail);
+    if let Err(LaneError::Busy(_)) = state.lanes.scim.spawn(report.clone()) {
+        // The lane is what is overloaded; the report must still be made.
+        std::thread::spawn(report);
+    }
+}
+
+/// Authenticates, then runs `f` ([`Call::run`]).
+async fn authed<T, F>(req: &HttpRequest, state: &AppState, f: F) -> Result<T, ScimError>
 where
     T: Send + 'static,
     F: FnOnce(&Ports, &ScimImport) -> Result<T, ScimError> + Send + 'static,
 {
-    let Some(token) = bearer(req.headers()) else {
-        return Err(ScimError::unauthorized());
-    };
-    let ports = state.ports.clone();
-    let config = state.config.scim.clone();
-    let timeout = config.request_timeout;
-    let detail = describe_request(req);
-    // The enterprise, once known: a timeout is reported for it.
-    let seen: Arc<Mutex<Option<ScimImport>>> = Arc::default();
-    let work = {
-        let seen = seen.clone();
-        let ports = ports.clone();
-        let detail = detail.clone();
-        web::block(move || {
-            let import = ports.scim_begin(&token).map_err(|e| from_provisioning(e, &config))?;
-            if let Ok(mut s) = seen.lock() {
-                *s = Some(import.clone());
-            }
-            let result = f(&ports, &import);
-            let end = match &result {
-                Ok(_) => RequestEnd::Succeeded,
-                Err(e) => e.request_end(),
-            };
-            ports.guard_observe(&import, end, &detail);
-            result
-        })
-    };
-    let failure = match actix_web::rt::time::timeout(timeout, work).await {
-        Ok(Ok(result)) => return result,
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "SCIM request could not run");
-            (
-                RequestEnd::Internal,
-                ScimError::internal("ENS+ could not run the request because of an internal error; nothing was stored."),
-            )
-        }
-        Err(_) => {
-            tracing::error!(timeout_secs = timeout.as_secs(), "SCIM request timed out");
-            (
-                RequestEnd::Timeout,
-                ScimError::unavailable(
-                    "ENS+ took too long to answer; retry later.",
-                    state.config.scim.retry_after_secs,
-                ),
-            )
-        }
-    };
-    let known = seen.lock().ok().and_then(|s| s.clone());
-    if let Some(import) = known {
-        let (end, _) = &failure;
-        let end = *end;
-        let _ = web::block(move || ports.guard_observe(&import, end, &detail)).await;
-    }
-    Err(failure.1.with_cause(failure.0))
+    Call::begin(req, state).await?.run(state, f).await
 }
 
 /// What an authenticated caller gets here: `error`, unless authentication fails first.
-async fn refuse(req: &HttpRequest, state: &web::Data<AppState>, error: ScimError) -> ScimError {
-    match authed(req, state, move |_, _| Err::<Infallible, _>(error)).await {
+async fn refuse(req: &HttpRequest, state: &AppState, error: ScimError) -> ScimError {
+    match Call::begin(req, state).await {
+        Ok(call) => call.refuse(state, error).await,
         Err(e) => e,
-        Ok(never) => match never {},
     }
 }
 
@@ -297,7 +378,7 @@ fn scim_base(state: &AppState) -> String {
     format!("{}/portal/scim", state.config.public_base_url)
 }
 
-/// Reads a JSON body of at most `max_body_bytes` (413 beyond).
+/// Reads a JSON body of at most `max_body_bytes` (413 beyond) within `body_timeout` (408).
 async fn json_body(req: &HttpRequest, payload: web::Payload, state: &AppState) -> Result<Value, ScimError> {
     let limit = state.config.scim.max_body_bytes;
     let too_large = || {
@@ -308,7 +389,15 @@ async fn json_body(req: &HttpRequest, payload: web::Payload, state: &AppState) -
     if declared.is_some_and(|n| n > limit) {
         return Err(too_large());
     }
-    let bytes = payload.to_bytes_limited(limit).await.map_err(|_| too_large())?.map_err(|e| {
+    let wait = state.config.body_timeout;
+    let read = actix_web::rt::time::timeout(wait, payload.to_bytes_limited(limit)).await.map_err(|_| {
+        ScimError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            None,
+            format!("The request body did not arrive within {} seconds.", wait.as_secs()),
+        )
+    })?;
+    let bytes = read.map_err(|_| too_large())?.map_err(|e| {
         ScimError::bad_request(ScimType::InvalidSyntax, format!("The request body could not be read: {e}"))
     })?;
     serde_json::from_slice(&bytes).map_err(|e| {
@@ -316,16 +405,17 @@ async fn json_body(req: &HttpRequest, payload: web::Payload, state: &AppState) -
     })
 }
 
-/// The JSON body; when it cannot be read, the caller is still authenticated first (a wrong
-/// token gets 401) and the sync guard sees the refusal (413 is a limit of ours).
-async fn body_or_refuse(
+/// Authenticates, then reads the JSON body; when it cannot be read the sync guard still
+/// sees the refusal (413 is a limit of ours).
+async fn call_with_body(
     req: &HttpRequest,
     payload: web::Payload,
-    state: &web::Data<AppState>,
-) -> Result<Value, ScimError> {
+    state: &AppState,
+) -> Result<(Call, Value), ScimError> {
+    let call = Call::begin(req, state).await?;
     match json_body(req, payload, state).await {
-        Ok(v) => Ok(v),
-        Err(e) => Err(refuse(req, state, e).await),
+        Ok(v) => Ok((call, v)),
+        Err(e) => Err(call.refuse(state, e).await),
     }
 }
 
@@ -359,30 +449,32 @@ fn query_params(req: &HttpRequest) -> Result<HashMap<String, String>, ScimError>
         .map_err(|e| ScimError::bad_request(ScimType::InvalidSyntax, format!("The query string is invalid: {e}")))
 }
 
-async fn list(req: HttpRequest, state: web::Data<AppState>, request: ListRequest) -> Result<HttpResponse, ScimError> {
-    let users = users_url(&state);
-    let max_page = state.config.scim.max_page_size;
-    let body = authed(&req, &state, move |ports, import| {
-        let query = request.to_query(max_page)?;
-        let page = ports.scim_query(import, &query).map_err(|e| from_provisioning(e, &ScimConfig::default()))?;
-        let resources = page
-            .persons
-            .iter()
-            .map(|p| {
-                let mut v = user::render(p, &users);
-                request.projection.apply(&mut v);
-                v
-            })
-            .collect();
-        Ok(list_response(resources, page.total, request.start_index()))
-    })
-    .await?;
+async fn list(call: Call, state: &AppState, request: ListRequest) -> Result<HttpResponse, ScimError> {
+    let users = users_url(state);
+    let config = state.config.scim.clone();
+    let body = call
+        .run(state, move |ports, import| {
+            let query = request.to_query(config.max_page_size)?;
+            let page = ports.scim_query(import, &query).map_err(|e| from_provisioning(e, &config))?;
+            let resources = page
+                .persons
+                .iter()
+                .map(|p| {
+                    let mut v = user::render(p, &users);
+                    request.projection.apply(&mut v);
+                    v
+                })
+                .collect();
+            Ok(list_response(resources, page.total, request.start_index()))
+        })
+        .await?;
     Ok(scim_json(StatusCode::OK, &body))
 }
 
 async fn list_users(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
+    let call = Call::begin(&req, &state).await?;
     let request = ListRequest::from_query(&query_params(&req)?)?;
-    list(req, state, request).await
+    list(call, &state, request).await
 }
 
 async fn search_users(
@@ -390,9 +482,9 @@ async fn search_users(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ScimError> {
-    let body = body_or_refuse(&req, payload, &state).await?;
+    let (call, body) = call_with_body(&req, payload, &state).await?;
     let request = ListRequest::from_search(&body)?;
-    list(req, state, request).await
+    list(call, &state, request).await
 }
 
 async fn create_user(
@@ -400,16 +492,17 @@ async fn create_user(
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ScimError> {
-    let body = body_or_refuse(&req, payload, &state).await?;
+    let (call, body) = call_with_body(&req, payload, &state).await?;
     let users = users_url(&state);
     let config = state.config.scim.clone();
-    let created = authed(&req, &state, move |ports, import| {
-        let user_name = body.get("userName").and_then(Value::as_str).map(str::to_owned);
-        user::parse_resource(&body)
-            .and_then(|changes| ports.scim_create(import, changes).map_err(|e| from_provisioning(e, &config)))
-            .map_err(|e| rejected(ports, import, ActivityKind::PersonCreated, None, user_name, e))
-    })
-    .await?;
+    let created = call
+        .run(&state, move |ports, import| {
+            let user_name = body.get("userName").and_then(Value::as_str).map(str::to_owned);
+            user::parse_resource(&body)
+                .and_then(|changes| ports.scim_create(import, changes).map_err(|e| from_provisioning(e, &config)))
+                .map_err(|e| rejected(ports, import, ActivityKind::PersonCreated, None, user_name, e))
+        })
+        .await?;
     let person = created.person;
     let json = user::render(&person, &users);
     let mut res = scim_json(StatusCode::CREATED, &json);
@@ -424,17 +517,49 @@ async fn get_user(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ScimError> {
+    let call = Call::begin(&req, &state).await?;
     let request = ListRequest::from_query(&query_params(&req)?)?;
     let users = users_url(&state);
     let config = state.config.scim.clone();
     let id = id.into_inner();
-    let person = authed(&req, &state, move |ports, import| {
-        ports.scim_get(import, person_id(&id)?).map_err(|e| from_provisioning(e, &config))
-    })
-    .await?;
+    let person = call
+        .run(&state, move |ports, import| {
+            ports.scim_get(import, person_id(&id)?).map_err(|e| from_provisioning(e, &config))
+        })
+        .await?;
     let mut json = user::render(&person, &users);
     request.projection.apply(&mut json);
     Ok(with_etag(scim_json(StatusCode::OK, &json), person.version))
+}
+
+/// PUT, PATCH and DELETE of one User: authenticated, the body read (if `payload`), then
+/// `write` on the SCIM lane; a refusal is recorded in the activity log as `kind`.
+async fn change_user<T, F>(
+    req: &HttpRequest,
+    state: &AppState,
+    id: String,
+    payload: Option<web::Payload>,
+    kind: ActivityKind,
+    write: F,
+) -> Result<T, ScimError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Ports, &ScimImport, PersonId, Value, Option<IfMatch>, &ScimConfig) -> Result<T, ScimError>
+        + Send
+        + 'static,
+{
+    let (call, body) = match payload {
+        Some(payload) => call_with_body(req, payload, state).await?,
+        None => (Call::begin(req, state).await?, Value::Null),
+    };
+    let config = state.config.scim.clone();
+    let precondition = if_match(req.headers());
+    call.run(state, move |ports, import| {
+        let id = person_id(&id)?;
+        write(ports, import, id, body, precondition, &config)
+            .map_err(|e| rejected(ports, import, kind, Some(id), None, e))
+    })
+    .await
 }
 
 async fn replace_user(
@@ -443,23 +568,22 @@ async fn replace_user(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ScimError> {
-    let body = body_or_refuse(&req, payload, &state).await?;
-    let users = users_url(&state);
-    let config = state.config.scim.clone();
-    let precondition = if_match(req.headers());
-    let id = id.into_inner();
-    let person = authed(&req, &state, move |ports, import| {
-        let id = person_id(&id)?;
-        user::parse_resource(&body)
-            .and_then(|changes| {
-                ports
-                    .scim_replace(import, id, changes, precondition.as_ref())
-                    .map_err(|e| from_provisioning(e, &config))
-            })
-            .map_err(|e| rejected(ports, import, ActivityKind::PersonReplaced, Some(id), None, e))
-    })
+    let url_id = id.into_inner();
+    let person = change_user(
+        &req,
+        &state,
+        url_id.clone(),
+        Some(payload),
+        ActivityKind::PersonReplaced,
+        move |ports, import, id, body, precondition, config| {
+            // PENDING-HELPER user::check_body_id(&body, &url_id)?;
+            let _ = &url_id;
+            let changes = user::parse_resource(&body)?;
+            ports.scim_replace(import, id, changes, precondition.as_ref()).map_err(|e| from_provisioning(e, config))
+        },
+    )
     .await?;
-    Ok(with_etag(scim_json(StatusCode::OK, &user::render(&person, &users)), person.version))
+    Ok(with_etag(scim_json(StatusCode::OK, &user::render(&person, &users_url(&state))), person.version))
 }
 
 async fn patch_user(
@@ -468,28 +592,26 @@ async fn patch_user(
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ScimError> {
-    let body = body_or_refuse(&req, payload, &state).await?;
-    let users = users_url(&state);
-    let config = state.config.scim.clone();
-    let precondition = if_match(req.headers());
-    let id = id.into_inner();
-    let person = authed(&req, &state, move |ports, import| {
-        let id = person_id(&id)?;
-        patch::parse_body(&body)
-            .and_then(|ops| {
-                ports
-                    .scim_patch(import, id, precondition.as_ref(), |current, mapping| {
-                        patch::changes(&ops, current, mapping)
-                    })
-                    .map_err(|e| match e {
-                        PatchError::Request(e) => e,
-                        PatchError::Provisioning(e) => from_provisioning(e, &config),
-                    })
-            })
-            .map_err(|e| rejected(ports, import, ActivityKind::PersonPatched, Some(id), None, e))
-    })
+    let person = change_user(
+        &req,
+        &state,
+        id.into_inner(),
+        Some(payload),
+        ActivityKind::PersonPatched,
+        |ports, import, id, body, precondition, config| {
+            let ops = patch::parse_body(&body)?;
+            ports
+                .scim_patch(import, id, precondition.as_ref(), |current, mapping| {
+                    patch::changes(&ops, current, mapping)
+                })
+                .map_err(|e| match e {
+                    PatchError::Request(e) => e,
+                    PatchError::Provisioning(e) => from_provisioning(e, config),
+                })
+        },
+    )
     .await?;
-    Ok(with_etag(scim_json(StatusCode::OK, &user::render(&person, &users)), person.version))
+    Ok(with_etag(scim_json(StatusCode::OK, &user::render(&person, &users_url(&state))), person.version))
 }
 
 async fn delete_user(
@@ -497,23 +619,24 @@ async fn delete_user(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ScimError> {
-    let config = state.config.scim.clone();
-    let precondition = if_match(req.headers());
-    let id = id.into_inner();
-    authed(&req, &state, move |ports, import| {
-        let id = person_id(&id)?;
-        ports
-            .scim_delete(import, id, precondition.as_ref())
-            .map_err(|e| from_provisioning(e, &config))
-            .map_err(|e| rejected(ports, import, ActivityKind::PersonDeleted, Some(id), None, e))
-    })
+    change_user(
+        &req,
+        &state,
+        id.into_inner(),
+        None,
+        ActivityKind::PersonDeleted,
+        |ports, import, id, _, precondition, config| {
+            ports.scim_delete(import, id, precondition.as_ref()).map_err(|e| from_provisioning(e, config))
+        },
+    )
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 async fn list_groups(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
+    let call = Call::begin(&req, &state).await?;
     let request = ListRequest::from_query(&query_params(&req)?)?;
-    authed(&req, &state, |_, _| Ok(())).await?;
+    call.run(&state, |_, _| Ok(())).await?;
     // ENS+ has no groups: every probe finds nothing (a 404 here would quarantine Entra's job).
     Ok(scim_json(StatusCode::OK, &list_response(Vec::new(), 0, request.start_index())))
 }
@@ -524,9 +647,9 @@ async fn search_groups(
     payload: web::Payload,
 ) -> Result<HttpResponse, ScimError> {
     if req.path().ends_with("/.search") {
-        let body = body_or_refuse(&req, payload, &state).await?;
+        let (call, body) = call_with_body(&req, payload, &state).await?;
         let request = ListRequest::from_search(&body)?;
-        authed(&req, &state, |_, _| Ok(())).await?;
+        call.run(&state, |_, _| Ok(())).await?;
         return Ok(scim_json(StatusCode::OK, &list_response(Vec::new(), 0, request.start_index())));
     }
     groups_unsupported(req, state).await

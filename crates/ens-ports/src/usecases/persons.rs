@@ -156,7 +156,11 @@ impl Ports {
             return Err(AdminError::ManagedByScim);
         }
         let log = self.person_activity(ctx, ActivityKind::PersonDeleted, &current, "deleted by hand".into());
-        if self.persons.delete_person(ctx.enterprise(), id, &log, &self.deadline)? { Ok(()) } else { Err(AdminError::NotFound) }
+        if self.persons.delete_person(ctx.enterprise(), id, &log, &self.deadline)? {
+            Ok(())
+        } else {
+            Err(AdminError::NotFound)
+        }
     }
 }
 

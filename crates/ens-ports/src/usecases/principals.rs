@@ -331,7 +331,9 @@ mod tests {
         assert_eq!(checked, 5, "the five free attempts, no more");
         clock.advance(Duration::from_secs(1));
         let after_wait = (0..10)
-            .filter(|i| matches!(p.login("admin@contoso.com", "wrong", &format!("b{i}")), Err(AdminError::InvalidCredentials)))
+            .filter(|i| {
+                matches!(p.login("admin@contoso.com", "wrong", &format!("b{i}")), Err(AdminError::InvalidCredentials))
+            })
             .count();
         assert_eq!(after_wait, 1, "one attempt per wait");
         clock.advance(Duration::from_secs(60));

@@ -13,6 +13,20 @@ use crate::outbound::{PersonPage, StoreError};
 /// How often a write is retried when another request changed the same person in between.
 const MAX_ATTEMPTS: usize = 5;
 
+/// Longest request value (a refused userName) kept in the activity log: a valid userName's
+/// length at most.
+const MAX_LOGGED_VALUE: usize = 256;
+/// Longest reason kept in the activity log.
+const MAX_LOGGED_DETAIL: usize = 300;
+
+/// `text` cut to `max` characters, marked with an ellipsis when cut.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ProvisioningError {
     #[error("unknown or missing SCIM token")]
@@ -130,8 +144,9 @@ impl Ports {
         user_name: Option<String>,
         reason: &str,
     ) {
-        // The person's userName, when the request did not carry it.
-        let user_name = user_name.or_else(|| {
+        // The person's userName, when the request did not carry it. A refused one is kept
+        // only as long as a valid one can be: the log must not store whatever size was sent.
+        let user_name = user_name.map(|u| cut(&u, MAX_LOGGED_VALUE)).or_else(|| {
             let p = person?;
             self.persons.person(import.enterprise_id, p).ok().flatten().map(|p| p.values.user_name().to_string())
         });
@@ -143,7 +158,7 @@ impl Ports {
             outcome: Outcome::Rejected,
             person_id: person,
             user_name,
-            detail: reason.chars().take(300).collect(),
+            detail: cut(reason, MAX_LOGGED_DETAIL),
         };
         if let Err(e) = self.activity.record(&entry) {
             tracing::warn!(error = %e, "could not record a rejected SCIM change");

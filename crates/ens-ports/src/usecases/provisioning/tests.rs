@@ -7,8 +7,8 @@ use ens_domain::{
 
 use super::*;
 use crate::PersonStore as _;
-use crate::outbound::Deadline;
 use crate::memory::MemoryStore;
+use crate::outbound::Deadline;
 use crate::testing::ports;
 
 const TOKEN: &str = "entra-secret";
@@ -250,4 +250,22 @@ fn endless_races_end_in_contention_not_a_loop() {
         p.scim_patch(&i, person.id, None, |_, _| Ok::<_, ()>(vec![FieldChange::set(Field::Title, "x")])),
         Err(PatchError::Provisioning(ProvisioningError::Contention))
     ));
+}
+
+#[test]
+fn refused_values_are_logged_cut_to_size() {
+    let p = ports();
+    let i = enabled(&p, Mapping::default());
+    let huge = "x".repeat(1_000_000);
+    p.scim_record_rejection(&i, ActivityKind::PersonCreated, None, Some(huge), &"why ".repeat(10_000));
+    let (log, _) = p.activity.activities(i.enterprise_id, &[], 0, 10).expect("log");
+    let entry = &log[0];
+    let logged = entry.user_name.as_deref().expect("kept, cut");
+    assert_eq!(logged.chars().count(), 257, "256 characters and an ellipsis");
+    assert!(logged.ends_with('…'));
+    assert_eq!(entry.detail.chars().count(), 301);
+    let short = "jdoe@contoso.com".to_owned();
+    p.scim_record_rejection(&i, ActivityKind::PersonCreated, None, Some(short.clone()), "409");
+    let (log, _) = p.activity.activities(i.enterprise_id, &[], 0, 10).expect("log");
+    assert_eq!(log[0].user_name.as_deref(), Some(short.as_str()), "short values stay whole");
 }
