@@ -32,7 +32,8 @@ pub const OWNED_FRAMEWORKS: &[(&str, &str)] = &[
 ];
 
 /// The domain is pure: no IO, no wire formats (so no serde either).
-pub const DOMAIN_EXTERNAL_DEPS: &[&str] = &["sha2", "thiserror", "time", "uuid"];
+pub const DOMAIN_EXTERNAL_DEPS: &[&str] =
+    &["sha2", "thiserror", "time", "unicode-normalization", "unicode-properties", "uuid"];
 
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()

@@ -4,6 +4,8 @@
 use std::fmt;
 
 use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 /// Why a raw value was refused. The message is shown to principals and to Entra's admins.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -16,6 +18,13 @@ pub enum ValueError {
     ControlCharacter,
     #[error("is not {expected}")]
     Invalid { expected: &'static str },
+    /// A Unicode format character (general category Cf): invisible, so two names that look
+    /// the same could differ by it.
+    #[error(
+        "contains an invisible formatting character (U+{code_point:04X}), such as a zero-width space or a \
+         text-direction mark; remove it from the value in the directory (e.g. Entra ID)"
+    )]
+    InvisibleCharacter { code_point: u32 },
 }
 
 /// The longest free-text value we keep. Entra's own attributes are far shorter.
@@ -47,7 +56,8 @@ pub fn validate_identifier(raw: &str) -> Result<(), ValueError> {
     check_text(raw, MAX_NAME_CHARS, false)
 }
 
-/// The SCIM `userName`: unique per enterprise, compared without regard to case.
+/// The SCIM `userName`: unique per enterprise, compared without regard to case, width or
+/// Unicode composition (`docs/decisions/username-normalization.md`).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct UserName {
     value: String,
@@ -55,9 +65,17 @@ pub struct UserName {
 }
 
 impl UserName {
+    /// Surrounding whitespace (NBSP and the other Unicode spaces included) is dropped: it is
+    /// never meant, and would make a second person of the same name. Invisible format
+    /// characters are refused rather than dropped: silently editing a login name inside would
+    /// hide from the directory's admin that their value is not what it looks like.
     pub fn parse(raw: &str) -> Result<Self, ValueError> {
-        check_text(raw, MAX_NAME_CHARS, false)?;
-        Ok(Self { value: raw.to_owned(), normalized: normalize_user_name(raw) })
+        let value = raw.trim();
+        check_text(value, MAX_NAME_CHARS, false)?;
+        if let Some(c) = value.chars().find(|c| c.general_category() == GeneralCategory::Format) {
+            return Err(ValueError::InvisibleCharacter { code_point: u32::from(c) });
+        }
+        Ok(Self { value: value.to_owned(), normalized: normalize_user_name(value) })
     }
 
     /// Rebuilds a userName a store wrote earlier, without re-validating it.
@@ -69,15 +87,22 @@ impl UserName {
         &self.value
     }
 
-    /// The form uniqueness and lookups use (Unicode lowercase).
+    /// The form uniqueness and lookups use: trimmed, NFKC, Unicode lowercase (the column
+    /// `user_name_lower`).
     pub fn normalized(&self) -> &str {
         &self.normalized
     }
 }
 
-/// Lowercases a userName the way the unique index sees it; also used for filter values.
+/// The key of a userName as the unique index sees it; also applied to filter values, so that
+/// a lookup finds what a create would collide with. NFKC folds what only looks different
+/// (composed or decomposed accents, fullwidth letters, ligatures); lowercasing can leave a
+/// string that is not in NFKC (`ǅ` → `ǆ`), hence the second pass; NFKC can produce a
+/// leading space (`¨` → space + combining diaeresis), hence the trim at the end. Together
+/// they make the key stable under itself (a unit test checks every code point).
 pub fn normalize_user_name(raw: &str) -> String {
-    raw.to_lowercase()
+    let lower = raw.nfkc().collect::<String>().to_lowercase();
+    lower.nfkc().collect::<String>().trim().to_owned()
 }
 
 impl fmt::Debug for UserName {
@@ -262,6 +287,77 @@ mod tests {
         assert_eq!(UserName::parse("  "), Err(ValueError::Empty));
         assert_eq!(UserName::parse("a\u{0}b"), Err(ValueError::ControlCharacter));
         assert_eq!(UserName::parse(&"x".repeat(257)), Err(ValueError::TooLong { max: 256 }));
+    }
+
+    fn key(raw: &str) -> String {
+        UserName::parse(raw).expect("valid").normalized().to_owned()
+    }
+
+    #[test]
+    fn user_names_are_trimmed_of_surrounding_whitespace_nbsp_included() {
+        for padded in
+            [" jdoe@x.com", "jdoe@x.com ", "\u{a0}jdoe@x.com", "jdoe@x.com\u{3000}", "\u{2003} jdoe@x.com\u{202f}"]
+        {
+            let u = UserName::parse(padded).expect("valid");
+            assert_eq!(u.as_str(), "jdoe@x.com", "{padded:?}");
+            assert_eq!(u.normalized(), "jdoe@x.com", "{padded:?}");
+        }
+        // Inside the name a space is part of it.
+        assert_eq!(UserName::parse("Jane Doe").expect("valid").as_str(), "Jane Doe");
+        assert_eq!(UserName::parse("\u{a0}\u{a0}"), Err(ValueError::Empty));
+    }
+
+    #[test]
+    fn user_names_refuse_invisible_format_characters_anywhere() {
+        for (raw, c) in [
+            ("jdoe\u{200b}@x.com", 0x200b),   // zero-width space
+            ("\u{feff}jdoe@x.com", 0xfeff),   // byte-order mark / zero-width no-break space
+            ("jdoe@x.com\u{200d}", 0x200d),   // zero-width joiner
+            ("\u{202e}moc.x@eodj", 0x202e),   // right-to-left override
+            ("jdoe\u{2066}@x.com", 0x2066),   // left-to-right isolate
+            ("jd\u{ad}oe@x.com", 0xad),       // soft hyphen
+            ("jdoe@x.com\u{e0041}", 0xe0041), // tag character
+        ] {
+            let err = UserName::parse(raw).expect_err(raw);
+            assert_eq!(err, ValueError::InvisibleCharacter { code_point: c }, "{raw:?}");
+        }
+        let message = ValueError::InvisibleCharacter { code_point: 0x200b }.to_string();
+        assert!(message.contains("U+200B") && message.contains("invisible"), "{message}");
+    }
+
+    #[test]
+    fn user_names_compare_in_nfkc_regardless_of_case() {
+        // NFD (e + combining acute) and NFC (é) are the same name.
+        assert_eq!(key("Rene\u{301}@x.com"), key("René@x.com"));
+        assert_eq!(key("RENE\u{301}@X.COM"), "rené@x.com");
+        // Compatibility forms fold too: fullwidth letters, ligatures, the Kelvin sign.
+        assert_eq!(key("ｊｄｏｅ@x.com"), "jdoe@x.com");
+        assert_eq!(key("\u{fb01}nance@x.com"), "finance@x.com");
+        assert_eq!(key("\u{212a}im@x.com"), "kim@x.com");
+        // What the directory sent is kept as it was (trimmed), for Entra's comparisons.
+        assert_eq!(UserName::parse("Rene\u{301}@x.com").expect("valid").as_str(), "Rene\u{301}@x.com");
+        // Really different names stay different.
+        assert_ne!(key("rene@x.com"), key("rené@x.com"));
+        // Filter values go through the same function as the stored key.
+        assert_eq!(normalize_user_name(" ＪＤＯＥ@x.com"), key("jdoe@x.com"));
+    }
+
+    #[test]
+    fn the_user_name_key_is_stable_under_itself() {
+        // A key fed back in (a stored key compared with a filter value normalized again) must
+        // not move, or lookups would miss. Checked for every single code point.
+        for c in (0..=0x10ffff_u32).filter_map(char::from_u32) {
+            let once = normalize_user_name(&c.to_string());
+            assert_eq!(normalize_user_name(&once), once, "U+{:04X}", u32::from(c));
+        }
+        // And for letters followed by a combining mark, where composition happens.
+        let bases = (0x41..=0x7a).chain(0xc0..=0x24f).chain(0x370..=0x4ff).filter_map(char::from_u32);
+        for base in bases {
+            for mark in (0x300..=0x36f).filter_map(char::from_u32) {
+                let once = normalize_user_name(&format!("{base}{mark}"));
+                assert_eq!(normalize_user_name(&once), once, "{base}{mark}");
+            }
+        }
     }
 
     #[test]

@@ -59,7 +59,9 @@ impl Harness {
         body: Option<Value>,
         headers: &[(&str, &str)],
     ) -> (StatusCode, actix_web::http::header::HeaderMap, Value) {
-        let app = test::init_service(ens_http::app(AppState::new(self.ports.clone(), self.config.clone()))).await;
+        let app =
+            test::init_service(ens_http::app(AppState::new(self.ports.clone(), self.config.clone()).expect("lanes")))
+                .await;
         let mut req = TestRequest::default().method(method).uri(uri).insert_header(("Accept", "application/scim+json"));
         for (k, v) in headers {
             req = req.insert_header((*k, *v));
@@ -230,6 +232,35 @@ async fn a_second_create_for_the_same_user_name_gets_409_uniqueness() {
     assert_eq!(b["scimType"], "uniqueness");
     let (_, list) = h.get(&format!("{BASE}/Users")).await;
     assert_eq!(list["totalResults"], 1);
+}
+
+#[actix_web::test]
+async fn look_alike_user_names_are_the_same_user_and_invisible_characters_are_refused() {
+    let h = Harness::new();
+    h.create(json!({"userName": "jdoe@x.com"})).await;
+    h.create(json!({"userName": "Rene\u{301}@x.com"})).await; // NFD: e + combining acute
+    for look_alike in [" jdoe@x.com", "jdoe@x.com\u{a0}", "ＪＤＯＥ@x.com", "René@x.com", "RENÉ@X.COM"] {
+        let (s, _, b) = h.call(Method::POST, &format!("{BASE}/Users"), Some(json!({"userName": look_alike}))).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{look_alike:?}: {b}");
+        assert_eq!(b["scimType"], "uniqueness", "{look_alike:?}");
+    }
+    // Entra's lookup finds the person whatever form it sends.
+    for (filter, user_name) in
+        [("userName eq \"René@x.com\"", "Rene\u{301}@x.com"), ("userName eq \" JDOE@x.com\"", "jdoe@x.com")]
+    {
+        let (_, b) = h.get(&format!("{BASE}/Users?filter={}", urlencode(filter))).await;
+        assert_eq!(b["totalResults"], 1, "{filter}");
+        assert_eq!(b["Resources"][0]["userName"], user_name, "{filter}");
+    }
+    for invisible in ["jdoe\u{200b}@x.com", "\u{202e}moc.x@eodj", "\u{feff}jane@x.com"] {
+        let (s, _, b) = h.call(Method::POST, &format!("{BASE}/Users"), Some(json!({"userName": invisible}))).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{invisible:?}: {b}");
+        assert_scim_error(&b, "400");
+        assert_eq!(b["scimType"], "invalidValue", "{invisible:?}");
+        assert!(b["detail"].as_str().unwrap().contains("invisible formatting character"), "{b}");
+    }
+    let (_, list) = h.get(&format!("{BASE}/Users")).await;
+    assert_eq!(list["totalResults"], 2);
 }
 
 #[actix_web::test]
@@ -449,7 +480,7 @@ async fn put_replaces_the_imported_fields() {
             Method::PUT,
             &format!("{BASE}/Users/{id}"),
             Some(json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-            "userName": "jdoe@contoso.com", "externalId": "jdoe", "displayName": "Only this", "id": "ignored"})),
+            "userName": "jdoe@contoso.com", "externalId": "jdoe", "displayName": "Only this", "id": id})),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{b}");
@@ -457,6 +488,28 @@ async fn put_replaces_the_imported_fields() {
     assert_eq!(got["displayName"], "Only this");
     assert!(got.get("emails").is_none() && got.get(ENT).is_none() && got.get("title").is_none());
     assert_eq!(got["id"], id);
+}
+
+#[actix_web::test]
+async fn put_with_another_id_in_the_body_is_400_and_changes_nothing() {
+    let h = Harness::new();
+    let id = h.create(entra_create()).await["id"].as_str().unwrap().to_owned();
+    let before = h.user(&id).await;
+    let other = "00000000-0000-4000-8000-000000000001";
+    let (s, _, b) = h
+        .call(
+            Method::PUT,
+            &format!("{BASE}/Users/{id}"),
+            Some(json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "jdoe@contoso.com", "displayName": "Someone else", "id": other})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    assert_scim_error(&b, "400");
+    assert_eq!(b["scimType"], "invalidValue");
+    let detail = b["detail"].as_str().unwrap();
+    assert!(detail.contains(other) && detail.contains(&id), "{detail}");
+    assert_eq!(h.user(&id).await, before);
 }
 
 #[actix_web::test]
@@ -512,6 +565,9 @@ async fn bad_requests_get_scim_errors_and_change_nothing() {
         (json!([{"op":"remove"}]), "noTarget"),
         (json!([{"op":"replace","path":"emails[type eq","value":"x"}]), "invalidPath"),
         (json!([{"op":"jump","path":"title","value":"x"}]), "invalidSyntax"),
+        (json!([{"op":"replace","path":"displayName[value eq \"Jane Doe\"]","value":"x"}]), "invalidPath"),
+        (json!([{"op":"replace","path":"name[givenName eq \"Jane\"].familyName","value":"x"}]), "invalidPath"),
+        (json!([{"op":"replace","path":"title","value":1.2345678901234568e29}]), "invalidValue"),
     ] {
         let (s, b) = h.patch(&id, ops.clone()).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{ops}");
@@ -530,6 +586,12 @@ async fn bad_requests_get_scim_errors_and_change_nothing() {
     assert_eq!((s, b["scimType"].as_str()), (StatusCode::BAD_REQUEST, Some("invalidSyntax")));
     let (s, _, b) = h.call(Method::POST, &format!("{BASE}/Users"), Some(json!({"displayName": "no userName"}))).await;
     assert_eq!((s, b["scimType"].as_str()), (StatusCode::BAD_REQUEST, Some("invalidValue")));
+    // A number where a string belongs is refused, not stored as some text of it.
+    let mut numeric = entra_create();
+    numeric["userName"] = json!("numbers@contoso.com");
+    numeric["title"] = json!(1.2345678901234568e29);
+    let (s, _, b) = h.call(Method::POST, &format!("{BASE}/Users"), Some(numeric)).await;
+    assert_eq!((s, b["scimType"].as_str()), (StatusCode::BAD_REQUEST, Some("invalidValue")), "{b}");
 }
 
 #[actix_web::test]
@@ -654,4 +716,59 @@ async fn discovery_documents_and_what_they_refuse() {
     assert_scim_error(&b, "501");
     let (s, _, _) = h.call(Method::DELETE, &format!("{BASE}/Users"), None).await;
     assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[actix_web::test]
+async fn the_configured_retry_after_holds_for_lists_and_searches_too() {
+    use std::sync::Arc;
+
+    use ens_ports::faults::{Fault, FaultyStore};
+    use ens_ports::memory::{ManualClock, MemoryStore, RecordingMailer, SeqIds};
+
+    let store = Arc::new(FaultyStore::new(Arc::new(MemoryStore::new())));
+    let mut policy = ens_ports::Policy::default();
+    // Failures of ours leave import on here: the 503s come from the store, not the guard.
+    policy.guard.failures_before_switch_off = 100;
+    let ports = Ports::new(
+        store.clone(),
+        Arc::new(ManualClock::default()),
+        Arc::new(SeqIds::default()),
+        Arc::new(RecordingMailer::default()),
+        ens_ports::testing::cheap_passwords(),
+        policy,
+    );
+    enable(&ports, Mapping::default());
+    let mut h = Harness { ports, config: HttpConfig::default() };
+    h.config.scim.retry_after_secs = 42;
+    assert_eq!(h.get(&format!("{BASE}/Users")).await.0, StatusCode::OK, "authenticated, and remembered");
+    store.set_fault(Some(Fault::Everything));
+    for (method, uri, body) in [
+        (Method::GET, format!("{BASE}/Users"), None),
+        (Method::POST, format!("{BASE}/Users/.search"), Some(json!({"startIndex": 1}))),
+        (Method::GET, format!("{BASE}/Users/{}", uuid::Uuid::nil()), None),
+    ] {
+        let (s, headers, b) = h.call(method, &uri, body).await;
+        assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{uri}: {b}");
+        assert_eq!(headers.get("retry-after").and_then(|v| v.to_str().ok()), Some("42"), "{uri}");
+    }
+}
+
+#[actix_web::test]
+async fn answers_are_never_cached_and_nothing_is_parsed_before_authentication() {
+    let h = Harness::new();
+    let (s, headers, _) = h.call(Method::GET, &format!("{BASE}/Users"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+    for (uri, body) in [
+        (format!("{BASE}/Users?startIndex=x"), None),
+        (format!("{BASE}/Users?filter=%28%28%28"), None),
+        (format!("{BASE}/Users/.search"), Some(json!("not a search"))),
+    ] {
+        let method = if body.is_some() { Method::POST } else { Method::GET };
+        let (s, headers, b) = h.call_with(method, &uri, body, &[("Authorization", "Bearer wrong")]).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{uri}: {b}");
+        assert_eq!(headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"), "{uri}");
+    }
+    let (s, _, _) = h.call(Method::GET, &format!("{BASE}/Users?startIndex=x"), None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "with a token, the query is read");
 }

@@ -115,6 +115,20 @@ impl DieselStore {
     pub fn migrate(&self) -> Result<Vec<String>, InitError> {
         let mut c = self.pool.get().map_err(|e| InitError::Connect { url: self.url.clone(), reason: e.to_string() })?;
         let applied = conn::run_migrations(&mut c.conn)?;
+        // Keys stored under an older userName rule are recomputed before anything is served
+        // (docs/decisions/username-normalization.md); on this connection, since a one-shot
+        // command's pool has only one.
+        let rekeyed = persons::rekey_user_names(&mut c.conn)
+            .map_err(|e| MigrationError::Failed(format!("recomputing userName keys: {e}")))?;
+        if rekeyed.updated > 0 {
+            tracing::info!(persons = rekeyed.updated, "userName keys recomputed");
+        }
+        for (enterprise, person) in &rekeyed.conflicts {
+            tracing::warn!(%enterprise, %person, "a look-alike userName of another person: a principal must remove one");
+        }
+        for (enterprise, person) in &rekeyed.invisible {
+            tracing::warn!(%enterprise, %person, "a stored userName holds an invisible character; Entra must send a clean one");
+        }
         self.health.migrated();
         Ok(applied)
     }

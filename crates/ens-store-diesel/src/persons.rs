@@ -437,6 +437,105 @@ impl PersonStore for DieselStore {
     }
 }
 
+/// What [`rekey_user_names`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserNameRekey {
+    /// Persons whose key was rewritten in the current form.
+    pub updated: u64,
+    /// Persons left with their old key because another person of the same enterprise holds
+    /// (or took first) the same new key: look-alikes stored before the rule. A principal
+    /// decides which one stays; until then a change to this person is refused as a duplicate
+    /// userName, and lookups by userName find the other one.
+    pub conflicts: Vec<(EnterpriseId, PersonId)>,
+    /// Persons whose stored userName holds an invisible format character, which the rule now
+    /// refuses: they stay as they are, and the directory must send a clean userName.
+    pub invisible: Vec<(EnterpriseId, PersonId)>,
+}
+
+/// Rewrites `user_name_lower` of rows written under an earlier key rule (plain lowercase,
+/// before `docs/decisions/username-normalization.md`) in the current form. SQL cannot compute
+/// the key (SQLite has no Unicode normalization), so this runs in Rust, right after the
+/// migrations and before anything is served ([`DieselStore::migrate`]): a stale key would let
+/// Entra's lookup miss a stored person and create them a second time. Idempotent, and cheap
+/// when nothing is left to do: only a userName that is not plain ASCII, or has surrounding
+/// spaces, can have a key that changed, and SQL finds those (`length` counts characters,
+/// `octet_length` bytes, in both backends). The version is left alone: the person did not
+/// change, only the way it is looked up.
+pub(crate) fn rekey_user_names(conn: &mut DbConnection) -> Result<UserNameRekey, StoreError> {
+    use diesel::result::{DatabaseErrorKind, Error as DieselError};
+    use ens_domain::ValueError;
+
+    let report = conn
+        .transaction::<_, crate::TxError, _>(|c| {
+            // A writer from the first statement, so that another process's write is waited for.
+            crate::conn::begin_writing(c)?;
+            let rows: Vec<(String, String, String, String)> = persons::table
+                .filter(sql::<Bool>(
+                    "(length(user_name) <> octet_length(user_name) OR user_name LIKE ' %' OR user_name LIKE '% ')",
+                ))
+                .select((persons::id, persons::enterprise_id, persons::user_name, persons::user_name_lower))
+                .order(persons::id.asc())
+                .load(c)?;
+            let mut report = UserNameRekey::default();
+            let mut pending = Vec::new();
+            for (id, enterprise, user_name, stored) in rows {
+                let who: (EnterpriseId, PersonId) =
+                    (enterprise.parse().map_err(|_| corrupt("enterprise_id"))?, id.parse().map_err(|_| corrupt("id"))?);
+                if matches!(UserName::parse(&user_name), Err(ValueError::InvisibleCharacter { .. })) {
+                    report.invisible.push(who);
+                }
+                let key = UserName::restore(&user_name).normalized().to_owned();
+                if key != stored {
+                    pending.push((id, who, key));
+                }
+            }
+            // A key still held by another row under the old rule may be freed by that row's own
+            // rewrite: what collided is tried again as long as anything else succeeded.
+            loop {
+                let before = pending.len();
+                let mut left = Vec::new();
+                for (id, who, key) in pending {
+                    let set = c.transaction(|sp| {
+                        diesel::update(persons::table.filter(persons::id.eq(&id)))
+                            .set(persons::user_name_lower.eq(&key))
+                            .execute(sp)
+                    });
+                    match set {
+                        Ok(_) => report.updated += 1,
+                        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                            left.push((id, who, key));
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                pending = left;
+                if pending.is_empty() || pending.len() == before {
+                    break;
+                }
+            }
+            report.conflicts = pending.into_iter().map(|(_, who, _)| who).collect();
+            Ok(report)
+        })
+        .map_err(|e| match e {
+            crate::TxError::Store(s) => s,
+            crate::TxError::Diesel(d) => crate::map_error(d),
+        })?;
+    if report.updated > 0 {
+        tracing::info!(updated = report.updated, "userName keys recomputed (NFKC)");
+    }
+    if !report.conflicts.is_empty() {
+        // Ids only: userNames are personal data, and the Person list shows them.
+        tracing::warn!(
+            persons = ?report.conflicts,
+            "persons whose userName is a look-alike of another person's kept their old key: remove the duplicate"
+        );
+    }
+    if !report.invisible.is_empty() {
+        tracing::warn!(persons = ?report.invisible, "persons whose userName holds an invisible format character");
+    }
+    Ok(report)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,5 +552,82 @@ mod tests {
     #[test]
     fn like_patterns_escape_wildcards() {
         assert_eq!(like_escape(r"50%_off\"), r"50\%\_off\\");
+    }
+
+    /// Rows as the earlier rule wrote them (key: plain lowercase), then the rekey.
+    fn rekey_on(db: &crate::testing::TestDb) {
+        use uuid::Uuid;
+        let store = db.store();
+        let e = EnterpriseId::from_uuid(Uuid::from_u128(1));
+        let mut c = store.conn().expect("connection");
+        diesel::insert_into(crate::schema::enterprises::table)
+            .values((
+                crate::schema::enterprises::id.eq(e.to_string()),
+                crate::schema::enterprises::name.eq("Contoso"),
+                crate::schema::enterprises::created_at.eq(0_i64),
+            ))
+            .execute(&mut c.conn)
+            .expect("enterprise");
+        let id = |n: u128| PersonId::from_uuid(Uuid::from_u128(n));
+        let stored = [
+            (1, "jdoe@x.com", None),        // ASCII: the key is already right
+            (2, " jdoe@x.com", None),       // a look-alike of 1: keeps its old key
+            (3, "Rene\u{301}@x.com", None), // NFD
+            (4, "ＡＤＡ@x.com", None),      // fullwidth
+            (5, "bob\u{200b}@x.com", None), // an invisible character, stored before
+            (6, "ｃａｔ@x.com", None),      // wants the key row 7 holds until its own rekey
+            (7, "dög@x.com", Some("cat@x.com")),
+        ];
+        for (n, user_name, key) in stored {
+            let person = Person {
+                id: id(n),
+                enterprise_id: e,
+                source: Source::Scim,
+                values: PersonValues::restore(user_name, true, []),
+                version: 1,
+                created_at: Timestamp::from_micros(0),
+                updated_at: Timestamp::from_micros(0),
+                scim_updated_at: None,
+            };
+            let mut row = PersonRow::from_person(&person);
+            row.user_name_lower = key.map_or_else(|| user_name.to_lowercase(), str::to_owned);
+            diesel::insert_into(persons::table).values(&row).execute(&mut c.conn).expect("insert");
+        }
+        drop(c);
+
+        let report = rekey_user_names(&mut store.conn().expect("conn").conn).expect("rekey");
+        assert_eq!(
+            report,
+            UserNameRekey { updated: 4, conflicts: vec![(e, id(2))], invisible: vec![(e, id(5))] },
+            "rows 3, 4, 6 and 7 rekeyed"
+        );
+        let keys: Vec<(String, String)> = store
+            .read(|c| persons::table.select((persons::user_name, persons::user_name_lower)).order(persons::id).load(c))
+            .expect("keys");
+        let keys: Vec<&str> = keys.iter().map(|(_, k)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["jdoe@x.com", " jdoe@x.com", "rené@x.com", "ada@x.com", "bob\u{200b}@x.com", "cat@x.com", "dög@x.com"]
+        );
+        for (lookup, n) in [("RENÉ@x.com", 3), ("ada@X.com", 4), ("cat@x.com", 6), ("jdoe@x.com", 1)] {
+            let key = UserName::parse(lookup).expect("valid");
+            let found = store.by_user_name(e, key.normalized()).expect("lookup").map(|p| p.id);
+            assert_eq!(found, Some(id(n)), "{lookup}");
+        }
+        let versions: Vec<i64> = store.read(|c| persons::table.select(persons::version).load(c)).expect("versions");
+        assert!(versions.iter().all(|v| *v == 1), "a rekey is not a change of the person");
+
+        let again = rekey_user_names(&mut store.conn().expect("conn").conn).expect("rekey again");
+        assert_eq!(again, UserNameRekey { updated: 0, ..report });
+    }
+
+    #[test]
+    fn rekey_user_names_sqlite() {
+        rekey_on(&crate::testing::TestDb::sqlite());
+    }
+
+    #[test]
+    fn rekey_user_names_postgres() {
+        rekey_on(&crate::testing::TestDb::postgres());
     }
 }

@@ -576,8 +576,7 @@ async fn replace_user(
         Some(payload),
         ActivityKind::PersonReplaced,
         move |ports, import, id, body, precondition, config| {
-            // PENDING-HELPER user::check_body_id(&body, &url_id)?;
-            let _ = &url_id;
+            user::check_body_id(&body, &url_id)?;
             let changes = user::parse_resource(&body)?;
             ports.scim_replace(import, id, changes, precondition.as_ref()).map_err(|e| from_provisioning(e, config))
         },

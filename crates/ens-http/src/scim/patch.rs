@@ -164,6 +164,19 @@ impl Draft<'_> {
         value: Option<&Value>,
     ) -> Result<(), ScimError> {
         let sub = path.attr.sub.as_deref();
+        // RFC 7644 §3.5.2: a value filter selects elements of a multi-valued attribute. On a
+        // single value it would either be ignored (the operation applied whatever the filter
+        // says) or need a meaning the RFC does not give; both hide a client's mistake.
+        if path.filter.is_some() && !matches!(attr, Attribute::MultiValued { .. }) {
+            return Err(ScimError::bad_request(
+                ScimType::InvalidPath,
+                format!(
+                    "{} is single-valued: a [filter] applies only to multi-valued attributes such as \
+                     emails[type eq \"work\"]",
+                    path.attr
+                ),
+            ));
+        }
         match attr {
             Attribute::Simple { field, .. } if sub.is_none() => self.set_field(op, *field, value),
             Attribute::Reference { field, .. } if sub.is_none_or(|s| s.eq_ignore_ascii_case("value")) => {
@@ -540,6 +553,52 @@ mod tests {
         );
         assert_eq!(kind(ops(json!([{"op":"replace","path":"active","value":"maybe"}]))), Some(ScimType::InvalidValue));
         assert_eq!(kind(ops(json!([{"op":"replace","value":"not an object"}]))), Some(ScimType::InvalidValue));
+        assert_eq!(
+            kind(ops(json!([{"op":"replace","path":"title","value":1.2345678901234568e29}]))),
+            Some(ScimType::InvalidValue)
+        );
+        assert_eq!(kind(ops(json!([{"op":"replace","value":{"title":12}}]))), Some(ScimType::InvalidValue));
+        assert_eq!(
+            kind(ops(json!([{"op":"add","path":"phoneNumbers[type eq \"fax\"].value","value":41440000001_u64}]))),
+            Some(ScimType::InvalidValue)
+        );
+        assert_eq!(
+            kind(ops(
+                json!([{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber","value":4712}])
+            )),
+            Some(ScimType::InvalidValue)
+        );
+    }
+
+    #[test]
+    fn value_filters_on_single_valued_attributes_are_invalid_paths() {
+        let ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+        for path in [
+            "displayName[value eq \"Jane Doe\"]",
+            "displayName[value eq \"nobody\"]",
+            "userName[value eq \"jdoe@contoso.com\"]",
+            "active[value eq true]",
+            "name[givenName eq \"Jane\"]",
+            "name[givenName eq \"Jane\"].familyName",
+            "manager[value eq \"m-1\"]",
+            &format!("{ent}:manager[value eq \"m-1\"].value"),
+            &format!("{ent}:department[value pr]"),
+        ] {
+            for op in ["add", "replace", "remove"] {
+                let err = patched(ops(json!([{"op": op, "path": path, "value": "x"}]))).expect_err(path);
+                assert_eq!(err.scim_type, Some(ScimType::InvalidPath), "{op} {path}: {}", err.detail);
+            }
+        }
+        // Without a filter, or on a multi-valued attribute, the same operations apply.
+        assert!(patched(ops(json!([{"op":"replace","path":"displayName","value":"x"}]))).is_ok());
+        assert!(
+            patched(ops(
+                json!([{"op":"replace","path":"emails[value eq \"jdoe@contoso.com\"].value","value":"x@y.ch"}])
+            ))
+            .is_ok()
+        );
+        // Attributes ENS+ does not keep are still ignored, filter or not.
+        assert!(patched(ops(json!([{"op":"replace","path":"nickName[value eq \"x\"]","value":"x"}]))).is_ok());
     }
 
     #[test]

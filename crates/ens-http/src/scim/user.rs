@@ -2,7 +2,7 @@
 //! into field changes.
 
 use ens_domain::catalogue::{CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA};
-use ens_domain::{Field, FieldChange, FieldValue, Person, ValueType};
+use ens_domain::{Field, FieldChange, FieldValue, Person, PersonId, ValueType};
 use serde_json::{Map, Value, json};
 
 use super::error::{ScimError, ScimType};
@@ -92,8 +92,10 @@ fn render_attributes(p: &Person, attrs: &[Attribute], out: &mut Map<String, Valu
 }
 
 /// Reads a JSON value into a field's value: `None` clears. Booleans may be strings in any
-/// case (`"False"`); numbers are accepted as text; a reference may be `"id"`, `{"value": "id"}`
-/// or `[{"value": "id", "$ref": …}]`.
+/// case (`"False"`, as Entra's legacy PATCH sends them); a reference may be `"id"`,
+/// `{"value": "id"}` or `[{"value": "id", "$ref": …}]`. A string attribute takes a string
+/// only: a JSON number has no single text form (`1.2345678901234568e29` is not what the
+/// directory holds), and Entra sends strings.
 pub fn field_value(field: Field, v: &Value) -> Result<Option<FieldValue>, ScimError> {
     let invalid =
         |expected: &str| ScimError::bad_request(ScimType::InvalidValue, format!("{field} must be {expected}, got {v}"));
@@ -104,7 +106,7 @@ pub fn field_value(field: Field, v: &Value) -> Result<Option<FieldValue>, ScimEr
         (ValueType::Boolean, Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(FieldValue::Bool(false))),
         (ValueType::Boolean, _) => Err(invalid("true or false")),
         (_, Value::String(s)) => Ok(Some(FieldValue::Text(s.clone()))),
-        (_, Value::Number(n)) => Ok(Some(FieldValue::Text(n.to_string()))),
+        (_, Value::Number(_) | Value::Bool(_)) => Err(invalid("a string")),
         (_, Value::Object(o)) => match o.iter().find(|(k, _)| k.eq_ignore_ascii_case("value")) {
             Some((_, inner)) if !inner.is_object() && !inner.is_array() => field_value(field, inner),
             _ if o.is_empty() => Ok(None),
@@ -115,7 +117,6 @@ pub fn field_value(field: Field, v: &Value) -> Result<Option<FieldValue>, ScimEr
             [one] => field_value(field, one),
             _ => Err(invalid("a single value")),
         },
-        (_, Value::Bool(_)) => Err(invalid("a string")),
     }
 }
 
@@ -190,6 +191,31 @@ pub fn parse_resource(body: &Value) -> Result<Vec<FieldChange>, ScimError> {
     Ok(changes)
 }
 
+/// A PUT body's `id`, if it has one, must be the id in the URL. `id` is read-only, so it is
+/// otherwise ignored; but a different one means the client meant another resource (a
+/// mix-up in its own bookkeeping), and replacing this one with that body would overwrite the
+/// wrong person. The same UUID in another case is the same id.
+pub fn check_body_id(body: &Value, url_id: &str) -> Result<(), ScimError> {
+    let Value::Object(obj) = body else { return Ok(()) };
+    let same = match member(obj, "id") {
+        None | Some(Value::Null) => true,
+        Some(Value::String(id)) => {
+            id == url_id || matches!((id.parse::<PersonId>(), url_id.parse::<PersonId>()), (Ok(a), Ok(b)) if a == b)
+        }
+        Some(_) => false,
+    };
+    if same {
+        return Ok(());
+    }
+    let body_id = member(obj, "id").map(Value::to_string).unwrap_or_default();
+    Err(ScimError::bad_request(
+        ScimType::InvalidValue,
+        format!(
+            "the body's id {body_id} is not the id in the URL, \"{url_id}\": a PUT replaces the resource its URL names"
+        ),
+    ))
+}
+
 /// The changes a whole attribute's value makes.
 pub fn attribute_changes(attr: &Attribute, v: &Value, out: &mut Vec<FieldChange>) -> Result<(), ScimError> {
     match attr {
@@ -224,7 +250,7 @@ pub fn attribute_changes(attr: &Attribute, v: &Value, out: &mut Vec<FieldChange>
 
 #[cfg(test)]
 mod tests {
-    use ens_domain::{EnterpriseId, PersonId, PersonValues, Source, Timestamp};
+    use ens_domain::{EnterpriseId, PersonValues, Source, Timestamp};
     use uuid::Uuid;
 
     use super::*;
@@ -293,7 +319,6 @@ mod tests {
         assert_eq!(field_value(Field::Active, &json!("False")).expect("ok"), Some(FieldValue::Bool(false)));
         assert_eq!(field_value(Field::Active, &json!("TRUE")).expect("ok"), Some(FieldValue::Bool(true)));
         assert!(field_value(Field::Active, &json!("yes")).is_err());
-        assert_eq!(field_value(Field::EmployeeNumber, &json!(4711)).expect("ok"), Some("4711".into()));
         assert_eq!(
             field_value(Field::Manager, &json!([{"$ref": "../Users/m", "value": "m"}])).expect("ok"),
             Some("m".into())
@@ -302,6 +327,57 @@ mod tests {
         assert_eq!(field_value(Field::Title, &Value::Null).expect("ok"), None);
         assert!(field_value(Field::Title, &json!(true)).is_err());
         assert!(field_value(Field::Title, &json!(["a", "b"])).is_err());
+    }
+
+    #[test]
+    fn string_attributes_refuse_numbers_and_other_non_strings() {
+        // A number has no single text form (1.2345678901234568e29 is not what the directory
+        // holds); Entra sends strings for every string attribute.
+        for v in [json!(1.2345678901234568e29), json!(4711), json!(true), json!({"value": 5}), json!([7])] {
+            for field in [Field::Title, Field::EmployeeNumber, Field::UserName, Field::Manager, Field::PhoneWork] {
+                let err = field_value(field, &v).expect_err("not a string");
+                assert_eq!(err.scim_type, Some(ScimType::InvalidValue), "{field} {v}");
+                assert!(err.detail.contains("must be a string"), "{}", err.detail);
+            }
+        }
+        for body in [
+            json!({"userName": "u", "title": 1.2345678901234568e29}),
+            json!({"userName": 42}),
+            json!({"userName": "u", ENTERPRISE_USER_SCHEMA: {"employeeNumber": 4711}}),
+            json!({"userName": "u", "emails": [{"type": "work", "value": 5}]}),
+            json!({"userName": "u", "name": {"givenName": 1}}),
+        ] {
+            let err = parse_resource(&body).expect_err("refused");
+            assert_eq!(err.scim_type, Some(ScimType::InvalidValue), "{body}");
+        }
+        // Booleans, as Entra sends them (also as strings), and strings stay as they were.
+        assert_eq!(field_value(Field::Active, &json!("True")).expect("ok"), Some(FieldValue::Bool(true)));
+        assert_eq!(field_value(Field::Active, &json!(false)).expect("ok"), Some(FieldValue::Bool(false)));
+        assert_eq!(field_value(Field::EmployeeNumber, &json!("4711")).expect("ok"), Some("4711".into()));
+    }
+
+    #[test]
+    fn a_body_id_must_be_the_id_of_the_url() {
+        let url_id = "00000000-0000-0000-0000-000000000007";
+        for ok in [
+            json!({"userName": "u"}),
+            json!({"userName": "u", "id": url_id}),
+            json!({"userName": "u", "id": url_id.to_uppercase()}),
+            json!({"userName": "u", "id": null}),
+            json!([1]),
+        ] {
+            assert!(check_body_id(&ok, url_id).is_ok(), "{ok}");
+        }
+        for (body, shown) in [
+            (json!({"id": "00000000-0000-0000-0000-000000000008"}), "\"00000000-0000-0000-0000-000000000008\""),
+            (json!({"ID": "other"}), "\"other\""),
+            (json!({"id": 7}), "7"),
+            (json!({"id": ""}), "\"\""),
+        ] {
+            let err = check_body_id(&body, url_id).expect_err("mismatch");
+            assert_eq!((err.status.as_u16(), err.scim_type), (400, Some(ScimType::InvalidValue)), "{body}");
+            assert!(err.detail.contains(shown) && err.detail.contains(url_id), "{}", err.detail);
+        }
     }
 
     #[test]
