@@ -357,3 +357,63 @@ fn with_the_database_down_nothing_waits_for_it_and_serve_starts_without_it() {
     assert_eq!(status, 200);
     assert_eq!(create(&users, &token, "first@contoso.example", "T").0, 201, "the retried request is applied");
 }
+
+fn login_from(server: &Server, address: &str, login: &str, password: &str) -> u16 {
+    let req = ureq::http::Request::builder()
+        .method("POST")
+        .uri(server.url("/api/v1/session"))
+        .header("Content-Type", "application/json")
+        .header("X-Forwarded-For", address)
+        .body(json!({"login": login, "password": password}).to_string())
+        .unwrap();
+    support::http().run(req).map(|r| r.status().as_u16()).unwrap_or(0)
+}
+
+/// 200 wrong logins at once for one account, each from its own address: the five free
+/// attempts are checked, no more; after the wait, one more.
+#[test]
+fn parallel_wrong_logins_are_checked_one_turn_at_a_time() {
+    let db = TestDb::sqlite();
+    let url = db.url_string();
+    let mut env = vec![
+        ("ENS_SCIM__DATABASE__URL", url.as_str()),
+        ("ENS_SCIM__SERVER__TRUST_FORWARDED_FOR", "true"),
+        ("ENS_SCIM__SERVER__PASSWORD_THREADS", "4"),
+    ];
+    env.extend(CHEAP_ARGON);
+    let server = Server::start(&env);
+    let _ = provisioned(&server, &env, "Contoso", "admin@contoso.example", &[]);
+    let burst = |n: usize, tag: &str| -> Vec<u16> {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..n)
+                .map(|i| {
+                    let address = format!("10.{tag}.{}.{}", i / 250, i % 250);
+                    let server = &server;
+                    s.spawn(move || login_from(server, &address, "admin@contoso.example", "wrong guess"))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        })
+    };
+    let first = burst(200, "1");
+    let checked = first.iter().filter(|s| **s == 401).count();
+    assert_eq!(checked, 5, "the free attempts, then waits: {first:?}");
+    assert!(first.iter().all(|s| [401, 429, 503].contains(s)), "{first:?}");
+    std::thread::sleep(Duration::from_millis(1100));
+    let second = burst(16, "2");
+    assert_eq!(second.iter().filter(|s| **s == 401).count(), 1, "one attempt per wait: {second:?}");
+
+    // The current password of a password change is a secret to guess too (another
+    // principal: this account waits now).
+    let (other, _) = provisioned(&server, &env, "Fabrikam", "admin@fabrikam.example", &[]);
+    let password = |current: &str, new: &str| {
+        let body = json!({"current_password": current, "new_password": new});
+        send("PUT", &server.url("/api/v1/session/password"), Some(&other), Some(body))
+    };
+    let (status, body) = password("violet stapler orbit 42", "password1234");
+    assert_eq!(status, 422, "a trivial new password is refused: {body}");
+    assert!(body["detail"].as_str().unwrap().contains("too easy to guess"), "{body}");
+    let answers: Vec<u16> = (0..30).map(|_| password("guess", "another violet stapler 7").0).collect();
+    assert_eq!(answers.iter().filter(|s| **s == 403).count(), 5, "{answers:?}");
+    assert!(answers.iter().skip(5).all(|s| *s == 429), "{answers:?}");
+}
