@@ -170,10 +170,46 @@ pub fn migration_violations(root: &Path) -> Result<Vec<String>> {
     Ok(problems)
 }
 
+/// Test doubles and the look behind the use cases stay out of the binary: a `test-support`
+/// feature is enabled in `[dev-dependencies]` only, and an adapter's own code (before its
+/// `#[cfg(test)]` module) never calls what that feature gives. Together with `Ports`' private
+/// fields, no handler, page or CLI command reaches a store but through a use case.
+pub fn test_support_violations(root: &Path) -> Result<Vec<String>> {
+    const BEHIND_USE_CASES: &[&str] =
+        &[".setup_store()", ".person_store()", ".outbox_store()", "ens_ports::memory", "ens_ports::faults"];
+    let mut problems = Vec::new();
+    for (name, dir, manifest) in members(root)? {
+        for section in ["dependencies", "build-dependencies"] {
+            let Some(deps) = manifest.get(section).and_then(|d| d.as_table()) else { continue };
+            for (dep, spec) in deps {
+                let features = spec.get("features").and_then(|f| f.as_array()).cloned().unwrap_or_default();
+                if features.iter().any(|f| f.as_str() == Some("test-support")) {
+                    problems.push(format!("{name} enables {dep}'s test-support in [{section}]: only tests may"));
+                }
+            }
+        }
+        if name == "ens-ports" || name == "xtask" {
+            continue;
+        }
+        for file in rust_files(&dir.join("src"))? {
+            let text = fs::read_to_string(&file)?;
+            let own = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for needle in BEHIND_USE_CASES {
+                if own.contains(needle) {
+                    let rel = file.strip_prefix(root).unwrap_or(&file);
+                    problems.push(format!("{} uses {needle}: adapters reach stores through use cases", rel.display()));
+                }
+            }
+        }
+    }
+    Ok(problems)
+}
+
 pub fn all_violations(root: &Path) -> Result<Vec<String>> {
     let mut v = dependency_violations(root)?;
     v.extend(source_violations(root)?);
     v.extend(migration_violations(root)?);
+    v.extend(test_support_violations(root)?);
     Ok(v)
 }
 
@@ -198,6 +234,31 @@ mod tests {
     #[test]
     fn migrations_exist_for_both_backends() {
         assert_none(migration_violations(&workspace_root()).expect("migrations readable"));
+    }
+
+    #[test]
+    fn adapters_reach_stores_only_through_use_cases() {
+        assert_none(test_support_violations(&workspace_root()).expect("sources readable"));
+    }
+
+    #[test]
+    fn a_look_behind_the_use_cases_is_reported() {
+        let dir = std::env::temp_dir().join(format!("tidy-ts-{}", std::process::id()));
+        let krate = dir.join("crates/ens-http");
+        fs::create_dir_all(krate.join("src")).expect("mkdir");
+        fs::create_dir_all(dir.join("xtask")).expect("mkdir");
+        fs::write(
+            krate.join("Cargo.toml"),
+            "[package]\nname = \"ens-http\"\n[dependencies]\nens-ports = { path = \"x\", features = [\"test-support\"] }\n",
+        )
+        .expect("write");
+        fs::write(krate.join("src/lib.rs"), "fn f(p: Ports) { p.setup_store().ping(); }\n#[cfg(test)]\nmod tests { fn g(p: Ports) { p.person_store(); } }\n").expect("write");
+        fs::write(dir.join("xtask/Cargo.toml"), "[package]\nname = \"xtask\"\n").expect("write");
+        let problems = test_support_violations(&dir).expect("runs");
+        let _ = fs::remove_dir_all(&dir);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("[dependencies]")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains(".setup_store()")), "{problems:?}");
     }
 
     #[test]

@@ -117,7 +117,7 @@ fn run() -> anyhow::Result<()> {
         }
         Command::Enterprise(EnterpriseCommand::List) => {
             let (ports, _) = one_shot()?;
-            for e in ports.setup.enterprises()? {
+            for e in ports.list_enterprises()? {
                 println!("{}\t{}", e.id, e.name);
             }
             Ok(())

@@ -21,8 +21,8 @@ async fn healthz() -> HttpResponse {
 
 #[get("/readyz")]
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let setup = state.ports.setup.clone();
-    let ping = actix_web::rt::time::timeout(READY_TIMEOUT, state.lanes.admin.run(move || setup.ping())).await;
+    let ports = state.ports.clone();
+    let ping = actix_web::rt::time::timeout(READY_TIMEOUT, state.lanes.admin.run(move || ports.database_ready())).await;
     match ping {
         Ok(Ok(Ok(()))) => HttpResponse::Ok().json(json!({"status": "ready"})),
         Ok(Ok(Err(e))) => {

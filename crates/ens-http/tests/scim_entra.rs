@@ -15,13 +15,13 @@ const ENT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 fn enable(ports: &Ports, mapping: Mapping) -> ScimImport {
     let e = ports.create_enterprise("Contoso").unwrap();
-    let mut i = ports.setup.scim_import(e.id).unwrap().unwrap();
+    let mut i = ports.setup_store().scim_import(e.id).unwrap().unwrap();
     i.version += 1;
     let t = SecretToken::new(TOKEN.into());
-    i.token = Some(TokenInfo { hash: t.hash(), created_at: ports.clock.now(), last4: t.last4() });
-    i.state = SyncState::Enabled { since: ports.clock.now(), by: None };
+    i.token = Some(TokenInfo { hash: t.hash(), created_at: ports.now(), last4: t.last4() });
+    i.state = SyncState::Enabled { since: ports.now(), by: None };
     i.mapping = mapping;
-    ports.setup.update_scim_import(&i, None, &[]).unwrap();
+    ports.setup_store().update_scim_import(&i, None, &[]).unwrap();
     i
 }
 
@@ -607,8 +607,8 @@ async fn bodies_above_the_limit_get_413_and_that_limit_of_ours_switches_import_o
     let (s, b) = h.get(&format!("{BASE}/Users")).await;
     assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE);
     assert!(b["detail"].as_str().unwrap().contains("capacity limit"), "{b}");
-    let e = h.ports.setup.enterprises().unwrap()[0].id;
-    assert_eq!(h.ports.persons.query_persons(e, &ens_ports::PersonQuery::all(10)).unwrap().total, 0);
+    let e = h.ports.setup_store().enterprises().unwrap()[0].id;
+    assert_eq!(h.ports.person_store().query_persons(e, &ens_ports::PersonQuery::all(10)).unwrap().total, 0);
     // Without the token, nobody learns anything, and nothing is counted.
     let (s, _, _) =
         h.call_with(Method::POST, &format!("{BASE}/Users"), Some(json!({"x": "y".repeat(2000)})), &[]).await;
@@ -618,11 +618,11 @@ async fn bodies_above_the_limit_get_413_and_that_limit_of_ours_switches_import_o
 #[actix_web::test]
 async fn failures_of_ours_switch_import_off_and_queue_notices_client_errors_do_not() {
     let h = Harness::new();
-    let e = h.ports.setup.enterprises().unwrap()[0].id;
-    let mut i = h.ports.setup.scim_import(e).unwrap().unwrap();
+    let e = h.ports.setup_store().enterprises().unwrap()[0].id;
+    let mut i = h.ports.setup_store().scim_import(e).unwrap().unwrap();
     i.version += 1;
     i.notify = vec![ens_ports::EmailAddress::parse("ops@contoso.com").unwrap()];
-    h.ports.setup.update_scim_import(&i, None, &[]).unwrap();
+    h.ports.setup_store().update_scim_import(&i, None, &[]).unwrap();
     for (method, uri, body) in [
         (Method::GET, format!("{BASE}/Users/not-there"), None),
         (Method::POST, format!("{BASE}/Users"), Some(json!({"displayName": "no userName"}))),
@@ -633,18 +633,18 @@ async fn failures_of_ours_switch_import_off_and_queue_notices_client_errors_do_n
         assert!(s.is_client_error() || s == StatusCode::NOT_IMPLEMENTED, "{uri}: {s}");
     }
     assert_eq!(h.get(&format!("{BASE}/Users")).await.0, StatusCode::OK, "the client's mistakes leave import on");
-    assert_eq!(h.ports.outbox.undelivered_notices(e).unwrap(), 0);
+    assert_eq!(h.ports.outbox_store().undelivered_notices(e).unwrap(), 0);
 }
 
 #[actix_web::test]
 async fn switched_off_import_answers_503_with_retry_after_and_stores_nothing() {
     let h = Harness::new();
     let id = h.create(entra_create()).await["id"].as_str().unwrap().to_owned();
-    let e = h.ports.setup.enterprises().unwrap()[0].id;
-    let mut i = h.ports.setup.scim_import(e).unwrap().unwrap();
+    let e = h.ports.setup_store().enterprises().unwrap()[0].id;
+    let mut i = h.ports.setup_store().scim_import(e).unwrap().unwrap();
     i.version += 1;
-    i.state = SyncState::DisabledByPrincipal { since: h.ports.clock.now(), by: None };
-    h.ports.setup.update_scim_import(&i, None, &[]).unwrap();
+    i.state = SyncState::DisabledByPrincipal { since: h.ports.now(), by: None };
+    h.ports.setup_store().update_scim_import(&i, None, &[]).unwrap();
     // Written behind the use cases' back: tell this instance, as the setup use case does.
     h.ports.forget_cached_setup(e);
     for (method, uri, body) in [
@@ -664,7 +664,7 @@ async fn switched_off_import_answers_503_with_retry_after_and_stores_nothing() {
         assert!(b["detail"].as_str().unwrap().contains("SCIM import is disabled in ENS+"), "{b}");
         assert!(headers.contains_key("retry-after"));
     }
-    let stored = h.ports.persons.query_persons(e, &ens_ports::PersonQuery::all(10)).unwrap();
+    let stored = h.ports.person_store().query_persons(e, &ens_ports::PersonQuery::all(10)).unwrap();
     assert_eq!(stored.total, 1);
     assert_eq!(stored.persons[0].values.text(Field::Title), Some("Engineer"));
 }

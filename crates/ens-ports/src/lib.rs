@@ -1,7 +1,11 @@
 #![doc = include_str!("../README.md")]
 
 pub mod deadline;
+// Test doubles: in tests of this crate, and for other crates' tests through the
+// `test-support` feature; never in a release build.
+#[cfg(any(test, feature = "test-support"))]
 pub mod faults;
+#[cfg(any(test, feature = "test-support"))]
 pub mod memory;
 pub mod outbound;
 pub mod password;
@@ -15,7 +19,7 @@ use std::time::Duration;
 pub use ens_domain::*;
 pub use outbound::{
     ActivityLog, Clock, Deadline, Ids, MailError, Mailer, Outbox, OutboxEntry, PersonPage, PersonStore,
-    PrincipalRecord, SessionStore, SetupStore, StoreError,
+    PrincipalRecord, SessionStore, SetupStore, StoreError, UniqueKey,
 };
 pub use password::Passwords;
 
@@ -41,24 +45,28 @@ impl Default for Policy {
 }
 
 /// The outbound adapters the use cases run against, and the little state they keep in memory.
+///
+/// The fields are private: adapters reach the stores only through the use cases, which
+/// apply their gates (a password change still required, the enterprise of the caller,
+/// readiness). Other crates' tests may look behind them with the `test-support` feature.
 #[derive(Clone)]
 pub struct Ports {
-    pub persons: Arc<dyn PersonStore>,
-    pub setup: Arc<dyn SetupStore>,
-    pub activity: Arc<dyn ActivityLog>,
-    pub sessions: Arc<dyn SessionStore>,
-    pub outbox: Arc<dyn Outbox>,
-    pub clock: Arc<dyn Clock>,
-    pub ids: Arc<dyn Ids>,
-    pub mailer: Arc<dyn Mailer>,
-    pub passwords: Passwords,
-    pub policy: Policy,
+    pub(crate) persons: Arc<dyn PersonStore>,
+    pub(crate) setup: Arc<dyn SetupStore>,
+    pub(crate) activity: Arc<dyn ActivityLog>,
+    pub(crate) sessions: Arc<dyn SessionStore>,
+    pub(crate) outbox: Arc<dyn Outbox>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) ids: Arc<dyn Ids>,
+    pub(crate) mailer: Arc<dyn Mailer>,
+    pub(crate) passwords: Passwords,
+    pub(crate) policy: Policy,
     /// Failed logins per client address (this instance's view).
-    pub throttle: Arc<throttle::AddressThrottle>,
+    pub(crate) throttle: Arc<throttle::AddressThrottle>,
     /// A hash to verify unknown logins against (computed once).
     dummy_hash: Arc<OnceLock<String>>,
     /// The sync guard's memory (this instance's view).
-    pub guard: Arc<usecases::guard::GuardState>,
+    pub(crate) guard: Arc<usecases::guard::GuardState>,
     /// The deadline of the request these ports serve ([`Ports::within`]); writes to the
     /// Person list roll back instead of committing once it has passed.
     deadline: Deadline,
@@ -110,9 +118,41 @@ impl Ports {
     pub fn deadline(&self) -> &Deadline {
         &self.deadline
     }
+
+    /// The time, as every use case sees it.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// The limits the use cases apply.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Whether the database answers (readiness).
+    pub fn database_ready(&self) -> Result<(), StoreError> {
+        self.setup.ping()
+    }
+}
+
+/// What other crates' tests may look at behind the use cases: the stores as they are.
+#[cfg(feature = "test-support")]
+impl Ports {
+    pub fn setup_store(&self) -> &dyn SetupStore {
+        self.setup.as_ref()
+    }
+
+    pub fn person_store(&self) -> &dyn PersonStore {
+        self.persons.as_ref()
+    }
+
+    pub fn outbox_store(&self) -> &dyn Outbox {
+        self.outbox.as_ref()
+    }
 }
 
 /// Fakes wired together, for tests of this crate and of adapters.
+#[cfg(any(test, feature = "test-support"))]
 pub mod testing {
     use std::sync::Arc;
 

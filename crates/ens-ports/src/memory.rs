@@ -13,7 +13,7 @@ use ens_domain::{
 use uuid::Uuid;
 
 use crate::outbound::{
-    ActivityLog, Clock, Deadline, Ids, PersonPage, PersonStore, PrincipalRecord, SetupStore, StoreError,
+    ActivityLog, Clock, Deadline, Ids, PersonPage, PersonStore, PrincipalRecord, SetupStore, StoreError, UniqueKey,
 };
 
 /// A clock that moves only when told to.
@@ -117,7 +117,7 @@ impl State {
         }
         let login = principal.login.as_str().to_lowercase();
         if self.principals.values().any(|r| r.principal.login.as_str().to_lowercase() == login) {
-            return Err(StoreError::Duplicate("login"));
+            return Err(StoreError::Duplicate(UniqueKey::Login));
         }
         let record = PrincipalRecord {
             principal: principal.clone(),
@@ -143,10 +143,10 @@ impl PersonStore for MemoryStore {
     fn insert_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError> {
         self.with(|s| {
             if s.persons.contains_key(&person.id) {
-                return Err(StoreError::Duplicate("id"));
+                return Err(StoreError::Duplicate(UniqueKey::Id));
             }
             if s.user_name_taken(person) {
-                return Err(StoreError::Duplicate("userName"));
+                return Err(StoreError::Duplicate(UniqueKey::UserName));
             }
             deadline.claim_commit()?;
             s.persons.insert(person.id, person.clone());
@@ -166,7 +166,7 @@ impl PersonStore for MemoryStore {
                 return Err(StoreError::Conflict);
             }
             if s.user_name_taken(person) {
-                return Err(StoreError::Duplicate("userName"));
+                return Err(StoreError::Duplicate(UniqueKey::UserName));
             }
             deadline.claim_commit()?;
             s.persons.insert(person.id, person.clone());
@@ -223,7 +223,7 @@ impl SetupStore for MemoryStore {
     fn create_enterprise(&self, enterprise: &Enterprise, import: &ScimImport) -> Result<(), StoreError> {
         self.with(|s| {
             if s.enterprises.contains_key(&enterprise.id) {
-                return Err(StoreError::Duplicate("id"));
+                return Err(StoreError::Duplicate(UniqueKey::Id));
             }
             s.enterprises.insert(enterprise.id, enterprise.clone());
             s.imports.insert(enterprise.id, import.clone());
@@ -352,14 +352,14 @@ impl SetupStore for MemoryStore {
                     o.enterprise_id != import.enterprise_id && o.token.as_ref().is_some_and(|x| x.hash == t.hash)
                 })
             {
-                return Err(StoreError::Duplicate("token"));
+                return Err(StoreError::Duplicate(UniqueKey::Token));
             }
             for n in notices {
                 let twin = s.outbox.iter().any(|r| {
                     r.notice.incident.is_some() && r.notice.incident == n.incident && r.notice.recipient == n.recipient
                 });
                 if twin {
-                    return Err(StoreError::Duplicate("notice"));
+                    return Err(StoreError::Duplicate(UniqueKey::Notice));
                 }
             }
             let mut next = import.clone();

@@ -20,7 +20,7 @@ pub enum StoreError {
     Unavailable(String),
     /// A uniqueness rule refused the write; names what must be unique.
     #[error("another record already has this {0}")]
-    Duplicate(&'static str),
+    Duplicate(UniqueKey),
     /// The record to change does not exist (any more).
     #[error("not found")]
     NotFound,
@@ -33,6 +33,34 @@ pub enum StoreError {
     /// The caller's deadline passed before the write committed: nothing was written.
     #[error("the request's deadline passed; nothing was written")]
     DeadlinePassed,
+}
+
+/// What must be unique, as a store reports a write that would break it. Typed, so that a use
+/// case cannot mistake a taken userName (409 for Entra) for a failure of ours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniqueKey {
+    /// A person's userName within its enterprise (in its normalized form).
+    UserName,
+    /// A principal's login, across enterprises.
+    Login,
+    /// A SCIM token's hash.
+    Token,
+    /// One notice per incident and recipient.
+    Notice,
+    /// A record's id.
+    Id,
+}
+
+impl std::fmt::Display for UniqueKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            UniqueKey::UserName => "userName",
+            UniqueKey::Login => "login",
+            UniqueKey::Token => "token",
+            UniqueKey::Notice => "notice",
+            UniqueKey::Id => "id",
+        })
+    }
 }
 
 /// The time, for every timestamp the use cases write.
@@ -64,11 +92,11 @@ pub struct PersonPage {
 /// transaction ([`Deadline::claim_commit`]) and rolls back with `DeadlinePassed` when the
 /// caller has given up, so that a request answered "not applied" never lands later.
 pub trait PersonStore: Send + Sync + 'static {
-    /// `Duplicate("userName")` if the enterprise has the userName already (any case).
+    /// `Duplicate(UniqueKey::UserName)` if the enterprise has the userName already (any case).
     fn insert_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError>;
 
     /// Writes `person`, whose `version` must be one more than the stored one; otherwise
-    /// `Conflict`. `NotFound` if it is gone; `Duplicate("userName")` on a taken userName.
+    /// `Conflict`. `NotFound` if it is gone; `Duplicate(UniqueKey::UserName)` on a taken userName.
     fn update_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError>;
 
     /// Deletes; false if there was no such person.
@@ -111,7 +139,7 @@ pub trait SetupStore: Send + Sync + 'static {
 
     fn enterprises(&self) -> Result<Vec<Enterprise>, StoreError>;
 
-    /// `Duplicate("login")` if the login (any case) is taken, in any enterprise.
+    /// `Duplicate(UniqueKey::Login)` if the login (any case) is taken, in any enterprise.
     fn create_principal(&self, principal: &Principal, password_hash: &str, must_change: bool)
     -> Result<(), StoreError>;
 

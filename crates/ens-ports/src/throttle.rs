@@ -1,8 +1,8 @@
 //! Login throttling: per account (stored, so every instance sees it) and per client address
 //! (in memory, per instance).
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use ens_domain::Timestamp;
@@ -56,8 +56,7 @@ impl AddressThrottle {
     /// `Err(wait)` if the address has used up its window. Checking and counting are one
     /// step, so parallel attempts cannot all pass the check before any is counted.
     pub fn claim(&self, policy: &LoginPolicy, address: &str, now: Timestamp) -> Result<(), Duration> {
-        // A poisoned lock only means another attempt panicked mid-count; the counts stay usable.
-        let mut windows = self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut windows = self.windows.lock();
         if windows.len() >= MAX_TRACKED {
             windows.retain(|_, (start, _)| now.since(*start) < policy.address_window);
         }
@@ -74,7 +73,7 @@ impl AddressThrottle {
 
     /// The attempt claimed for `address` succeeded: it does not count.
     pub fn forgive(&self, address: &str) {
-        let mut windows = self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut windows = self.windows.lock();
         if let Some(entry) = windows.get_mut(address) {
             entry.1 = entry.1.saturating_sub(1);
         }

@@ -15,7 +15,7 @@ use diesel::Connection;
 use diesel::r2d2::R2D2Connection;
 use diesel::r2d2::{Pool, PooledConnection};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use ens_ports::StoreError;
+use ens_ports::{StoreError, UniqueKey};
 
 pub use conn::{DatabaseUrl, DbConnection, MigrationError, UrlError};
 
@@ -226,22 +226,29 @@ impl From<StoreError> for TxError {
     }
 }
 
+/// Every unique index of the schema (migrations/): its name, which PostgreSQL reports, and
+/// the columns SQLite names in its message instead ("UNIQUE constraint failed: t.a, t.b").
+/// Anything else unique is a primary key.
+const UNIQUE_INDEXES: &[(&str, &str, UniqueKey)] = &[
+    ("persons_user_name", "persons.enterprise_id, persons.user_name_lower", UniqueKey::UserName),
+    ("principals_login", "principals.login_lower", UniqueKey::Login),
+    ("scim_imports_token", "scim_imports.token_hash", UniqueKey::Token),
+    ("outbox_incident_recipient", "outbox.incident_id, outbox.recipient", UniqueKey::Notice),
+];
+
+/// Which rule a unique violation broke, from either backend's report.
+fn unique_key(constraint: Option<&str>, message: &str) -> UniqueKey {
+    UNIQUE_INDEXES
+        .iter()
+        .find(|(name, columns, _)| constraint == Some(*name) || message.ends_with(columns))
+        .map_or(UniqueKey::Id, |(_, _, key)| *key)
+}
+
 /// Translates driver errors into the port's vocabulary.
 pub(crate) fn map_error(e: DieselError) -> StoreError {
     match &e {
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-            let what = format!("{} {}", info.constraint_name().unwrap_or_default(), info.message());
-            StoreError::Duplicate(if what.contains("user_name") {
-                "userName"
-            } else if what.contains("login") {
-                "login"
-            } else if what.contains("token") {
-                "token"
-            } else if what.contains("outbox") || what.contains("incident") {
-                "notice"
-            } else {
-                "id"
-            })
+            StoreError::Duplicate(unique_key(info.constraint_name(), info.message()))
         }
         DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _) => {
             StoreError::Unavailable(e.to_string())

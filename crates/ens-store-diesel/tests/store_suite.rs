@@ -12,7 +12,7 @@ use ens_domain::{
     FieldChange, Filter, IncidentId, Mapping, Outcome, Person, PersonId, PersonQuery, PersonValues, Principal,
     PrincipalId, ScimImport, SecretToken, Session, Sort, Source, SyncState, Timestamp, TokenHash, TokenInfo,
 };
-use ens_ports::{ActivityLog, Deadline, Outbox, PersonStore, SessionStore, SetupStore, StoreError};
+use ens_ports::{ActivityLog, Deadline, Outbox, PersonStore, SessionStore, SetupStore, StoreError, UniqueKey};
 use ens_store_diesel::DieselStore;
 use ens_store_diesel::testing::TestDb;
 use std::time::Duration;
@@ -120,7 +120,7 @@ fn enterprises_and_principals(_db: &TestDb, store: &DieselStore) {
     assert_eq!(found.password_hash, "$argon2id$hash");
     assert!(found.must_change_password);
     let twin = Principal { id: PrincipalId::from_uuid(Uuid::from_u128(11)), enterprise_id: b, ..p.clone() };
-    assert!(matches!(store.create_principal(&twin, "x", false), Err(StoreError::Duplicate("login"))));
+    assert!(matches!(store.create_principal(&twin, "x", false), Err(StoreError::Duplicate(UniqueKey::Login))));
     let orphan = Principal {
         id: PrincipalId::from_uuid(Uuid::from_u128(12)),
         enterprise_id: EnterpriseId::from_uuid(Uuid::from_u128(99)),
@@ -206,7 +206,7 @@ fn tokens_are_unique_across_enterprises(_db: &TestDb, store: &DieselStore) {
         let r = store.update_scim_import(&i, None, &[]);
         assert_eq!(r.is_ok(), expect_ok, "{r:?}");
         if !expect_ok {
-            assert!(matches!(r, Err(StoreError::Duplicate("token"))));
+            assert!(matches!(r, Err(StoreError::Duplicate(UniqueKey::Token))));
         }
     }
 }
@@ -361,19 +361,25 @@ fn user_names_are_unique_per_enterprise_regardless_of_case(_db: &TestDb, store: 
     for (n, name) in [(3, "jdoe@contoso.COM"), (4, "ärger")] {
         let twin = person(e, n, &[FieldChange::set(Field::UserName, name)]);
         assert!(
-            matches!(store.insert_person(&twin, &log, &Deadline::NONE), Err(StoreError::Duplicate("userName"))),
+            matches!(
+                store.insert_person(&twin, &log, &Deadline::NONE),
+                Err(StoreError::Duplicate(UniqueKey::UserName))
+            ),
             "{name}"
         );
     }
     // Renaming onto a taken name fails too.
     let mut renamed = person(e, 2, &[FieldChange::set(Field::UserName, "JDOE@contoso.com")]);
     renamed.version = 2;
-    assert!(matches!(store.update_person(&renamed, &log, &Deadline::NONE), Err(StoreError::Duplicate("userName"))));
+    assert!(matches!(
+        store.update_person(&renamed, &log, &Deadline::NONE),
+        Err(StoreError::Duplicate(UniqueKey::UserName))
+    ));
     // Another enterprise may have the same userName.
     insert(store, &person(other, 5, &[FieldChange::set(Field::UserName, "jdoe@contoso.com")]));
     // The same id twice is refused.
     let same_id = person(e, 1, &[FieldChange::set(Field::UserName, "fresh")]);
-    assert!(matches!(store.insert_person(&same_id, &log, &Deadline::NONE), Err(StoreError::Duplicate("id"))));
+    assert!(matches!(store.insert_person(&same_id, &log, &Deadline::NONE), Err(StoreError::Duplicate(UniqueKey::Id))));
 }
 
 /// A small, varied Person list for the query tests.
@@ -853,7 +859,7 @@ fn switch_off_with_notices_is_one_transaction(_db: &TestDb, store: &DieselStore)
     again.version += 1;
     assert!(matches!(
         store.update_scim_import(&again, None, &[notice(e, 23, Some(9), "a@contoso.com")]),
-        Err(StoreError::Duplicate("notice"))
+        Err(StoreError::Duplicate(UniqueKey::Notice))
     ));
     assert_eq!(store.scim_import(e).unwrap().unwrap().version, next.version);
     assert!(store.enabled_scim_imports().unwrap().len() == 1);
@@ -903,7 +909,7 @@ fn concurrent_writes_each_get_their_own_answer(_db: &TestDb, store: &DieselStore
     let failed: Vec<u128> = results.iter().filter(|(_, r)| r.is_err()).map(|(n, _)| *n).collect();
     for (_, r) in &results {
         if let Err(err) = r {
-            assert!(matches!(err, StoreError::Duplicate("userName")), "{err:?}");
+            assert!(matches!(err, StoreError::Duplicate(UniqueKey::UserName)), "{err:?}");
         }
     }
     assert_eq!(failed.len(), 6, "one of each pair sharing a userName: {failed:?}");

@@ -137,11 +137,11 @@ fn cookie<'c>(state: &AppState, name: &'c str, value: String, http_only: bool) -
 }
 
 fn session_view(ports: &Ports, ctx: &PrincipalContext, s: Option<&NewSession>) -> Result<SessionView, Problem> {
-    let enterprise = ports.setup.enterprise(ctx.enterprise()).map_err(AdminError::from)?.ok_or(AdminError::NotFound)?;
+    let enterprise = ports.session_enterprise(ctx)?;
     Ok(SessionView {
         token: s.map(|s| s.token.expose().to_owned()),
         csrf_token: s.map(|s| s.csrf_token.expose().to_owned()),
-        expires_at: ports.policy.sessions.expires_at(&ctx.session).to_rfc3339(),
+        expires_at: ports.session_expires_at(ctx).to_rfc3339(),
         password_change_required: ctx.must_change_password,
         principal: PrincipalView {
             id: ctx.principal.id.to_string(),
@@ -493,8 +493,7 @@ fn person_id(raw: &str) -> Result<PersonId, Problem> {
 }
 
 fn detail(ports: &Ports, ctx: &PrincipalContext, p: &ens_ports::Person) -> Result<PersonDetail, Problem> {
-    let import = ports.setup.scim_import(ctx.enterprise()).map_err(AdminError::from)?.ok_or(AdminError::NotFound)?;
-    Ok(PersonDetail::new(p, &import))
+    Ok(PersonDetail::new(p, &ports.scim_setup(ctx)?))
 }
 
 /// One person, with where each field comes from.
@@ -508,8 +507,8 @@ async fn get_person(
     let id = person_id(&id)?;
     let ports = state.ports.clone();
     let view = blocking(&state.lanes.admin, move || {
-        let p = ports.person_of(&ctx, id)?;
-        detail(&ports, &ctx, &p)
+        let (p, import) = ports.person_detail(&ctx, id)?;
+        Ok(PersonDetail::new(&p, &import))
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

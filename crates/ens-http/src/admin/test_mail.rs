@@ -103,7 +103,7 @@ pub(crate) async fn start(Principal(ctx): Principal, state: web::Data<AppState>)
     let enterprise = ctx.enterprise();
     let sending = TestEmailView {
         status: "sending".into(),
-        started_at: Some(state.ports.clock.now().to_rfc3339()),
+        started_at: Some(state.ports.now().to_rfc3339()),
         deliveries: addresses
             .iter()
             .map(|a| DeliveryView { address: a.to_string(), delivered: false, error: None })

@@ -13,8 +13,8 @@
 //! - [`Ports::deliver_notices`] drains the outbox with retries and backoff;
 //!   [`Ports::check_silence`] warns once when Entra has not called for `silence`.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use ens_domain::{
@@ -128,10 +128,6 @@ pub struct DeliveryReport {
 }
 
 impl Ports {
-    fn guard_lock<T>(m: &Mutex<T>) -> Option<std::sync::MutexGuard<'_, T>> {
-        m.lock().ok()
-    }
-
     /// What this instance's memory alone says of a token, without the database: `None` when
     /// the database must be asked ([`Ports::scim_begin`]). An enterprise whose switch-off is
     /// held (the database is down) is refused at once, however old the memory of its token:
@@ -139,7 +135,7 @@ impl Ports {
     pub fn scim_cached(&self, token: &str) -> Option<Result<ScimImport, ProvisioningError>> {
         let hash = ens_domain::SecretToken::new(token.to_owned()).hash();
         let now = self.clock.now();
-        let (import, read) = Self::guard_lock(&self.guard.known).and_then(|k| k.get(&hash).cloned())?;
+        let (import, read) = self.guard.known.lock().get(&hash).cloned()?;
         if let Some(p) = self.pending_incident(import.enterprise_id) {
             return Some(Err(ProvisioningError::Disabled(SyncState::DisabledByFailure {
                 since: p.at,
@@ -166,7 +162,8 @@ impl Ports {
                         failure: p.failure,
                     }));
                 }
-                if let Some(mut known) = Self::guard_lock(&self.guard.known) {
+                {
+                    let mut known = self.guard.known.lock();
                     if known.len() >= MAX_KNOWN {
                         known.clear();
                     }
@@ -175,7 +172,7 @@ impl Ports {
                 Ok(import)
             }
             Err(ProvisioningError::Store(StoreError::Unavailable(e))) => {
-                let known = Self::guard_lock(&self.guard.known).and_then(|k| k.get(&hash).map(|(i, _)| i.clone()));
+                let known = self.guard.known.lock().get(&hash).map(|(i, _)| i.clone());
                 if let Some(import) = known {
                     self.guard_observe(&import, RequestEnd::DatabaseUnavailable, "the database could not be reached");
                     if let Some(p) = self.pending_incident(import.enterprise_id) {
@@ -197,18 +194,19 @@ impl Ports {
     }
 
     fn pending_incident(&self, enterprise: EnterpriseId) -> Option<Pending> {
-        Self::guard_lock(&self.guard.pending).and_then(|p| p.get(&enterprise).cloned())
+        self.guard.pending.lock().get(&enterprise).cloned()
     }
 
     fn touch(&self, enterprise: EnterpriseId) {
         let now = self.clock.now();
-        let due = Self::guard_lock(&self.guard.touched).is_some_and(|mut t| {
+        let due = {
+            let mut t = self.guard.touched.lock();
             let due = t.get(&enterprise).is_none_or(|last| now.since(*last) >= TOUCH_EVERY);
             if due {
                 t.insert(enterprise, now);
             }
             due
-        });
+        };
         if due && let Err(e) = self.setup.touch_scim_request(enterprise, now) {
             tracing::warn!(enterprise = %enterprise, error = %e, "could not record the time of the SCIM request");
         }
@@ -219,23 +217,20 @@ impl Ports {
     pub fn guard_observe(&self, import: &ScimImport, end: RequestEnd, detail: &str) {
         let e = import.enterprise_id;
         let Some(kind) = end.fault() else {
-            if end == RequestEnd::Succeeded
-                && let Some(mut f) = Self::guard_lock(&self.guard.failures)
-            {
-                f.remove(&e);
+            if end == RequestEnd::Succeeded {
+                self.guard.failures.lock().remove(&e);
             }
             return;
         };
-        let count = Self::guard_lock(&self.guard.failures).map_or(u32::MAX, |mut f| {
+        let count = {
+            let mut f = self.guard.failures.lock();
             let n = f.entry(e).or_insert(0);
             *n += 1;
             *n
-        });
+        };
         tracing::warn!(enterprise = %e, failure = kind.as_str(), consecutive = count, detail, "SCIM request failed on our side");
         if count >= self.policy.guard.failures_before_switch_off.max(1) {
-            if let Some(mut f) = Self::guard_lock(&self.guard.failures) {
-                f.remove(&e);
-            }
+            self.guard.failures.lock().remove(&e);
             self.trip(import, kind, detail);
         }
     }
@@ -264,11 +259,9 @@ impl Ports {
                     enterprise = %e, incident = %failure.incident, error = %err,
                     "SCIM import must be switched off but the database cannot record it: holding the incident"
                 );
-                let enterprise_name =
-                    Self::guard_lock(&self.guard.names).and_then(|n| n.get(&e).cloned()).unwrap_or_default();
-                if let Some(mut p) = Self::guard_lock(&self.guard.pending) {
-                    p.insert(e, Pending { failure, at, import: import.clone(), enterprise_name, mailed: Vec::new() });
-                }
+                let enterprise_name = self.guard.names.lock().get(&e).cloned().unwrap_or_default();
+                let held = Pending { failure, at, import: import.clone(), enterprise_name, mailed: Vec::new() };
+                self.guard.pending.lock().insert(e, held);
             }
         }
     }
@@ -302,9 +295,7 @@ impl Ports {
             let Some(import) = self.setup.scim_import(enterprise)? else { return Ok(false) };
             let Some(state) = import.state.trip(at, failure.clone()) else { return Ok(false) };
             let name = self.setup.enterprise(enterprise)?.map(|e| e.name).unwrap_or_default();
-            if let Some(mut n) = Self::guard_lock(&self.guard.names) {
-                n.insert(enterprise, name.clone());
-            }
+            self.guard.names.lock().insert(enterprise, name.clone());
             let draft = Draft::switch_off(enterprise, &name, failure, at);
             let reason = draft.reason.clone();
             let notices: Vec<Notice> = import
@@ -351,17 +342,14 @@ impl Ports {
     /// until then, after `outage_mail_after`, e-mails the addresses directly. Run every few
     /// seconds.
     pub fn guard_tick(&self) {
-        let pending: Vec<(EnterpriseId, Pending)> = Self::guard_lock(&self.guard.pending)
-            .map(|p| p.iter().map(|(k, v)| (*k, v.clone())).collect())
-            .unwrap_or_default();
+        let pending: Vec<(EnterpriseId, Pending)> =
+            self.guard.pending.lock().iter().map(|(k, v)| (*k, v.clone())).collect();
         let now = self.clock.now();
         for (e, p) in pending {
             match self.record_switch_off(e, &p.failure, p.at, &p.mailed) {
                 Ok(recorded) => {
                     tracing::info!(enterprise = %e, incident = %p.failure.incident, recorded, "held incident written now that the database answers");
-                    if let Some(mut all) = Self::guard_lock(&self.guard.pending) {
-                        all.remove(&e);
-                    }
+                    self.guard.pending.lock().remove(&e);
                 }
                 Err(_) if now.since(p.at) >= self.policy.guard.outage_mail_after => self.mail_directly(e, &p),
                 Err(_) => {}
@@ -376,9 +364,7 @@ impl Ports {
             match self.mailer.send(&n) {
                 Ok(()) => {
                     tracing::info!(enterprise = %e, incident = %p.failure.incident, "notice e-mailed directly during the database outage");
-                    if let Some(mut all) = Self::guard_lock(&self.guard.pending)
-                        && let Some(held) = all.get_mut(&e)
-                    {
+                    if let Some(held) = self.guard.pending.lock().get_mut(&e) {
                         held.mailed.push(to.clone());
                     }
                 }
@@ -392,25 +378,19 @@ impl Ports {
 
     /// The enterprise's setup changed here: authentication reads it again.
     pub fn forget_cached_setup(&self, enterprise: EnterpriseId) {
-        if let Some(mut known) = Self::guard_lock(&self.guard.known) {
-            // Keep the entries (they identify requests while the database is down) but mark
-            // them stale.
-            for (import, read) in known.values_mut() {
-                if import.enterprise_id == enterprise {
-                    *read = Timestamp::UNIX_EPOCH;
-                }
+        // Keep the entries (they identify requests while the database is down) but mark
+        // them stale.
+        for (import, read) in self.guard.known.lock().values_mut() {
+            if import.enterprise_id == enterprise {
+                *read = Timestamp::UNIX_EPOCH;
             }
         }
     }
 
     /// A principal switched import on again on this instance: an incident held here is over.
     pub fn guard_forget(&self, enterprise: EnterpriseId) {
-        if let Some(mut p) = Self::guard_lock(&self.guard.pending) {
-            p.remove(&enterprise);
-        }
-        if let Some(mut f) = Self::guard_lock(&self.guard.failures) {
-            f.remove(&enterprise);
-        }
+        self.guard.pending.lock().remove(&enterprise);
+        self.guard.failures.lock().remove(&enterprise);
     }
 
     /// Delivers due notices from the outbox; failures are retried with backoff.

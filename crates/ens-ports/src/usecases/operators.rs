@@ -43,6 +43,11 @@ impl Ports {
         Ok(enterprise)
     }
 
+    /// Every enterprise, for the operator's list.
+    pub fn list_enterprises(&self) -> Result<Vec<Enterprise>, OperatorError> {
+        Ok(self.setup.enterprises()?)
+    }
+
     /// Finds an enterprise by id or by exact name.
     pub fn find_enterprise(&self, id_or_name: &str) -> Result<Enterprise, OperatorError> {
         if let Ok(id) = id_or_name.parse::<EnterpriseId>()

@@ -2,14 +2,14 @@
 //! the imported fields; the rest, and manual persons, principals may change.
 
 use ens_domain::{
-    Activity, ActivityKind, Attr, CmpOp, Field, FieldChange, Filter, Person, PersonId, PersonQuery, PersonValues, Sort,
-    Source,
+    Activity, ActivityKind, Attr, CmpOp, Field, FieldChange, Filter, Person, PersonId, PersonQuery, PersonValues,
+    ScimImport, Sort, Source,
 };
 
 use super::AdminError;
 use super::principals::PrincipalContext;
 use crate::Ports;
-use crate::outbound::{PersonPage, StoreError};
+use crate::outbound::{PersonPage, StoreError, UniqueKey};
 
 /// Orders the Person list can be shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +81,18 @@ impl Ports {
         self.persons.person(ctx.enterprise(), id)?.ok_or(AdminError::NotFound)
     }
 
+    /// A person with the setup that says which of its fields Entra owns.
+    pub fn person_detail(&self, ctx: &PrincipalContext, id: PersonId) -> Result<(Person, ScimImport), AdminError> {
+        let person = self.person_of(ctx, id)?;
+        Ok((person, self.scim_setup(ctx)?))
+    }
+
+    /// The caller's SCIM import setup (which fields are imported), for showing persons.
+    pub fn scim_setup(&self, ctx: &PrincipalContext) -> Result<ScimImport, AdminError> {
+        ctx.require_ready()?;
+        self.setup.scim_import(ctx.enterprise())?.ok_or(AdminError::NotFound)
+    }
+
     /// Creates a manual person (Entra takes it over when it provisions the same userName).
     pub fn create_manual_person(&self, ctx: &PrincipalContext, changes: &[FieldChange]) -> Result<Person, AdminError> {
         ctx.require_ready()?;
@@ -99,7 +111,7 @@ impl Ports {
         let log = self.person_activity(ctx, ActivityKind::PersonCreated, &person, "created by hand".into());
         match self.persons.insert_person(&person, &log, &self.deadline) {
             Ok(()) => Ok(person),
-            Err(StoreError::Duplicate("userName")) => {
+            Err(StoreError::Duplicate(UniqueKey::UserName)) => {
                 Err(AdminError::UserNameTaken(person.values.user_name().to_string()))
             }
             Err(e) => Err(e.into()),
@@ -142,7 +154,7 @@ impl Ports {
             Ok(()) => Ok(next),
             Err(StoreError::Conflict) => Err(AdminError::Conflict),
             Err(StoreError::NotFound) => Err(AdminError::NotFound),
-            Err(StoreError::Duplicate("userName")) => {
+            Err(StoreError::Duplicate(UniqueKey::UserName)) => {
                 Err(AdminError::UserNameTaken(next.values.user_name().to_string()))
             }
             Err(e) => Err(e.into()),

@@ -138,6 +138,17 @@ impl Ports {
         Ok(PrincipalContext { principal: record.principal, session, must_change_password: record.must_change_password })
     }
 
+    /// The enterprise of a logged-in principal (also while a password change is pending: the
+    /// page names it on the password form).
+    pub fn session_enterprise(&self, ctx: &PrincipalContext) -> Result<Enterprise, AdminError> {
+        self.setup.enterprise(ctx.enterprise())?.ok_or(AdminError::NotFound)
+    }
+
+    /// When the session ends unless used.
+    pub fn session_expires_at(&self, ctx: &PrincipalContext) -> ens_domain::Timestamp {
+        self.policy.sessions.expires_at(&ctx.session)
+    }
+
     pub fn logout(&self, ctx: &PrincipalContext) -> Result<(), AdminError> {
         self.sessions.delete_session(&ctx.session.token_hash)?;
         Ok(())

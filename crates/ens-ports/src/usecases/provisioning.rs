@@ -8,7 +8,7 @@ use ens_domain::{
 };
 
 use crate::Ports;
-use crate::outbound::{PersonPage, StoreError};
+use crate::outbound::{PersonPage, StoreError, UniqueKey};
 
 /// How often a write is retried when another request changed the same person in between.
 const MAX_ATTEMPTS: usize = 5;
@@ -100,7 +100,7 @@ fn summary(changed: &[Field], ignored: &[Field]) -> String {
 
 fn map_write(e: StoreError, user_name: &str) -> ProvisioningError {
     match e {
-        StoreError::Duplicate("userName") => ProvisioningError::UserNameTaken(user_name.to_owned()),
+        StoreError::Duplicate(UniqueKey::UserName) => ProvisioningError::UserNameTaken(user_name.to_owned()),
         StoreError::NotFound => ProvisioningError::NotFound,
         e => ProvisioningError::Store(e),
     }
@@ -196,7 +196,7 @@ impl Ports {
             let log = self.activity(import, ActivityKind::PersonCreated, &person, summary(&fields, &ignored));
             match self.persons.insert_person(&person, &log, &self.deadline) {
                 Ok(()) => return Ok(Created { person, adopted: false }),
-                Err(StoreError::Duplicate("userName")) => {}
+                Err(StoreError::Duplicate(UniqueKey::UserName)) => {}
                 Err(e) => return Err(map_write(e, values.user_name().as_str())),
             }
             match self.persons.person_by_user_name(e, values.user_name())? {
