@@ -218,7 +218,6 @@ fn encode_component(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use actix_web::http::StatusCode;
     use actix_web::test::{self, TestRequest};

@@ -202,7 +202,6 @@ fn tls_parameters(host: &str, config: &SmtpConfig) -> Result<TlsParameters, Conf
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use std::io::Write;
     use std::path::PathBuf;

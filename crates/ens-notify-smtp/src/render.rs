@@ -386,7 +386,6 @@ pub(crate) fn escape(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use ens_ports::{EmailAddress, EnterpriseId, IncidentId, NoticeId};
     use uuid::Uuid;

@@ -44,8 +44,8 @@ pub enum InitError {
     Migration(#[from] MigrationError),
 }
 
-/// The diesel adapter: implements `PersonStore`, `SetupStore` and `ActivityLog` on either
-/// backend. Every method blocks; call it from a blocking thread.
+/// The diesel adapter: implements `PersonStore`, `SetupStore`, `SessionStore`, `ActivityLog`
+/// and `Outbox` on either backend. Every method blocks; call it from a blocking thread.
 pub struct DieselStore {
     pool: Pool<conn::Manager>,
     url: DatabaseUrl,

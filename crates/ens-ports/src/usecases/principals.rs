@@ -3,7 +3,7 @@
 use ens_domain::{EmailAddress, Enterprise, EnterpriseId, Principal, PrincipalId, ScimImport, SecretToken, Session};
 
 use super::AdminError;
-use super::operators::IssuedCredentials;
+use super::operators::{IssuedCredentials, OperatorError};
 use crate::Ports;
 use crate::outbound::PrincipalRecord;
 
@@ -172,16 +172,16 @@ impl Ports {
 
     /// On an empty database: creates one enterprise and one principal with a one-time
     /// password, once, even with several instances starting together.
-    pub fn bootstrap(&self, enterprise_name: &str, login: &str) -> Result<Option<IssuedCredentials>, AdminError> {
+    pub fn bootstrap(&self, enterprise_name: &str, login: &str) -> Result<Option<IssuedCredentials>, OperatorError> {
         if !self.setup.enterprises()?.is_empty() {
             return Ok(None);
         }
-        let login = EmailAddress::parse(login).map_err(|e| AdminError::WeakPassword(format!("bootstrap login {e}")))?;
+        let login = EmailAddress::parse(login).map_err(OperatorError::InvalidLogin)?;
         let now = self.clock.now();
         let enterprise = Enterprise {
             id: EnterpriseId::from_uuid(self.ids.new_id()),
             name: ens_domain::enterprise::validate_enterprise_name(enterprise_name)
-                .map_err(|e| AdminError::WeakPassword(format!("bootstrap enterprise name {e}")))?,
+                .map_err(OperatorError::InvalidName)?,
             created_at: now,
         };
         let principal = Principal {
