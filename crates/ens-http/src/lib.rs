@@ -56,6 +56,14 @@ impl Default for HttpConfig {
     }
 }
 
+/// `Authorization: Bearer <token>` (scheme in any case): a SCIM token or an admin session
+/// token, read the same way on both surfaces.
+pub(crate) fn bearer_token(headers: &actix_web::http::header::HeaderMap) -> Option<String> {
+    let value = headers.get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
 /// Shared by every request.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -121,4 +129,23 @@ pub async fn serve(
     // blocking pool.)
     server = server.max_connections(config.max_connections.max(1));
     server.listen(listener)?.run().await
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::http::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+
+    use super::bearer_token;
+
+    #[test]
+    fn bearer_tokens() {
+        let mut h = HeaderMap::new();
+        assert_eq!(bearer_token(&h), None);
+        h.insert(AUTHORIZATION, HeaderValue::from_static("bearer abc"));
+        assert_eq!(bearer_token(&h).as_deref(), Some("abc"));
+        h.insert(AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer_token(&h), None);
+        h.insert(AUTHORIZATION, HeaderValue::from_static("Bearer "));
+        assert_eq!(bearer_token(&h), None);
+    }
 }

@@ -34,12 +34,9 @@ impl FromRequest for Principal {
 
 /// The session token: from an `Authorization: Bearer` header (`false`) or the cookie
 /// (`true`).
-pub(crate) fn session_token(req: &HttpRequest) -> Option<(String, bool)> {
-    if let Some(v) = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
-        && let Some((scheme, token)) = v.trim().split_once(' ')
-        && scheme.eq_ignore_ascii_case("bearer")
-    {
-        return Some((token.trim().to_owned(), false));
+fn session_token(req: &HttpRequest) -> Option<(String, bool)> {
+    if let Some(token) = crate::bearer_token(req.headers()) {
+        return Some((token, false));
     }
     req.cookie(SESSION_COOKIE).map(|c| (c.value().to_owned(), true))
 }

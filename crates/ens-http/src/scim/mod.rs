@@ -15,12 +15,15 @@ pub mod user;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
+use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::middleware::DefaultHeaders;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use ens_ports::usecases::provisioning::{IfMatch, PatchError, ProvisioningError};
 use ens_ports::{ActivityKind, Deadline, PersonId, Ports, RequestEnd, ScimImport, StoreError, SyncState};
 use serde_json::Value;
@@ -61,8 +64,8 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
 
 fn scope(base: &str) -> impl actix_web::dev::HttpServiceFactory + use<> {
     let not_allowed = |allow: &'static str| {
-        web::to(move |req: HttpRequest, state: web::Data<AppState>| async move {
-            Err::<HttpResponse, _>(refuse(&req, &state, ScimError::method_not_allowed(allow)).await)
+        web::to(move |call: Call, state: web::Data<AppState>| async move {
+            Err::<HttpResponse, _>(call.refuse(&state, ScimError::method_not_allowed(allow)).await)
         })
     };
     web::scope(base)
@@ -110,29 +113,19 @@ fn scope(base: &str) -> impl actix_web::dev::HttpServiceFactory + use<> {
                 .route(web::get().to(resource_type))
                 .default_service(not_allowed("GET")),
         )
-        .service(web::resource(["/Me", "/Me/{rest:.*}"]).to(
-            |req: HttpRequest, state: web::Data<AppState>| async move {
-                let e = ScimError::not_implemented(
-                    "/Me is not supported: ENS+ accepts provisioning with a secret token only.",
-                );
-                Err::<HttpResponse, _>(refuse(&req, &state, e).await)
-            },
-        ))
-        .service(web::resource("/Bulk").to(|req: HttpRequest, state: web::Data<AppState>| async move {
+        .service(web::resource(["/Me", "/Me/{rest:.*}"]).to(|call: Call, state: web::Data<AppState>| async move {
+            let e =
+                ScimError::not_implemented("/Me is not supported: ENS+ accepts provisioning with a secret token only.");
+            Err::<HttpResponse, _>(call.refuse(&state, e).await)
+        }))
+        .service(web::resource("/Bulk").to(|call: Call, state: web::Data<AppState>| async move {
             let e = ScimError::not_implemented("Bulk operations are not supported by ENS+.");
-            Err::<HttpResponse, _>(refuse(&req, &state, e).await)
+            Err::<HttpResponse, _>(call.refuse(&state, e).await)
         }))
-        .default_service(web::to(|req: HttpRequest, state: web::Data<AppState>| async move {
+        .default_service(web::to(|call: Call, req: HttpRequest, state: web::Data<AppState>| async move {
             let e = ScimError::not_found(format!("There is no SCIM endpoint at {}.", req.path()));
-            Err::<HttpResponse, _>(refuse(&req, &state, e).await)
+            Err::<HttpResponse, _>(call.refuse(&state, e).await)
         }))
-}
-
-/// `Authorization: Bearer <token>` (scheme in any case).
-fn bearer(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
 /// Why SCIM import is off, in the words of the 503 answer.
@@ -212,13 +205,31 @@ struct Call {
     detail: String,
 }
 
+/// The SCIM caller as a handler's first argument: extracted before anything else of the
+/// request (its body is read later, by the handler, through [`Call::with_body`]).
+impl FromRequest for Call {
+    type Error = ScimError;
+    type Future = Pin<Box<dyn Future<Output = Result<Call, ScimError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| ScimError::internal("The SCIM endpoint is not set up."))?;
+            Call::begin(&req, &state).await
+        })
+    }
+}
+
 impl Call {
     /// Authenticates from memory when it can, else on the SCIM lane; 401 before anything
     /// else of the request is looked at.
     async fn begin(req: &HttpRequest, state: &AppState) -> Result<Call, ScimError> {
         let config = &state.config.scim;
         let deadline = Deadline::after(config.request_timeout);
-        let Some(token) = bearer(req.headers()) else {
+        let Some(token) = crate::bearer_token(req.headers()) else {
             return Err(ScimError::unauthorized());
         };
         let import = match state.ports.scim_cached(&token) {
@@ -327,23 +338,6 @@ fn report_later(state: &AppState, import: ScimImport, end: RequestEnd, detail: S
     }
 }
 
-/// Authenticates, then runs `f` ([`Call::run`]).
-async fn authed<T, F>(req: &HttpRequest, state: &AppState, f: F) -> Result<T, ScimError>
-where
-    T: Send + 'static,
-    F: FnOnce(&Ports, &ScimImport) -> Result<T, ScimError> + Send + 'static,
-{
-    Call::begin(req, state).await?.run(state, f).await
-}
-
-/// What an authenticated caller gets here: `error`, unless authentication fails first.
-async fn refuse(req: &HttpRequest, state: &AppState, error: ScimError) -> ScimError {
-    match Call::begin(req, state).await {
-        Ok(call) => call.refuse(state, error).await,
-        Err(e) => e,
-    }
-}
-
 /// Writes a refused change (a client error, not 401) to the activity log, then passes the
 /// error on.
 fn rejected(
@@ -405,17 +399,19 @@ async fn json_body(req: &HttpRequest, payload: web::Payload, state: &AppState) -
     })
 }
 
-/// Authenticates, then reads the JSON body; when it cannot be read the sync guard still
-/// sees the refusal (413 is a limit of ours).
-async fn call_with_body(
-    req: &HttpRequest,
-    payload: web::Payload,
-    state: &AppState,
-) -> Result<(Call, Value), ScimError> {
-    let call = Call::begin(req, state).await?;
-    match json_body(req, payload, state).await {
-        Ok(v) => Ok((call, v)),
-        Err(e) => Err(call.refuse(state, e).await),
+impl Call {
+    /// Reads the JSON body, now that the caller is known; when it cannot be read the sync
+    /// guard still sees the refusal (413 is a limit of ours).
+    async fn with_body(
+        self,
+        req: &HttpRequest,
+        payload: web::Payload,
+        state: &AppState,
+    ) -> Result<(Call, Value), ScimError> {
+        match json_body(req, payload, state).await {
+            Ok(v) => Ok((self, v)),
+            Err(e) => Err(self.refuse(state, e).await),
+        }
     }
 }
 
@@ -471,28 +467,29 @@ async fn list(call: Call, state: &AppState, request: ListRequest) -> Result<Http
     Ok(scim_json(StatusCode::OK, &body))
 }
 
-async fn list_users(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
-    let call = Call::begin(&req, &state).await?;
+async fn list_users(call: Call, req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
     let request = ListRequest::from_query(&query_params(&req)?)?;
     list(call, &state, request).await
 }
 
 async fn search_users(
+    call: Call,
     req: HttpRequest,
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ScimError> {
-    let (call, body) = call_with_body(&req, payload, &state).await?;
+    let (call, body) = call.with_body(&req, payload, &state).await?;
     let request = ListRequest::from_search(&body)?;
     list(call, &state, request).await
 }
 
 async fn create_user(
+    call: Call,
     req: HttpRequest,
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ScimError> {
-    let (call, body) = call_with_body(&req, payload, &state).await?;
+    let (call, body) = call.with_body(&req, payload, &state).await?;
     let users = users_url(&state);
     let config = state.config.scim.clone();
     let created = call
@@ -513,11 +510,11 @@ async fn create_user(
 }
 
 async fn get_user(
+    call: Call,
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ScimError> {
-    let call = Call::begin(&req, &state).await?;
     let request = ListRequest::from_query(&query_params(&req)?)?;
     let users = users_url(&state);
     let config = state.config.scim.clone();
@@ -535,6 +532,7 @@ async fn get_user(
 /// PUT, PATCH and DELETE of one User: authenticated, the body read (if `payload`), then
 /// `write` on the SCIM lane; a refusal is recorded in the activity log as `kind`.
 async fn change_user<T, F>(
+    call: Call,
     req: &HttpRequest,
     state: &AppState,
     id: String,
@@ -549,8 +547,8 @@ where
         + 'static,
 {
     let (call, body) = match payload {
-        Some(payload) => call_with_body(req, payload, state).await?,
-        None => (Call::begin(req, state).await?, Value::Null),
+        Some(payload) => call.with_body(req, payload, state).await?,
+        None => (call, Value::Null),
     };
     let config = state.config.scim.clone();
     let precondition = if_match(req.headers());
@@ -563,6 +561,7 @@ where
 }
 
 async fn replace_user(
+    call: Call,
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
@@ -570,6 +569,7 @@ async fn replace_user(
 ) -> Result<HttpResponse, ScimError> {
     let url_id = id.into_inner();
     let person = change_user(
+        call,
         &req,
         &state,
         url_id.clone(),
@@ -586,12 +586,14 @@ async fn replace_user(
 }
 
 async fn patch_user(
+    call: Call,
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ScimError> {
     let person = change_user(
+        call,
         &req,
         &state,
         id.into_inner(),
@@ -614,11 +616,13 @@ async fn patch_user(
 }
 
 async fn delete_user(
+    call: Call,
     req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ScimError> {
     change_user(
+        call,
         &req,
         &state,
         id.into_inner(),
@@ -632,8 +636,7 @@ async fn delete_user(
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn list_groups(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
-    let call = Call::begin(&req, &state).await?;
+async fn list_groups(call: Call, req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
     let request = ListRequest::from_query(&query_params(&req)?)?;
     call.run(&state, |_, _| Ok(())).await?;
     // ENS+ has no groups: every probe finds nothing (a 404 here would quarantine Entra's job).
@@ -641,32 +644,33 @@ async fn list_groups(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
 }
 
 async fn search_groups(
+    call: Call,
     req: HttpRequest,
     state: web::Data<AppState>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ScimError> {
     if req.path().ends_with("/.search") {
-        let (call, body) = call_with_body(&req, payload, &state).await?;
+        let (call, body) = call.with_body(&req, payload, &state).await?;
         let request = ListRequest::from_search(&body)?;
         call.run(&state, |_, _| Ok(())).await?;
         return Ok(scim_json(StatusCode::OK, &list_response(Vec::new(), 0, request.start_index())));
     }
-    groups_unsupported(req, state).await
+    groups_unsupported(call, state).await
 }
 
-async fn get_group(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
-    Err(refuse(&req, &state, ScimError::not_found("ENS+ has no groups.")).await)
+async fn get_group(call: Call, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
+    Err(call.refuse(&state, ScimError::not_found("ENS+ has no groups.")).await)
 }
 
-async fn groups_unsupported(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
+async fn groups_unsupported(call: Call, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
     let e = ScimError::not_implemented(
         "Groups are not supported by ENS+: provision users only (turn off group provisioning in Entra).",
     );
-    Err(refuse(&req, &state, e).await)
+    Err(call.refuse(&state, e).await)
 }
 
-async fn service_provider_config(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
-    authed(&req, &state, |_, _| Ok(())).await?;
+async fn service_provider_config(call: Call, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
+    call.run(&state, |_, _| Ok(())).await?;
     Ok(scim_json(
         StatusCode::OK,
         &discovery::service_provider_config(&scim_base(&state), state.config.scim.max_page_size),
@@ -678,17 +682,13 @@ fn listed(resources: Vec<Value>) -> Value {
     list_response(resources, n, 1)
 }
 
-async fn schemas(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
-    authed(&req, &state, |_, _| Ok(())).await?;
+async fn schemas(call: Call, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
+    call.run(&state, |_, _| Ok(())).await?;
     Ok(scim_json(StatusCode::OK, &listed(discovery::schemas(&scim_base(&state)))))
 }
 
-async fn schema(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ScimError> {
-    authed(&req, &state, |_, _| Ok(())).await?;
+async fn schema(call: Call, state: web::Data<AppState>, id: web::Path<String>) -> Result<HttpResponse, ScimError> {
+    call.run(&state, |_, _| Ok(())).await?;
     discovery::schemas(&scim_base(&state))
         .into_iter()
         .find(|s| s["id"].as_str().is_some_and(|i| i.eq_ignore_ascii_case(&id)))
@@ -696,17 +696,17 @@ async fn schema(
         .ok_or_else(|| ScimError::not_found(format!("No schema {id:?}.")))
 }
 
-async fn resource_types(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
-    authed(&req, &state, |_, _| Ok(())).await?;
+async fn resource_types(call: Call, state: web::Data<AppState>) -> Result<HttpResponse, ScimError> {
+    call.run(&state, |_, _| Ok(())).await?;
     Ok(scim_json(StatusCode::OK, &listed(discovery::resource_types(&scim_base(&state)))))
 }
 
 async fn resource_type(
-    req: HttpRequest,
+    call: Call,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ScimError> {
-    authed(&req, &state, |_, _| Ok(())).await?;
+    call.run(&state, |_, _| Ok(())).await?;
     discovery::resource_types(&scim_base(&state))
         .into_iter()
         .find(|s| s["id"].as_str().is_some_and(|i| i.eq_ignore_ascii_case(&id)))
@@ -717,18 +717,6 @@ async fn resource_type(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bearer_tokens() {
-        let mut h = HeaderMap::new();
-        assert_eq!(bearer(&h), None);
-        h.insert(header::AUTHORIZATION, header::HeaderValue::from_static("bearer abc"));
-        assert_eq!(bearer(&h).as_deref(), Some("abc"));
-        h.insert(header::AUTHORIZATION, header::HeaderValue::from_static("Basic abc"));
-        assert_eq!(bearer(&h), None);
-        h.insert(header::AUTHORIZATION, header::HeaderValue::from_static("Bearer "));
-        assert_eq!(bearer(&h), None);
-    }
 
     #[test]
     fn if_match_forms() {
