@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use diesel::Connection;
 
 use crate::conn::DbConnection;
-use crate::{DieselStore, StoreError, TxError, map_error};
+use crate::{DieselStore, StoreError, TxError};
 
 /// The work of one write, run in a savepoint of the batch's transaction.
 type Work = Box<dyn FnMut(&mut DbConnection) -> Result<(), TxError> + Send>;
@@ -91,18 +91,12 @@ impl DieselStore {
                 ran = true;
                 crate::conn::begin_writing(tx)?;
                 for job in batch.iter_mut() {
-                    let r = tx.transaction(|sp| (job.work)(sp)).map_err(|e| match e {
-                        TxError::Store(s) => s,
-                        TxError::Diesel(d) => map_error(d),
-                    });
+                    let r = tx.transaction(|sp| (job.work)(sp)).map_err(StoreError::from);
                     results.push(r);
                 }
                 Ok::<(), TxError>(())
             })
-            .map_err(|e| match e {
-                TxError::Store(s) => s,
-                TxError::Diesel(d) => map_error(d),
-            });
+            .map_err(StoreError::from);
             match Self::settle(&mut c, committed) {
                 Err(StoreError::Unavailable(_)) if c.broken && !ran && attempt < self.attempts => attempt += 1,
                 Ok(()) => break Ok(results),

@@ -1,10 +1,13 @@
 #![doc = include_str!("../README.md")]
 
+mod activity;
 mod conn;
 mod group;
 mod health;
+mod outbox;
 mod persons;
 mod schema;
+mod sessions;
 mod setup;
 #[cfg(feature = "test-support")]
 pub mod testing;
@@ -118,17 +121,9 @@ impl DieselStore {
         // Keys stored under an older userName rule are recomputed before anything is served
         // (docs/decisions/username-normalization.md); on this connection, since a one-shot
         // command's pool has only one.
-        let rekeyed = persons::rekey_user_names(&mut c.conn)
+        // It logs what it did, and which persons a principal must look at.
+        persons::rekey_user_names(&mut c.conn)
             .map_err(|e| MigrationError::Failed(format!("recomputing userName keys: {e}")))?;
-        if rekeyed.updated > 0 {
-            tracing::info!(persons = rekeyed.updated, "userName keys recomputed");
-        }
-        for (enterprise, person) in &rekeyed.conflicts {
-            tracing::warn!(%enterprise, %person, "a look-alike userName of another person: a principal must remove one");
-        }
-        for (enterprise, person) in &rekeyed.invisible {
-            tracing::warn!(%enterprise, %person, "a stored userName holds an invisible character; Entra must send a clean one");
-        }
         self.health.migrated();
         Ok(applied)
     }
@@ -193,10 +188,7 @@ impl DieselStore {
                 conn::begin_writing(tx)?;
                 f(tx)
             })
-            .map_err(|e| match e {
-                TxError::Store(s) => s,
-                TxError::Diesel(d) => map_error(d),
-            });
+            .map_err(StoreError::from);
             if let Some(g) = guard {
                 parking_lot::MutexGuard::unlock_fair(g);
             }
@@ -224,6 +216,20 @@ impl From<StoreError> for TxError {
     fn from(e: StoreError) -> Self {
         TxError::Store(e)
     }
+}
+
+impl From<TxError> for StoreError {
+    fn from(e: TxError) -> Self {
+        match e {
+            TxError::Store(s) => s,
+            TxError::Diesel(d) => map_error(d),
+        }
+    }
+}
+
+/// A stored value this code cannot read back.
+pub(crate) fn corrupt(what: &str) -> StoreError {
+    StoreError::Backend(format!("unreadable {what} in the database"))
 }
 
 /// Every unique index of the schema (migrations/): its name, which PostgreSQL reports, and

@@ -11,10 +11,10 @@ use ens_domain::{
 };
 use ens_ports::{Deadline, PersonPage, PersonStore, StoreError};
 
+use crate::activity::insert_activity;
 use crate::conn::{DbConnection, MultiBackend};
 use crate::schema::persons;
-use crate::setup::insert_activity;
-use crate::{DieselStore, to_i64, to_u64};
+use crate::{DieselStore, corrupt, to_i64, to_u64};
 
 diesel::define_sql_function! {
     /// SQL `lower()`: ASCII-only in SQLite, and in PostgreSQL under the C collation of our
@@ -147,10 +147,6 @@ text_columns! {
 
 type Cond = Box<dyn BoxableExpression<persons::table, MultiBackend, SqlType = Bool>>;
 type TextExpr = Box<dyn BoxableExpression<persons::table, MultiBackend, SqlType = Nullable<Text>>>;
-
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Backend(format!("unreadable {what} in the persons table"))
-}
 
 impl PersonRow {
     fn into_person(self) -> Result<Person, StoreError> {
@@ -516,10 +512,7 @@ pub(crate) fn rekey_user_names(conn: &mut DbConnection) -> Result<UserNameRekey,
             report.conflicts = pending.into_iter().map(|(_, who, _)| who).collect();
             Ok(report)
         })
-        .map_err(|e| match e {
-            crate::TxError::Store(s) => s,
-            crate::TxError::Diesel(d) => crate::map_error(d),
-        })?;
+        .map_err(StoreError::from)?;
     if report.updated > 0 {
         tracing::info!(updated = report.updated, "userName keys recomputed (NFKC)");
     }
