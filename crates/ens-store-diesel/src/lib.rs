@@ -174,6 +174,16 @@ impl DieselStore {
         }
     }
 
+    /// The row `query` finds (its `first`), read back with `convert`; `None` if there is none.
+    pub(crate) fn first<R, T>(
+        &self,
+        mut query: impl FnMut(&mut DbConnection) -> Result<R, DieselError>,
+        convert: impl FnOnce(R) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError> {
+        use diesel::OptionalExtension;
+        self.read(|c| query(c).optional())?.map(convert).transpose()
+    }
+
     /// Runs `f` in a transaction; commits if it returns Ok. For SQLite, one writer at a time.
     /// A dead connection that fails before `f` ran (at `BEGIN`) is replaced and the write tried
     /// again; once `f` ran, a lost connection is reported, since the commit may have happened.

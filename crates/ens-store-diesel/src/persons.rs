@@ -293,15 +293,16 @@ fn scoped(enterprise: EnterpriseId) -> BoxedPersons<'static> {
 impl DieselStore {
     /// The person whose Unicode-lowercased userName is `normalized`.
     fn by_user_name(&self, enterprise: EnterpriseId, normalized: &str) -> Result<Option<Person>, StoreError> {
-        let row = self.read(|c| {
-            persons::table
-                .filter(persons::enterprise_id.eq(enterprise.to_string()))
-                .filter(persons::user_name_lower.eq(normalized))
-                .select(PersonRow::as_select())
-                .first(c)
-                .optional()
-        })?;
-        row.map(PersonRow::into_person).transpose()
+        self.first(
+            |c| {
+                persons::table
+                    .filter(persons::enterprise_id.eq(enterprise.to_string()))
+                    .filter(persons::user_name_lower.eq(normalized))
+                    .select(PersonRow::as_select())
+                    .first(c)
+            },
+            PersonRow::into_person,
+        )
     }
 }
 
@@ -375,15 +376,16 @@ impl PersonStore for DieselStore {
 
     fn person(&self, enterprise: EnterpriseId, id: PersonId) -> Result<Option<Person>, StoreError> {
         // Not boxed: a query of static shape is prepared once per connection and cached.
-        let row = self.read(|c| {
-            persons::table
-                .filter(persons::enterprise_id.eq(enterprise.to_string()))
-                .filter(persons::id.eq(id.to_string()))
-                .select(PersonRow::as_select())
-                .first(c)
-                .optional()
-        })?;
-        row.map(PersonRow::into_person).transpose()
+        self.first(
+            |c| {
+                persons::table
+                    .filter(persons::enterprise_id.eq(enterprise.to_string()))
+                    .filter(persons::id.eq(id.to_string()))
+                    .select(PersonRow::as_select())
+                    .first(c)
+            },
+            PersonRow::into_person,
+        )
     }
 
     fn person_by_user_name(

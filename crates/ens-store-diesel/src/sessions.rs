@@ -48,15 +48,15 @@ impl SessionStore for DieselStore {
     }
 
     fn session(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError> {
-        self.read(|c| {
-            sessions::table
-                .filter(sessions::token_hash.eq(token_hash.as_str()))
-                .select(SessionRow::as_select())
-                .first(c)
-                .optional()
-        })?
-        .map(SessionRow::into_session)
-        .transpose()
+        self.first(
+            |c| {
+                sessions::table
+                    .filter(sessions::token_hash.eq(token_hash.as_str()))
+                    .select(SessionRow::as_select())
+                    .first(c)
+            },
+            SessionRow::into_session,
+        )
     }
 
     fn touch_session(&self, token_hash: &TokenHash, at: Timestamp) -> Result<(), StoreError> {

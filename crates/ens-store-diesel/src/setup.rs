@@ -197,15 +197,15 @@ impl SetupStore for DieselStore {
     }
 
     fn enterprise(&self, id: EnterpriseId) -> Result<Option<Enterprise>, StoreError> {
-        self.read(|c| {
-            enterprises::table
-                .filter(enterprises::id.eq(id.to_string()))
-                .select(EnterpriseRow::as_select())
-                .first(c)
-                .optional()
-        })?
-        .map(EnterpriseRow::into_enterprise)
-        .transpose()
+        self.first(
+            |c| {
+                enterprises::table
+                    .filter(enterprises::id.eq(id.to_string()))
+                    .select(EnterpriseRow::as_select())
+                    .first(c)
+            },
+            EnterpriseRow::into_enterprise,
+        )
     }
 
     fn enterprises(&self) -> Result<Vec<Enterprise>, StoreError> {
@@ -239,27 +239,22 @@ impl SetupStore for DieselStore {
     }
 
     fn principal_by_login(&self, login: &EmailAddress) -> Result<Option<PrincipalRecord>, StoreError> {
-        self.read(|c| {
-            principals::table
-                .filter(principals::login_lower.eq(login.as_str().to_lowercase()))
-                .select(PrincipalRow::as_select())
-                .first(c)
-                .optional()
-        })?
-        .map(PrincipalRow::into_record)
-        .transpose()
+        self.first(
+            |c| {
+                principals::table
+                    .filter(principals::login_lower.eq(login.as_str().to_lowercase()))
+                    .select(PrincipalRow::as_select())
+                    .first(c)
+            },
+            PrincipalRow::into_record,
+        )
     }
 
     fn principal(&self, id: PrincipalId) -> Result<Option<PrincipalRecord>, StoreError> {
-        self.read(|c| {
-            principals::table
-                .filter(principals::id.eq(id.to_string()))
-                .select(PrincipalRow::as_select())
-                .first(c)
-                .optional()
-        })?
-        .map(PrincipalRow::into_record)
-        .transpose()
+        self.first(
+            |c| principals::table.filter(principals::id.eq(id.to_string())).select(PrincipalRow::as_select()).first(c),
+            PrincipalRow::into_record,
+        )
     }
 
     fn bootstrap(
@@ -355,27 +350,27 @@ impl SetupStore for DieselStore {
     }
 
     fn scim_import(&self, enterprise: EnterpriseId) -> Result<Option<ScimImport>, StoreError> {
-        self.read(|c| {
-            scim_imports::table
-                .filter(scim_imports::enterprise_id.eq(enterprise.to_string()))
-                .select(ScimImportRow::as_select())
-                .first(c)
-                .optional()
-        })?
-        .map(ScimImportRow::into_import)
-        .transpose()
+        self.first(
+            |c| {
+                scim_imports::table
+                    .filter(scim_imports::enterprise_id.eq(enterprise.to_string()))
+                    .select(ScimImportRow::as_select())
+                    .first(c)
+            },
+            ScimImportRow::into_import,
+        )
     }
 
     fn scim_import_by_token(&self, token: &TokenHash) -> Result<Option<ScimImport>, StoreError> {
-        self.read(|c| {
-            scim_imports::table
-                .filter(scim_imports::token_hash.eq(token.as_str()))
-                .select(ScimImportRow::as_select())
-                .first(c)
-                .optional()
-        })?
-        .map(ScimImportRow::into_import)
-        .transpose()
+        self.first(
+            |c| {
+                scim_imports::table
+                    .filter(scim_imports::token_hash.eq(token.as_str()))
+                    .select(ScimImportRow::as_select())
+                    .first(c)
+            },
+            ScimImportRow::into_import,
+        )
     }
 
     fn enabled_scim_imports(&self) -> Result<Vec<ScimImport>, StoreError> {
