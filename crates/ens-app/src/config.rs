@@ -92,6 +92,9 @@ pub struct Scim {
     pub retry_after_secs: u64,
     /// Seconds a SCIM request may take before it is answered 503 (Entra waits about 60).
     pub request_timeout_secs: u64,
+    /// Seconds a regenerated token's predecessor keeps working at most (until Entra uses the
+    /// new token, or a principal revokes it, if earlier).
+    pub token_overlap_secs: u64,
 }
 
 impl Default for Scim {
@@ -102,6 +105,7 @@ impl Default for Scim {
             max_page_size: d.max_page_size,
             retry_after_secs: d.retry_after_secs,
             request_timeout_secs: d.request_timeout.as_secs(),
+            token_overlap_secs: ens_ports::Policy::default().token_overlap.as_secs(),
         }
     }
 }

@@ -158,6 +158,7 @@ fn build_ports(settings: &Settings, store: Arc<DieselStore>) -> anyhow::Result<P
             ..LoginPolicy::default()
         },
         activity_retention: Duration::from_secs(settings.activity.retention_days.max(1) * 24 * 3600),
+        token_overlap: Duration::from_secs(settings.scim.token_overlap_secs),
         guard: GuardPolicy {
             failures_before_switch_off: settings.guard.failures_before_switch_off.max(1),
             outage_mail_after: Duration::from_secs(settings.guard.outage_mail_after_secs),
@@ -273,6 +274,10 @@ fn spawn_guard(ports: Ports, poll: Duration) -> Maintenance {
         let mut last_silence_check: Option<std::time::Instant> = None;
         loop {
             ports.guard_tick();
+            // Expired previous tokens no longer authenticate; this records their retirement.
+            if let Err(e) = ports.retire_expired_tokens() {
+                tracing::warn!(error = %e, "could not retire expired SCIM tokens");
+            }
             match ports.deliver_notices() {
                 Ok(r) if r != Default::default() => {
                     tracing::info!(delivered = r.delivered, retried = r.retried, abandoned = r.abandoned, "outbox")

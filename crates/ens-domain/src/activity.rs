@@ -25,6 +25,8 @@ pub enum ActivityKind {
     ImportSwitchedOn,
     ImportSwitchedOff,
     TokenGenerated,
+    /// The previous token stopped working (new one used, overlap over, revoked, replaced).
+    TokenRetired,
     MappingChanged,
     NotifyAddressesChanged,
     /// Entra has not called for longer than the configured silence.
@@ -32,7 +34,7 @@ pub enum ActivityKind {
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 10] = [
+    pub const ALL: [ActivityKind; 11] = [
         ActivityKind::PersonCreated,
         ActivityKind::PersonReplaced,
         ActivityKind::PersonPatched,
@@ -40,6 +42,7 @@ impl ActivityKind {
         ActivityKind::ImportSwitchedOn,
         ActivityKind::ImportSwitchedOff,
         ActivityKind::TokenGenerated,
+        ActivityKind::TokenRetired,
         ActivityKind::MappingChanged,
         ActivityKind::NotifyAddressesChanged,
         ActivityKind::ProvisioningSilent,
@@ -54,6 +57,7 @@ impl ActivityKind {
             ActivityKind::ImportSwitchedOn => "import_switched_on",
             ActivityKind::ImportSwitchedOff => "import_switched_off",
             ActivityKind::TokenGenerated => "token_generated",
+            ActivityKind::TokenRetired => "token_retired",
             ActivityKind::MappingChanged => "mapping_changed",
             ActivityKind::NotifyAddressesChanged => "notify_addresses_changed",
             ActivityKind::ProvisioningSilent => "provisioning_silent",

@@ -38,11 +38,67 @@ pub struct TokenInfo {
     pub last4: String,
 }
 
+/// The token a regeneration replaced: it keeps working during an overlap, so that Entra is
+/// not cut off between the regeneration and the moment its admin pastes the new token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreviousToken {
+    pub token: TokenInfo,
+    /// It stops working then at the latest (earlier when Entra uses the new token, or a
+    /// principal revokes it).
+    pub until: Timestamp,
+    /// When Entra last authenticated with it (to the minute).
+    pub last_used_at: Option<Timestamp>,
+}
+
+/// Which of an enterprise's live tokens a request carried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenUse {
+    Current,
+    Previous,
+}
+
+/// Why the previous token stopped working.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Retirement {
+    /// Entra authenticated with the new token: the old one is not needed any more.
+    NewTokenUsed,
+    /// The overlap ended.
+    OverlapOver,
+    /// A principal revoked it.
+    Revoked { by: String },
+    /// Another token was generated: at most two live at once.
+    Replaced,
+}
+
+impl Retirement {
+    /// The activity log's words.
+    pub fn describe(&self, last4: &str) -> String {
+        match self {
+            Retirement::NewTokenUsed => {
+                format!("the previous secret token (…{last4}) stopped working: Entra used the new one")
+            }
+            Retirement::OverlapOver => {
+                format!("the previous secret token (…{last4}) stopped working: its overlap with the new one ended")
+            }
+            Retirement::Revoked { by } => format!("the previous secret token (…{last4}) was revoked by {by}"),
+            Retirement::Replaced => {
+                format!(
+                    "the previous secret token (…{last4}) stopped working: a newer token was generated (two live at most)"
+                )
+            }
+        }
+    }
+}
+
 /// An enterprise's SCIM import setup (the `Setup › SCIM Import` page).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScimImport {
     pub enterprise_id: EnterpriseId,
     pub token: Option<TokenInfo>,
+    /// When Entra last authenticated with the current token (to the minute).
+    pub token_last_used_at: Option<Timestamp>,
+    /// The token the last regeneration replaced, while it still works.
+    pub previous_token: Option<PreviousToken>,
     pub notify: Vec<EmailAddress>,
     pub state: SyncState,
     pub mapping: Mapping,
@@ -59,6 +115,8 @@ impl ScimImport {
         Self {
             enterprise_id,
             token: None,
+            token_last_used_at: None,
+            previous_token: None,
             notify: Vec::new(),
             state: SyncState::initial(now),
             mapping: Mapping::default(),
@@ -66,5 +124,66 @@ impl ScimImport {
             silence_notified_at: None,
             version: 1,
         }
+    }
+
+    /// Which live token has this hash at `now`: the current one, or the previous one within
+    /// its overlap.
+    pub fn token_use(&self, hash: &TokenHash, now: Timestamp) -> Option<TokenUse> {
+        if self.token.as_ref().is_some_and(|t| &t.hash == hash) {
+            return Some(TokenUse::Current);
+        }
+        self.previous_token.as_ref().filter(|p| &p.token.hash == hash && now < p.until).map(|_| TokenUse::Previous)
+    }
+
+    /// A new token replaces the current one, which keeps working until `until` as the
+    /// previous one; a previous token still live is retired at once. Returns it, if any.
+    pub fn rotate(&mut self, new: TokenInfo, until: Timestamp) -> Option<TokenInfo> {
+        let retired = self.previous_token.take().map(|p| p.token);
+        self.previous_token =
+            self.token.take().map(|token| PreviousToken { token, until, last_used_at: self.token_last_used_at });
+        self.token = Some(new);
+        self.token_last_used_at = None;
+        retired
+    }
+
+    /// The previous token stops working now; returns it if there was one.
+    pub fn retire_previous(&mut self) -> Option<TokenInfo> {
+        self.previous_token.take().map(|p| p.token)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::EnterpriseId;
+
+    fn token(n: u8) -> TokenInfo {
+        TokenInfo {
+            hash: TokenHash::of(&format!("token-{n}")),
+            created_at: Timestamp::from_micros(i64::from(n)),
+            last4: format!("000{n}"),
+        }
+    }
+
+    #[test]
+    fn a_rotation_keeps_the_previous_token_until_its_overlap_ends() {
+        let mut i = ScimImport::new(EnterpriseId::from_uuid(uuid::Uuid::nil()), Timestamp::from_micros(0));
+        assert_eq!(i.rotate(token(1), Timestamp::from_micros(100)), None, "the first token replaces nothing");
+        assert_eq!(i.previous_token, None);
+        i.token_last_used_at = Some(Timestamp::from_micros(5));
+        assert_eq!(i.rotate(token(2), Timestamp::from_micros(100)), None);
+        let (one, two) = (token(1).hash, token(2).hash);
+        assert_eq!(i.token_use(&two, Timestamp::from_micros(50)), Some(TokenUse::Current));
+        assert_eq!(i.token_use(&one, Timestamp::from_micros(50)), Some(TokenUse::Previous));
+        assert_eq!(i.token_use(&one, Timestamp::from_micros(100)), None, "the overlap is over");
+        assert_eq!(i.previous_token.as_ref().and_then(|p| p.last_used_at), Some(Timestamp::from_micros(5)));
+        assert_eq!(i.token_last_used_at, None, "the new token has not been used yet");
+        // A third token: the first is retired at once, two live at most.
+        assert_eq!(i.rotate(token(3), Timestamp::from_micros(200)).map(|t| t.hash), Some(one.clone()));
+        assert_eq!(i.token_use(&one, Timestamp::from_micros(50)), None);
+        assert_eq!(i.token_use(&two, Timestamp::from_micros(50)), Some(TokenUse::Previous));
+        assert_eq!(i.retire_previous().map(|t| t.hash), Some(two.clone()));
+        assert_eq!(i.token_use(&two, Timestamp::from_micros(50)), None);
+        assert_eq!(i.retire_previous(), None);
     }
 }

@@ -16,7 +16,7 @@ pub mod values;
 
 pub use activity::{Activity, ActivityKind, Actor, Outcome};
 pub use catalogue::{CATALOGUE, Field, FieldSpec, Location, Schema, ValueType};
-pub use enterprise::{Enterprise, Principal, ScimImport, TokenInfo};
+pub use enterprise::{Enterprise, PreviousToken, Principal, Retirement, ScimImport, TokenInfo, TokenUse};
 pub use guard::RequestEnd;
 pub use ids::{EnterpriseId, IncidentId, PersonId, PrincipalId};
 pub use mapping::{Mapping, MappingError};

@@ -199,11 +199,38 @@ async fn the_whole_flow_from_operator_to_scim() {
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     assert_eq!(created.body["phoneNumbers"][0]["value"], "+41 79 000 00 00");
 
-    // Regenerating: the old token fails at once, the new one works.
+    // Regenerating: the old token keeps working until Entra uses the new one.
     let t2 = w.call(&c, Method::POST, "/api/v1/scim-import/token", None).await;
     let token2 = t2.body["token"].as_str().unwrap().to_owned();
-    assert_eq!(w.scim(&token1, Method::GET, "/portal/scim/Users", None).await.status, StatusCode::UNAUTHORIZED);
+    assert!(t2.body["warning"].as_str().unwrap().contains("keeps working"), "{}", t2.body);
+    let setup = w.call(&c, Method::GET, "/api/v1/scim-import", None).await;
+    assert_eq!(setup.body["previous_token"]["last4"], t1.body["last4"], "{}", setup.body);
+    assert!(setup.body["previous_token"]["works_until"].is_string());
+    assert_eq!(w.scim(&token1, Method::GET, "/portal/scim/Users", None).await.status, StatusCode::OK);
     assert_eq!(w.scim(&token2, Method::GET, "/portal/scim/Users", None).await.status, StatusCode::OK);
+    assert_eq!(
+        w.scim(&token1, Method::GET, "/portal/scim/Users", None).await.status,
+        StatusCode::UNAUTHORIZED,
+        "Entra used the new token: the old one is retired"
+    );
+    let setup = w.call(&c, Method::GET, "/api/v1/scim-import", None).await;
+    assert!(setup.body.get("previous_token").is_none(), "{}", setup.body);
+    let none = w.call(&c, Method::DELETE, "/api/v1/scim-import/token/previous", None).await;
+    assert_eq!(none.status, StatusCode::CONFLICT);
+
+    // Regenerating again, then revoking the previous token at once.
+    let t3 = w.call(&c, Method::POST, "/api/v1/scim-import/token", None).await;
+    let token3 = t3.body["token"].as_str().unwrap().to_owned();
+    let revoked = w.call(&c, Method::DELETE, "/api/v1/scim-import/token/previous", None).await;
+    assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.body);
+    assert!(revoked.body.get("previous_token").is_none());
+    assert_eq!(w.scim(&token2, Method::GET, "/portal/scim/Users", None).await.status, StatusCode::UNAUTHORIZED);
+    let log = w.call(&c, Method::GET, "/api/v1/scim-import/activity", None).await;
+    let details: Vec<&str> =
+        log.body["items"].as_array().unwrap().iter().map(|a| a["detail"].as_str().unwrap()).collect();
+    assert!(details.iter().any(|d| d.contains("revoked by admin@contoso.com")), "{details:?}");
+    assert!(details.iter().any(|d| d.contains("Entra used the new one")), "{details:?}");
+    let token2 = token3;
 
     // Deselecting a field stops it from being stored by the next SCIM request.
     let mut selected: Vec<String> =
@@ -241,13 +268,17 @@ async fn the_whole_flow_from_operator_to_scim() {
         [
             "person_created",
             "mapping_changed",
+            "token_retired",
+            "token_generated",
+            "token_retired",
             "token_generated",
             "person_created",
             "import_switched_on",
             "token_generated"
         ]
     );
-    assert_eq!(log.body["items"][2]["actor"], "admin@contoso.com");
+    assert_eq!(log.body["items"][2]["actor"], "admin@contoso.com", "revoked");
+    assert_eq!(log.body["items"][4]["actor"], "SCIM (Entra)", "retired by Entra's use of the new token");
     assert_eq!(log.body["items"][0]["actor"], "SCIM (Entra)");
 
     // Refused changes are logged too, with the reason.
@@ -278,9 +309,9 @@ async fn the_whole_flow_from_operator_to_scim() {
         log.body["items"].as_array().unwrap().iter().map(|i| i["outcome"].as_str().unwrap()).collect();
     assert_eq!(outcomes, ["rejected", "rejected"]);
     let applied = w.call(&c, Method::GET, "/api/v1/scim-import/activity?outcome=applied", None).await;
-    assert_eq!(applied.body["total"], 6, "{}", applied.body);
+    assert_eq!(applied.body["total"], 9, "{}", applied.body);
     for everything in ["/api/v1/scim-import/activity", "/api/v1/scim-import/activity?outcome="] {
-        assert_eq!(w.call(&c, Method::GET, everything, None).await.body["total"], 8, "{everything}");
+        assert_eq!(w.call(&c, Method::GET, everything, None).await.body["total"], 11, "{everything}");
     }
     let unknown = w.call(&c, Method::GET, "/api/v1/scim-import/activity?outcome=failed,oops", None).await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST);

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ens_domain::{
     Activity, EmailAddress, Enterprise, EnterpriseId, Notice, NoticeId, Outcome, Person, PersonId, PersonQuery,
-    Principal, PrincipalId, ScimImport, Session, Timestamp, TokenHash, UserName,
+    Principal, PrincipalId, ScimImport, Session, Timestamp, TokenHash, TokenUse, UserName,
 };
 
 use crate::outbound::{
@@ -174,9 +174,14 @@ impl<S: SetupStore> SetupStore for FaultyStore<S> {
         self.inner.reset_login_failures(id)
     }
 
-    fn touch_scim_request(&self, enterprise: EnterpriseId, at: Timestamp) -> Result<(), StoreError> {
+    fn touch_scim_request(&self, enterprise: EnterpriseId, token: TokenUse, at: Timestamp) -> Result<(), StoreError> {
         self.any()?;
-        self.inner.touch_scim_request(enterprise, at)
+        self.inner.touch_scim_request(enterprise, token, at)
+    }
+
+    fn scim_imports_with_expired_previous_token(&self, now: Timestamp) -> Result<Vec<ScimImport>, StoreError> {
+        self.any()?;
+        self.inner.scim_imports_with_expired_previous_token(now)
     }
 
     fn scim_import(&self, enterprise: EnterpriseId) -> Result<Option<ScimImport>, StoreError> {

@@ -30,6 +30,9 @@ pub struct Policy {
     pub login: throttle::LoginPolicy,
     /// How long activity entries are kept.
     pub activity_retention: Duration,
+    /// How long a regenerated SCIM token's predecessor keeps working at most (until Entra
+    /// uses the new one, or a principal revokes it, if earlier).
+    pub token_overlap: Duration,
     pub guard: usecases::guard::GuardPolicy,
 }
 
@@ -39,6 +42,7 @@ impl Default for Policy {
             sessions: SessionPolicy::default(),
             login: throttle::LoginPolicy::default(),
             activity_retention: Duration::from_secs(90 * 24 * 60 * 60),
+            token_overlap: Duration::from_secs(7 * 24 * 60 * 60),
             guard: usecases::guard::GuardPolicy::default(),
         }
     }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use ens_domain::{
     Activity, EmailAddress, Enterprise, EnterpriseId, Outcome, Person, PersonId, PersonQuery, PrincipalId, ScimImport,
-    SecretToken, Timestamp, TokenHash, UserName,
+    SecretToken, Timestamp, TokenHash, TokenUse, UserName,
 };
 use uuid::Uuid;
 
@@ -313,14 +313,35 @@ impl SetupStore for MemoryStore {
         })
     }
 
-    fn touch_scim_request(&self, enterprise: EnterpriseId, at: Timestamp) -> Result<(), StoreError> {
+    fn touch_scim_request(&self, enterprise: EnterpriseId, token: TokenUse, at: Timestamp) -> Result<(), StoreError> {
+        let later = |t: &mut Option<Timestamp>| {
+            if t.is_none_or(|t| t < at) {
+                *t = Some(at);
+            }
+        };
         self.with(|s| {
-            if let Some(i) = s.imports.get_mut(&enterprise)
-                && i.last_request_at.is_none_or(|t| t < at)
-            {
-                i.last_request_at = Some(at);
+            if let Some(i) = s.imports.get_mut(&enterprise) {
+                later(&mut i.last_request_at);
+                match token {
+                    TokenUse::Current => later(&mut i.token_last_used_at),
+                    TokenUse::Previous => {
+                        if let Some(p) = i.previous_token.as_mut() {
+                            later(&mut p.last_used_at);
+                        }
+                    }
+                }
             }
             Ok(())
+        })
+    }
+
+    fn scim_imports_with_expired_previous_token(&self, now: Timestamp) -> Result<Vec<ScimImport>, StoreError> {
+        self.with(|s| {
+            Ok(s.imports
+                .values()
+                .filter(|i| i.previous_token.as_ref().is_some_and(|p| p.until <= now))
+                .cloned()
+                .collect())
         })
     }
 
@@ -329,7 +350,15 @@ impl SetupStore for MemoryStore {
     }
 
     fn scim_import_by_token(&self, token: &TokenHash) -> Result<Option<ScimImport>, StoreError> {
-        self.with(|s| Ok(s.imports.values().find(|i| i.token.as_ref().is_some_and(|t| &t.hash == token)).cloned()))
+        self.with(|s| {
+            Ok(s.imports
+                .values()
+                .find(|i| {
+                    i.token.as_ref().is_some_and(|t| &t.hash == token)
+                        || i.previous_token.as_ref().is_some_and(|p| &p.token.hash == token)
+                })
+                .cloned())
+        })
     }
 
     fn enabled_scim_imports(&self) -> Result<Vec<ScimImport>, StoreError> {

@@ -6,7 +6,7 @@
 
 use ens_domain::{
     Activity, EmailAddress, Enterprise, EnterpriseId, Notice, NoticeId, Outcome, Person, PersonId, PersonQuery,
-    Principal, PrincipalId, ScimImport, SecretToken, Session, Timestamp, TokenHash, UserName,
+    Principal, PrincipalId, ScimImport, SecretToken, Session, Timestamp, TokenHash, TokenUse, UserName,
 };
 use uuid::Uuid;
 
@@ -168,12 +168,16 @@ pub trait SetupStore: Send + Sync + 'static {
 
     fn reset_login_failures(&self, id: PrincipalId) -> Result<(), StoreError>;
 
-    /// Records that Entra called, unless a later call was recorded already.
-    fn touch_scim_request(&self, enterprise: EnterpriseId, at: Timestamp) -> Result<(), StoreError>;
+    /// Records that Entra called, with `token`, unless a later call was recorded already.
+    fn touch_scim_request(&self, enterprise: EnterpriseId, token: TokenUse, at: Timestamp) -> Result<(), StoreError>;
+
+    /// Setups whose previous token's overlap ended by `now` (from an index).
+    fn scim_imports_with_expired_previous_token(&self, now: Timestamp) -> Result<Vec<ScimImport>, StoreError>;
 
     fn scim_import(&self, enterprise: EnterpriseId) -> Result<Option<ScimImport>, StoreError>;
 
-    /// The setup whose current token has this hash.
+    /// The setup whose current or previous token has this hash (whether the previous one
+    /// still works is the caller's question: [`ScimImport::token_use`]).
     fn scim_import_by_token(&self, token: &TokenHash) -> Result<Option<ScimImport>, StoreError>;
 
     /// Writes `import`, whose `version` must be one more than the stored one (else

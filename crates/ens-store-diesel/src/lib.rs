@@ -249,6 +249,7 @@ const UNIQUE_INDEXES: &[(&str, &str, UniqueKey)] = &[
     ("persons_user_name", "persons.enterprise_id, persons.user_name_lower", UniqueKey::UserName),
     ("principals_login", "principals.login_lower", UniqueKey::Login),
     ("scim_imports_token", "scim_imports.token_hash", UniqueKey::Token),
+    ("scim_imports_previous_token", "scim_imports.previous_token_hash", UniqueKey::Token),
     ("outbox_incident_recipient", "outbox.incident_id, outbox.recipient", UniqueKey::Notice),
 ];
 

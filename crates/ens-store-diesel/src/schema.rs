@@ -40,6 +40,12 @@ diesel::table! {
         last_request_at -> Nullable<BigInt>,
         version -> BigInt,
         silence_notified_at -> Nullable<BigInt>,
+        token_last_used_at -> Nullable<BigInt>,
+        previous_token_hash -> Nullable<Text>,
+        previous_token_created_at -> Nullable<BigInt>,
+        previous_token_last4 -> Nullable<Text>,
+        previous_token_until -> Nullable<BigInt>,
+        previous_token_last_used_at -> Nullable<BigInt>,
     }
 }
 

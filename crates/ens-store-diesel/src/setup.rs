@@ -2,8 +2,8 @@
 
 use diesel::prelude::*;
 use ens_domain::{
-    Activity, EmailAddress, Enterprise, EnterpriseId, Failure, FailureKind, Field, Mapping, Notice, Principal,
-    PrincipalId, ScimImport, SyncState, Timestamp, TokenHash, TokenInfo,
+    Activity, EmailAddress, Enterprise, EnterpriseId, Failure, FailureKind, Field, Mapping, Notice, PreviousToken,
+    Principal, PrincipalId, ScimImport, SyncState, Timestamp, TokenHash, TokenInfo, TokenUse,
 };
 use ens_ports::{PrincipalRecord, SetupStore, StoreError};
 
@@ -99,6 +99,12 @@ struct ScimImportRow {
     last_request_at: Option<i64>,
     version: i64,
     silence_notified_at: Option<i64>,
+    token_last_used_at: Option<i64>,
+    previous_token_hash: Option<String>,
+    previous_token_created_at: Option<i64>,
+    previous_token_last4: Option<String>,
+    previous_token_until: Option<i64>,
+    previous_token_last_used_at: Option<i64>,
 }
 
 impl ScimImportRow {
@@ -126,6 +132,16 @@ impl ScimImportRow {
             last_request_at: i.last_request_at.map(Timestamp::as_micros),
             version: to_i64(i.version),
             silence_notified_at: i.silence_notified_at.map(Timestamp::as_micros),
+            token_last_used_at: i.token_last_used_at.map(Timestamp::as_micros),
+            previous_token_hash: i.previous_token.as_ref().map(|p| p.token.hash.as_str().to_owned()),
+            previous_token_created_at: i.previous_token.as_ref().map(|p| p.token.created_at.as_micros()),
+            previous_token_last4: i.previous_token.as_ref().map(|p| p.token.last4.clone()),
+            previous_token_until: i.previous_token.as_ref().map(|p| p.until.as_micros()),
+            previous_token_last_used_at: i
+                .previous_token
+                .as_ref()
+                .and_then(|p| p.last_used_at)
+                .map(Timestamp::as_micros),
         }
     }
 
@@ -154,11 +170,15 @@ impl ScimImportRow {
             },
             _ => return Err(corrupt("state")),
         };
-        let token = match (self.token_hash, self.token_created_at, self.token_last4) {
-            (Some(hash), Some(created_at), Some(last4)) => Some(TokenInfo {
-                hash: TokenHash::parse(&hash).map_err(|_| corrupt("token_hash"))?,
-                created_at: Timestamp::from_micros(created_at),
-                last4,
+        let token = token_info(self.token_hash, self.token_created_at, self.token_last4)?;
+        let previous_token = match (
+            token_info(self.previous_token_hash, self.previous_token_created_at, self.previous_token_last4)?,
+            self.previous_token_until,
+        ) {
+            (Some(token), Some(until)) => Some(PreviousToken {
+                token,
+                until: Timestamp::from_micros(until),
+                last_used_at: self.previous_token_last_used_at.map(Timestamp::from_micros),
             }),
             _ => None,
         };
@@ -175,6 +195,8 @@ impl ScimImportRow {
         Ok(ScimImport {
             enterprise_id: self.enterprise_id.parse().map_err(|_| corrupt("scim_imports enterprise"))?,
             token,
+            token_last_used_at: self.token_last_used_at.map(Timestamp::from_micros),
+            previous_token,
             notify,
             state,
             mapping,
@@ -182,6 +204,21 @@ impl ScimImportRow {
             silence_notified_at: self.silence_notified_at.map(Timestamp::from_micros),
             version: to_u64(self.version),
         })
+    }
+}
+
+fn token_info(
+    hash: Option<String>,
+    created_at: Option<i64>,
+    last4: Option<String>,
+) -> Result<Option<TokenInfo>, StoreError> {
+    match (hash, created_at, last4) {
+        (Some(hash), Some(created_at), Some(last4)) => Ok(Some(TokenInfo {
+            hash: TokenHash::parse(&hash).map_err(|_| corrupt("token_hash"))?,
+            created_at: Timestamp::from_micros(created_at),
+            last4,
+        })),
+        _ => Ok(None),
     }
 }
 
@@ -335,18 +372,46 @@ impl SetupStore for DieselStore {
         })
     }
 
-    fn touch_scim_request(&self, enterprise: EnterpriseId, at: Timestamp) -> Result<(), StoreError> {
+    fn touch_scim_request(&self, enterprise: EnterpriseId, token: TokenUse, at: Timestamp) -> Result<(), StoreError> {
         let at = at.as_micros();
         self.write(|c| {
+            let mine = || scim_imports::table.filter(scim_imports::enterprise_id.eq(enterprise.to_string()));
             diesel::update(
-                scim_imports::table
-                    .filter(scim_imports::enterprise_id.eq(enterprise.to_string()))
-                    .filter(scim_imports::last_request_at.is_null().or(scim_imports::last_request_at.lt(at))),
+                mine().filter(scim_imports::last_request_at.is_null().or(scim_imports::last_request_at.lt(at))),
             )
             .set(scim_imports::last_request_at.eq(Some(at)))
             .execute(c)?;
+            match token {
+                TokenUse::Current => diesel::update(
+                    mine()
+                        .filter(scim_imports::token_last_used_at.is_null().or(scim_imports::token_last_used_at.lt(at))),
+                )
+                .set(scim_imports::token_last_used_at.eq(Some(at)))
+                .execute(c)?,
+                TokenUse::Previous => diesel::update(
+                    mine().filter(
+                        scim_imports::previous_token_last_used_at
+                            .is_null()
+                            .or(scim_imports::previous_token_last_used_at.lt(at)),
+                    ),
+                )
+                .set(scim_imports::previous_token_last_used_at.eq(Some(at)))
+                .execute(c)?,
+            };
             Ok(())
         })
+    }
+
+    fn scim_imports_with_expired_previous_token(&self, now: Timestamp) -> Result<Vec<ScimImport>, StoreError> {
+        self.read(|c| {
+            scim_imports::table
+                .filter(scim_imports::previous_token_until.le(now.as_micros()))
+                .select(ScimImportRow::as_select())
+                .load(c)
+        })?
+        .into_iter()
+        .map(ScimImportRow::into_import)
+        .collect()
     }
 
     fn scim_import(&self, enterprise: EnterpriseId) -> Result<Option<ScimImport>, StoreError> {
@@ -365,7 +430,11 @@ impl SetupStore for DieselStore {
         self.first(
             |c| {
                 scim_imports::table
-                    .filter(scim_imports::token_hash.eq(token.as_str()))
+                    .filter(
+                        scim_imports::token_hash
+                            .eq(token.as_str())
+                            .or(scim_imports::previous_token_hash.eq(token.as_str())),
+                    )
                     .select(ScimImportRow::as_select())
                     .first(c)
             },
@@ -411,9 +480,17 @@ impl SetupStore for DieselStore {
                 scim_imports::failure_detail.eq(&row.failure_detail),
                 scim_imports::mapping.eq(&row.mapping),
                 // last_request_at belongs to touch_scim_request: a setup change must not
-                // put back the time it read.
+                // put back the time it read. The tokens' last use is written with them, since
+                // a rotation moves it from the current token to the previous one (a change
+                // racing a request may put back a time up to a minute old, for display only).
                 scim_imports::version.eq(row.version),
                 scim_imports::silence_notified_at.eq(row.silence_notified_at),
+                scim_imports::token_last_used_at.eq(row.token_last_used_at),
+                scim_imports::previous_token_hash.eq(&row.previous_token_hash),
+                scim_imports::previous_token_created_at.eq(row.previous_token_created_at),
+                scim_imports::previous_token_last4.eq(&row.previous_token_last4),
+                scim_imports::previous_token_until.eq(row.previous_token_until),
+                scim_imports::previous_token_last_used_at.eq(row.previous_token_last_used_at),
             ))
             .execute(c)?;
             if n == 0 {

@@ -10,7 +10,7 @@ use diesel::{PgConnection, SqliteConnection};
 use ens_domain::{
     Activity, ActivityKind, Actor, Attr, CmpOp, EmailAddress, Enterprise, EnterpriseId, Failure, FailureKind, Field,
     FieldChange, Filter, IncidentId, Mapping, Outcome, Person, PersonId, PersonQuery, PersonValues, Principal,
-    PrincipalId, ScimImport, SecretToken, Session, Sort, Source, SyncState, Timestamp, TokenHash, TokenInfo,
+    PrincipalId, ScimImport, SecretToken, Session, Sort, Source, SyncState, Timestamp, TokenHash, TokenInfo, TokenUse,
 };
 use ens_ports::{ActivityLog, Deadline, Outbox, PersonStore, SessionStore, SetupStore, StoreError, UniqueKey};
 use ens_store_diesel::DieselStore;
@@ -53,6 +53,7 @@ suite!(
     concurrent_writes_each_get_their_own_answer,
     parallel_login_attempts_are_counted_one_at_a_time,
     writes_past_their_deadline_roll_back,
+    a_token_pair_is_found_by_either_hash_and_expired_ones_by_index,
 );
 
 fn t(n: i64) -> Timestamp {
@@ -173,8 +174,9 @@ fn scim_import_round_trips_and_is_versioned(_db: &TestDb, store: &DieselStore) {
         },
     };
     store.update_scim_import(&next, Some(&activity(e, 1, ActivityKind::TokenGenerated)), &[]).unwrap();
-    store.touch_scim_request(e, t(9)).unwrap();
+    store.touch_scim_request(e, TokenUse::Current, t(9)).unwrap();
     next.last_request_at = Some(t(9));
+    next.token_last_used_at = Some(t(9));
     assert_eq!(store.scim_import(e).unwrap().unwrap(), next);
     assert_eq!(store.scim_import_by_token(&token.hash()).unwrap().unwrap(), next);
     assert_eq!(store.scim_import_by_token(&SecretToken::new("other".into()).hash()).unwrap(), None);
@@ -769,8 +771,8 @@ fn bootstrap_happens_once(_db: &TestDb, store: &DieselStore) {
 
 fn last_request_time_only_moves_forward(_db: &TestDb, store: &DieselStore) {
     let e = enterprise(store, 1);
-    store.touch_scim_request(e, t(50)).unwrap();
-    store.touch_scim_request(e, t(40)).unwrap();
+    store.touch_scim_request(e, TokenUse::Current, t(50)).unwrap();
+    store.touch_scim_request(e, TokenUse::Current, t(40)).unwrap();
     let mut i = store.scim_import(e).unwrap().unwrap();
     assert_eq!(i.last_request_at, Some(t(50)));
     // A setup change that read an older time does not put it back.
@@ -972,4 +974,50 @@ fn writes_past_their_deadline_roll_back(_db: &TestDb, store: &DieselStore) {
         }
     });
     assert_eq!(store.query_persons(e, &PersonQuery::all(100)).unwrap().total, 20);
+}
+
+/// The current and the previous token both find the setup; setups whose previous token's
+/// overlap ended come from an index; the last use of each token only moves forward.
+fn a_token_pair_is_found_by_either_hash_and_expired_ones_by_index(db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let other = enterprise(store, 2);
+    let info = |s: &str, n: i64| {
+        let t = SecretToken::new(s.into());
+        TokenInfo { hash: t.hash(), created_at: crate::t(n), last4: t.last4() }
+    };
+    let mut i = store.scim_import(e).unwrap().unwrap();
+    i.rotate(info("first", 1), t(100));
+    i.version += 1;
+    store.update_scim_import(&i, None, &[]).unwrap();
+    store.touch_scim_request(e, TokenUse::Current, t(5)).unwrap();
+    let mut i = store.scim_import(e).unwrap().unwrap();
+    assert_eq!(i.token_last_used_at, Some(t(5)));
+    i.rotate(info("second", 2), t(100));
+    i.version += 1;
+    store.update_scim_import(&i, None, &[]).unwrap();
+    let stored = store.scim_import(e).unwrap().unwrap();
+    assert_eq!(stored, i);
+    assert_eq!(
+        stored.previous_token.as_ref().map(|p| p.last_used_at),
+        Some(Some(t(5))),
+        "the old token's last use moved with it"
+    );
+    assert_eq!(stored.token_last_used_at, None);
+    for s in ["first", "second"] {
+        assert_eq!(
+            store.scim_import_by_token(&SecretToken::new(s.into()).hash()).unwrap().map(|i| i.enterprise_id),
+            Some(e),
+            "{s}"
+        );
+    }
+    store.touch_scim_request(e, TokenUse::Previous, t(7)).unwrap();
+    store.touch_scim_request(e, TokenUse::Previous, t(6)).unwrap();
+    assert_eq!(store.scim_import(e).unwrap().unwrap().previous_token.and_then(|p| p.last_used_at), Some(t(7)));
+
+    assert!(store.scim_imports_with_expired_previous_token(t(99)).unwrap().is_empty());
+    let expired = store.scim_imports_with_expired_previous_token(t(100)).unwrap();
+    assert_eq!(expired.iter().map(|i| i.enterprise_id).collect::<Vec<_>>(), [e]);
+    assert!(store.scim_import(other).unwrap().unwrap().previous_token.is_none());
+    let sql = format!("SELECT * FROM scim_imports WHERE previous_token_until <= {}", t(100).as_micros());
+    assert!(plan(db, &sql).contains("scim_imports_previous_token_until"), "{}", plan(db, &sql));
 }

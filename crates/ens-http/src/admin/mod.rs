@@ -70,6 +70,7 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             .route("/session/password", web::put().to(change_password))
             .route("/scim-import", web::get().to(get_import))
             .route("/scim-import/token", web::post().to(generate_token))
+            .route("/scim-import/token/previous", web::delete().to(revoke_previous_token))
             .route("/scim-import/emails", web::put().to(put_emails))
             .route("/scim-import/enabled", web::put().to(put_enabled))
             .route("/scim-import/mapping", web::put().to(put_mapping))
@@ -174,6 +175,7 @@ value in the `X-CSRF-Token` header). Errors are `application/problem+json`."
         change_password,
         get_import,
         generate_token,
+        revoke_previous_token,
         put_emails,
         put_enabled,
         put_mapping,
@@ -310,7 +312,9 @@ async fn get_import(Principal(ctx): Principal, state: web::Data<AppState>) -> Re
     Ok(HttpResponse::Ok().json(blocking(&state.lanes.admin, move || import_view(&ports, &ctx, tenant)).await?))
 }
 
-/// Generate a new secret token (shown once); the previous token stops working at once.
+/// Generate a new secret token (shown once). The previous token keeps working until Entra
+/// first uses the new one, the overlap ends (7 days by default), or it is revoked; a token
+/// older than that stops working at once (two live at most).
 #[utoipa::path(post, path = "/api/v1/scim-import/token", tag = "scim-import",
     responses((status = 201, body = NewTokenView), (status = 401, body = Problem)))]
 async fn generate_token(Principal(ctx): Principal, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
@@ -319,18 +323,32 @@ async fn generate_token(Principal(ctx): Principal, state: web::Data<AppState>) -
     let view = blocking(&state.lanes.admin, move || {
         let (token, import) = ports.generate_scim_token(&ctx)?;
         let info = import.token.ok_or_else(internal)?;
+        let previous = match &import.previous_token {
+            Some(p) => format!(
+                " The previous token (…{}) keeps working until Entra uses this one, or until {} — \
+                 paste this one into Entra (Provisioning › Admin credentials) before then.",
+                p.token.last4,
+                p.until.to_rfc3339()
+            ),
+            None => String::new(),
+        };
         Ok(NewTokenView {
             token: token.expose().to_owned(),
             created_at: info.created_at.to_rfc3339(),
             last4: info.last4,
             tenant_url: tenant,
-            warning: "Copy the token now: ENS+ keeps only a fingerprint and cannot show it again. \
-                      The previous token no longer works."
-                .to_owned(),
+            warning: format!("Copy the token now: ENS+ keeps only a fingerprint and cannot show it again.{previous}"),
         })
     })
     .await?;
     Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(view))
+}
+
+/// Revoke the previous token now: it stops working at once (Entra must use the new one).
+#[utoipa::path(delete, path = "/api/v1/scim-import/token/previous", tag = "scim-import",
+    responses((status = 200, body = ImportView), (status = 409, description = "There is no previous token", body = Problem)))]
+async fn revoke_previous_token(Principal(ctx): Principal, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+    change_setup(ctx, &state, |ports, ctx| ports.revoke_previous_token(ctx)).await
 }
 
 /// Replace the notification addresses (zero or more).

@@ -130,6 +130,9 @@ impl From<AdminError> for Problem {
                 Problem::new(S::NOT_FOUND, "not-found", "Not found", "There is nothing here, or it is not yours.")
             }
             AdminError::NoToken => Problem::new(S::CONFLICT, "token-required", "Generate a secret token first", detail),
+            AdminError::NoPreviousToken => {
+                Problem::new(S::CONFLICT, "no-previous-token", "There is no previous token", detail)
+            }
             AdminError::NoAddresses => Problem::new(
                 S::CONFLICT,
                 "no-addresses",

@@ -96,6 +96,21 @@ pub struct TokenView {
     /// The token's last four characters, to tell tokens apart.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
+    /// When Entra last authenticated with it (to the minute).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<String>,
+}
+
+/// The token a regeneration replaced, while it still works.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreviousTokenView {
+    pub created_at: String,
+    pub last4: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<String>,
+    /// It stops working then at the latest; earlier as soon as Entra uses the new token, or
+    /// when a principal revokes it (DELETE /api/v1/scim-import/token/previous).
+    pub works_until: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -118,6 +133,9 @@ pub struct ImportView {
     /// Paste into Entra's provisioning settings as the Tenant URL.
     pub tenant_url: String,
     pub token: TokenView,
+    /// The previous token, during its overlap with the current one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_token: Option<PreviousTokenView>,
     pub notify: Vec<String>,
     /// Set when no address is configured: failures then only reach the log.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -172,7 +190,14 @@ impl ImportView {
                 exists: import.token.is_some(),
                 created_at: import.token.as_ref().map(|t| ts(t.created_at)),
                 last4: import.token.as_ref().map(|t| t.last4.clone()),
+                last_used_at: import.token_last_used_at.map(ts),
             },
+            previous_token: import.previous_token.as_ref().map(|p| PreviousTokenView {
+                created_at: ts(p.token.created_at),
+                last4: p.token.last4.clone(),
+                last_used_at: p.last_used_at.map(ts),
+                works_until: ts(p.until),
+            }),
             notify: import.notify.iter().map(|a| a.to_string()).collect(),
             notify_warning: import
                 .notify

@@ -200,6 +200,8 @@ fn too_slow(config: &ScimConfig) -> ScimError {
 /// request beyond its `Authorization` header is read before it exists.
 struct Call {
     import: ScimImport,
+    /// The bearer token itself, to record which of the enterprise's tokens Entra used.
+    token: String,
     deadline: Deadline,
     /// What failed, should it fail ([`describe_request`]).
     detail: String,
@@ -232,10 +234,12 @@ impl Call {
         let Some(token) = crate::bearer_token(req.headers()) else {
             return Err(ScimError::unauthorized());
         };
-        let import = match state.ports.scim_cached(&token) {
+        let cached = state.ports.scim_cached(&token);
+        let import = match cached {
             Some(answer) => answer.map_err(|e| from_provisioning(e, config))?,
             None => {
                 let ports = state.ports.clone();
+                let token = token.clone();
                 let lookup = state.lanes.scim.run(move || ports.scim_begin(&token));
                 match actix_web::rt::time::timeout(deadline.remaining().unwrap_or_default(), lookup).await {
                     Ok(Ok(answer)) => answer.map_err(|e| from_provisioning(e, config))?,
@@ -249,7 +253,7 @@ impl Call {
                 }
             }
         };
-        Ok(Call { import, deadline, detail: describe_request(req) })
+        Ok(Call { import, token, deadline, detail: describe_request(req) })
     }
 
     /// Runs `f` on the SCIM lane within the deadline, and tells the sync guard how it ended.
@@ -261,7 +265,7 @@ impl Call {
         T: Send + 'static,
         F: FnOnce(&Ports, &ScimImport) -> Result<T, ScimError> + Send + 'static,
     {
-        let Call { import, deadline, detail } = self;
+        let Call { import, token, deadline, detail } = self;
         let config = state.config.scim.clone();
         let job = {
             let ports = state.ports.within(deadline.clone());
@@ -272,7 +276,7 @@ impl Call {
                 if ports.deadline().check().is_err() {
                     return Err(too_slow(&config));
                 }
-                ports.scim_seen(&import);
+                ports.scim_seen(&import, &token);
                 let result = f(&ports, &import);
                 let end = result.as_ref().map_or_else(ScimError::request_end, |_| RequestEnd::Succeeded);
                 // A timeout is reported once, below, whichever side noticed it.

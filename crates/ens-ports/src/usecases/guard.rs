@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use ens_domain::{
     Activity, ActivityKind, Actor, EmailAddress, EnterpriseId, Failure, FailureKind, IncidentId, Notice, NoticeId,
-    NoticeKind, Outcome, RequestEnd, ScimImport, SyncState, Timestamp, TokenHash,
+    NoticeKind, Outcome, RequestEnd, ScimImport, SyncState, Timestamp, TokenHash, TokenUse,
 };
 
 use super::provisioning::ProvisioningError;
@@ -80,8 +80,8 @@ pub struct GuardState {
     names: Mutex<HashMap<EnterpriseId, String>>,
     failures: Mutex<HashMap<EnterpriseId, u32>>,
     pending: Mutex<HashMap<EnterpriseId, Pending>>,
-    /// When this instance last recorded a SCIM request of each enterprise.
-    touched: Mutex<HashMap<EnterpriseId, Timestamp>>,
+    /// When this instance last recorded a SCIM request of each enterprise and token.
+    touched: Mutex<HashMap<(EnterpriseId, TokenUse), Timestamp>>,
 }
 
 /// Tokens remembered at most (one per enterprise in practice).
@@ -142,7 +142,11 @@ impl Ports {
                 failure: p.failure,
             })));
         }
-        (now.since(read) < self.policy.guard.auth_cache && import.state.accepts_scim()).then_some(Ok(import))
+        // A previous token whose overlap ended is asked about again, even within the second.
+        (now.since(read) < self.policy.guard.auth_cache
+            && import.state.accepts_scim()
+            && import.token_use(&hash, now).is_some())
+        .then_some(Ok(import))
     }
 
     /// [`Ports::scim_authenticate`] with the guard: an enterprise whose switch-off is pending
@@ -188,26 +192,30 @@ impl Ports {
         }
     }
 
-    /// Records that Entra called for `import`'s enterprise (written at most once a minute).
-    pub fn scim_seen(&self, import: &ScimImport) {
-        self.touch(import.enterprise_id);
+    /// Records that Entra called for `import`'s enterprise with `token` (written at most once
+    /// a minute per token).
+    pub fn scim_seen(&self, import: &ScimImport, token: &str) {
+        let hash = ens_domain::SecretToken::new(token.to_owned()).hash();
+        if let Some(used) = import.token_use(&hash, self.clock.now()) {
+            self.touch(import.enterprise_id, used);
+        }
     }
 
     fn pending_incident(&self, enterprise: EnterpriseId) -> Option<Pending> {
         self.guard.pending.lock().get(&enterprise).cloned()
     }
 
-    fn touch(&self, enterprise: EnterpriseId) {
+    fn touch(&self, enterprise: EnterpriseId, token: TokenUse) {
         let now = self.clock.now();
         let due = {
             let mut t = self.guard.touched.lock();
-            let due = t.get(&enterprise).is_none_or(|last| now.since(*last) >= TOUCH_EVERY);
+            let due = t.get(&(enterprise, token)).is_none_or(|last| now.since(*last) >= TOUCH_EVERY);
             if due {
-                t.insert(enterprise, now);
+                t.insert((enterprise, token), now);
             }
             due
         };
-        if due && let Err(e) = self.setup.touch_scim_request(enterprise, now) {
+        if due && let Err(e) = self.setup.touch_scim_request(enterprise, token, now) {
             tracing::warn!(enterprise = %enterprise, error = %e, "could not record the time of the SCIM request");
         }
     }

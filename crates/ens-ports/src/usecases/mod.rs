@@ -34,6 +34,8 @@ pub enum AdminError {
     NoToken,
     #[error("no notification address is configured")]
     NoAddresses,
+    #[error("there is no previous secret token: only the current one works")]
+    NoPreviousToken,
     #[error("some e-mail addresses are not valid")]
     InvalidAddresses(Vec<AddressProblem>),
     #[error(transparent)]

@@ -4,7 +4,7 @@
 
 use ens_domain::{
     Activity, ActivityKind, Actor, Field, FieldChange, FieldError, Mapping, Outcome, Person, PersonId, PersonQuery,
-    PersonValues, ScimImport, SecretToken, Source, SyncState,
+    PersonValues, Retirement, ScimImport, SecretToken, Source, SyncState, TokenUse,
 };
 
 use crate::Ports;
@@ -114,7 +114,15 @@ impl Ports {
             return Err(ProvisioningError::Unauthorized);
         }
         let hash = SecretToken::new(token.to_owned()).hash();
-        let import = self.setup.scim_import_by_token(&hash)?.ok_or(ProvisioningError::Unauthorized)?;
+        let mut import = self.setup.scim_import_by_token(&hash)?.ok_or(ProvisioningError::Unauthorized)?;
+        match import.token_use(&hash, self.clock.now()) {
+            None => return Err(ProvisioningError::Unauthorized),
+            // Entra has the new token: the old one is not needed any more.
+            Some(TokenUse::Current) if import.previous_token.is_some() => {
+                import = self.retire_previous_token(import.enterprise_id, Retirement::NewTokenUsed, Actor::Scim)?;
+            }
+            Some(_) => {}
+        }
         if !import.state.accepts_scim() {
             return Err(ProvisioningError::Disabled(import.state));
         }

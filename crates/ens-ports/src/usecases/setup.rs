@@ -1,8 +1,8 @@
 //! Setup › SCIM Import: what principals configure, scoped to their enterprise.
 
 use ens_domain::{
-    Activity, ActivityKind, Actor, EmailAddress, Enterprise, Field, Mapping, Notice, NoticeId, NoticeKind, Outcome,
-    ScimImport, SecretToken, TokenInfo,
+    Activity, ActivityKind, Actor, EmailAddress, Enterprise, EnterpriseId, Field, Mapping, Notice, NoticeId,
+    NoticeKind, Outcome, Retirement, ScimImport, SecretToken, TokenInfo,
 };
 
 use super::principals::PrincipalContext;
@@ -75,20 +75,92 @@ impl Ports {
         Ok((enterprise, import))
     }
 
-    /// Generates a new secret token; the previous one stops working at once. The token is
-    /// returned this once and stored only as a hash.
+    /// Generates a new secret token, returned this once and stored only as a hash. The token
+    /// it replaces keeps working until Entra first uses the new one, the overlap
+    /// (`Policy::token_overlap`) ends, or a principal revokes it: between the regeneration and
+    /// the moment Entra's admin pastes the new token, Entra is not cut off (invalid
+    /// credentials put its provisioning job into quarantine at once). At most two tokens
+    /// live: a previous token still live is retired now.
     pub fn generate_scim_token(&self, ctx: &PrincipalContext) -> Result<(SecretToken, ScimImport), AdminError> {
         let token = self.ids.new_secret();
-        let info = TokenInfo { hash: token.hash(), created_at: self.clock.now(), last4: token.last4() };
+        let now = self.clock.now();
+        let info = TokenInfo { hash: token.hash(), created_at: now, last4: token.last4() };
+        let until = now.saturating_add(self.policy.token_overlap);
         let import = self.change_import(ctx, |i| {
-            let replaced = i.token.is_some();
-            i.token = Some(info.clone());
-            let detail =
-                if replaced { "new secret token; the previous one no longer works" } else { "secret token generated" };
-            Ok(Some(self.principal_activity(ctx, ActivityKind::TokenGenerated, detail.into())))
+            let replaced = i.token.as_ref().map(|t| t.last4.clone());
+            let retired = i.rotate(info.clone(), until);
+            let mut detail = match replaced {
+                None => format!("secret token generated (…{})", info.last4),
+                Some(old) => format!(
+                    "new secret token (…{}); the previous one (…{old}) keeps working until Entra uses the new one, \
+                     or until {}",
+                    info.last4,
+                    until.to_rfc3339()
+                ),
+            };
+            if let Some(r) = retired {
+                detail = format!("{detail}; {}", Retirement::Replaced.describe(&r.last4));
+            }
+            Ok(Some(self.principal_activity(ctx, ActivityKind::TokenGenerated, detail)))
         })?;
         tracing::info!(enterprise = %ctx.enterprise(), principal = %ctx.principal.id, last4 = %info.last4, "SCIM token generated");
         Ok((token, import))
+    }
+
+    /// "Revoke the previous token now": it stops working at once (on other instances within
+    /// the authentication cache's second).
+    pub fn revoke_previous_token(&self, ctx: &PrincipalContext) -> Result<ScimImport, AdminError> {
+        let by = ctx.principal.login.to_string();
+        self.change_import(ctx, |i| {
+            let retired = i.retire_previous().ok_or(AdminError::NoPreviousToken)?;
+            let detail = Retirement::Revoked { by: by.clone() }.describe(&retired.last4);
+            Ok(Some(self.principal_activity(ctx, ActivityKind::TokenRetired, detail)))
+        })
+    }
+
+    /// Retires the previous token of `enterprise` (if it still has one) for `why`, with its
+    /// activity entry; returns the setup as written.
+    pub(crate) fn retire_previous_token(
+        &self,
+        enterprise: EnterpriseId,
+        why: Retirement,
+        actor: Actor,
+    ) -> Result<ScimImport, StoreError> {
+        for _ in 0..MAX_ATTEMPTS {
+            let mut import = self.setup.scim_import(enterprise)?.ok_or(StoreError::NotFound)?;
+            let Some(retired) = import.retire_previous() else { return Ok(import) };
+            import.version += 1;
+            let entry = Activity {
+                enterprise_id: enterprise,
+                at: self.clock.now(),
+                kind: ActivityKind::TokenRetired,
+                actor,
+                outcome: Outcome::Applied,
+                person_id: None,
+                user_name: None,
+                detail: why.describe(&retired.last4),
+            };
+            match self.setup.update_scim_import(&import, Some(&entry), &[]) {
+                Ok(()) => {
+                    self.forget_cached_setup(enterprise);
+                    tracing::info!(enterprise = %enterprise, last4 = %retired.last4, reason = ?why, "previous SCIM token retired");
+                    return Ok(import);
+                }
+                Err(StoreError::Conflict) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(StoreError::Conflict)
+    }
+
+    /// Retires every previous token whose overlap has ended (the worker runs it): they stop
+    /// working at the end of the overlap anyway; this records it. Returns how many.
+    pub fn retire_expired_tokens(&self) -> Result<usize, StoreError> {
+        let expired = self.setup.scim_imports_with_expired_previous_token(self.clock.now())?;
+        for import in &expired {
+            self.retire_previous_token(import.enterprise_id, Retirement::OverlapOver, Actor::SyncGuard)?;
+        }
+        Ok(expired.len())
     }
 
     /// Replaces the notification addresses (zero or more; duplicates ignored).

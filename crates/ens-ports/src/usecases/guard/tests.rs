@@ -237,7 +237,7 @@ fn entra_silence_is_reported_once_per_silence() {
     // Entra calls again; later it goes quiet again: a new warning.
     r.clock.advance(Duration::from_secs(61));
     let import = r.ports.scim_begin(TOKEN).expect("a request");
-    r.ports.scim_seen(&import);
+    r.ports.scim_seen(&import, TOKEN);
     r.clock.advance(Duration::from_secs(3600));
     assert_eq!(r.ports.check_silence().expect("checked"), 0);
     r.clock.advance(Duration::from_secs(3600));
@@ -282,4 +282,37 @@ fn with_a_cached_token_a_failing_database_still_trips_through_the_request() {
     // memory: no request waits for a database known to be down.
     r.clock.advance(Duration::from_secs(600));
     assert!(matches!(r.ports.scim_cached(TOKEN), Some(Err(ProvisioningError::Disabled(_)))));
+}
+
+#[test]
+fn a_regenerated_token_overlaps_until_entra_uses_the_new_one_or_the_overlap_ends() {
+    let r = rig_with(Policy { token_overlap: Duration::from_secs(3600), ..Policy::default() }, &[]);
+    let creds = r.ports.create_principal(r.import.enterprise_id, "admin@contoso.com").expect("principal");
+    let s = r.ports.login("admin@contoso.com", &creds.password, "ip").expect("login");
+    let ctx = r.ports.change_password(&s.context, &creds.password, "a good new password").expect("changed").context;
+    let (second, _) = r.ports.generate_scim_token(&ctx).expect("regenerated");
+    assert!(r.ports.scim_begin(TOKEN).is_ok(), "the previous token keeps working");
+    // Past the overlap, the previous token fails even from the authentication cache…
+    r.clock.advance(Duration::from_secs(3600));
+    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Unauthorized)));
+    // …and the worker records its retirement, once.
+    assert_eq!(r.ports.retire_expired_tokens().expect("swept"), 1);
+    assert_eq!(r.ports.retire_expired_tokens().expect("swept"), 0);
+    let (log, _) = r.store.inner().activities(r.import.enterprise_id, &[], 0, 10).expect("log");
+    assert_eq!(log[0].kind, ActivityKind::TokenRetired);
+    assert_eq!(log[0].actor, Actor::SyncGuard);
+    assert!(log[0].detail.contains("overlap"), "{}", log[0].detail);
+    assert!(r.ports.scim_begin(second.expose()).is_ok());
+
+    // Regenerate again; the new token's first use retires the old one at once.
+    let (third, _) = r.ports.generate_scim_token(&ctx).expect("regenerated");
+    let import = r.ports.scim_begin(second.expose()).expect("still works");
+    r.ports.scim_seen(&import, second.expose());
+    let seen = r.store.inner().scim_import(r.import.enterprise_id).expect("store").expect("exists");
+    assert!(seen.previous_token.as_ref().is_some_and(|p| p.last_used_at.is_some()), "its last use is shown");
+    r.ports.scim_begin(third.expose()).expect("the new token");
+    assert!(matches!(r.ports.scim_begin(second.expose()), Err(ProvisioningError::Unauthorized)));
+    let (log, _) = r.store.inner().activities(r.import.enterprise_id, &[], 0, 10).expect("log");
+    assert_eq!((log[0].kind, log[0].actor), (ActivityKind::TokenRetired, Actor::Scim));
+    assert!(matches!(r.ports.revoke_previous_token(&ctx), Err(crate::usecases::AdminError::NoPreviousToken)));
 }
