@@ -187,6 +187,15 @@ async fn a_principal_sets_up_scim_import_and_follows_persons_in_the_browser() {
         )
         .await;
         let token = b.value("#new-token-value").await;
+        // Two live tokens: the previous one keeps working until Entra uses the new one.
+        b.visible("#previous-token").await;
+        b.wait_text("#previous-token-text", &first_token[first_token.len() - 4..]).await;
+        b.wait_text("#previous-token-text", "at the latest").await;
+        b.wait_text("#new-token-warning", "keeps working until Entra uses this one").await;
+        b.snapshot("setup-two-tokens").await;
+        b.click("#revoke-previous").await;
+        b.wait_text("#connection-message", "the previous secret token no longer works").await;
+        assert!(!b.is_visible("#previous-token").await);
 
         // Notification addresses: checked while typing, added, tested.
         b.fill("#email-new", "ops@").await;

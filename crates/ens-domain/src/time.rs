@@ -40,6 +40,15 @@ impl Timestamp {
         self.to_datetime().format(&Rfc3339).unwrap_or_else(|_| self.0.to_string())
     }
 
+    /// For people, to the minute: `2026-11-28 22:10 UTC`.
+    pub fn to_minute_utc(self) -> String {
+        let rfc = self.to_rfc3339();
+        match rfc.get(..16) {
+            Some(minute) => format!("{} UTC", minute.replace('T', " ")),
+            None => rfc,
+        }
+    }
+
     pub fn saturating_add(self, d: Duration) -> Self {
         let micros = i64::try_from(d.as_micros()).unwrap_or(i64::MAX);
         Self(self.0.saturating_add(micros))
@@ -71,6 +80,7 @@ mod tests {
         let t = Timestamp::from_micros(1_764_367_851_123_456);
         assert_eq!(t.to_rfc3339(), "2025-11-28T22:10:51.123456Z");
         assert_eq!(Timestamp::parse_rfc3339(&t.to_rfc3339()), Some(t));
+        assert_eq!(t.to_minute_utc(), "2025-11-28 22:10 UTC");
     }
 
     #[test]

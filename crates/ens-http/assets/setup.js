@@ -83,17 +83,47 @@ function renderConnection(v) {
   const text = $('token-text');
   if (v.token.exists) {
     text.replaceChildren(
-      'A secret token exists: created ',
-      time(v.token.created_at),
-      ', ending in ',
+      'Current secret token, ending in ',
       h('code', {}, `…${v.token.last4}`),
+      ': created ',
+      time(v.token.created_at),
+      ', ',
+      ...(v.token.last_used_at ? ['last used by Entra ', time(v.token.last_used_at)] : ['not used by Entra yet']),
       '. ENS+ cannot show it again; regenerate it if it is lost.',
     );
   } else {
     text.textContent = 'No secret token yet. Generate one, then enter it in Entra together with the Tenant URL.';
   }
   $('token-generate').textContent = v.token.exists ? 'Regenerate secret token' : 'Generate secret token';
+  const previous = v.previous_token;
+  $('previous-token').hidden = !previous;
+  if (previous) {
+    $('previous-token-text').replaceChildren(
+      'Previous secret token, ending in ',
+      h('code', {}, `…${previous.last4}`),
+      ': created ',
+      time(previous.created_at),
+      ', ',
+      ...(previous.last_used_at ? ['last used by Entra ', time(previous.last_used_at)] : ['not used by Entra since']),
+      '. It stops working as soon as Entra uses the current token, and at the latest ',
+      time(previous.works_until),
+      '.',
+    );
+  }
 }
+
+$('revoke-previous').addEventListener('click', async () => {
+  const message = $('connection-message');
+  say(message, 'Revoking the previous secret token…', 'info');
+  try {
+    view = await api('DELETE', '/api/v1/scim-import/token/previous');
+    renderConnection(view);
+    say(message, 'Done: the previous secret token no longer works.', 'ok');
+    $('token-generate').focus();
+  } catch (e) {
+    fail(message, e);
+  }
+});
 
 for (const button of document.querySelectorAll('button[data-copy]')) {
   button.addEventListener('click', () => copy($(button.dataset.copy), $('connection-message')));
@@ -106,7 +136,7 @@ async function generate() {
   say(message, 'Generating a secret token…', 'info');
   try {
     const t = await api('POST', '/api/v1/scim-import/token');
-    view.token = { exists: true, created_at: t.created_at, last4: t.last4 };
+    view = await api('GET', '/api/v1/scim-import');
     renderConnection(view);
     $('new-token-warning').textContent = `Warning: ${t.warning}`;
     $('new-token-value').value = t.token;

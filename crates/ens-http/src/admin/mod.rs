@@ -328,7 +328,7 @@ async fn generate_token(Principal(ctx): Principal, state: web::Data<AppState>) -
                 " The previous token (…{}) keeps working until Entra uses this one, or until {} — \
                  paste this one into Entra (Provisioning › Admin credentials) before then.",
                 p.token.last4,
-                p.until.to_rfc3339()
+                p.until.to_minute_utc()
             ),
             None => String::new(),
         };

@@ -95,7 +95,7 @@ impl Ports {
                     "new secret token (…{}); the previous one (…{old}) keeps working until Entra uses the new one, \
                      or until {}",
                     info.last4,
-                    until.to_rfc3339()
+                    until.to_minute_utc()
                 ),
             };
             if let Some(r) = retired {

@@ -22,7 +22,7 @@ fn a_one_time_password_blocks_setup_until_changed() {
 }
 
 #[test]
-fn token_generation_replaces_the_previous_token_at_once() {
+fn token_generation_keeps_two_tokens_at_most() {
     let (p, _) = ports_with_mailer();
     let ctx = logged_in(&p);
     let (first, import) = p.generate_scim_token(&ctx).expect("token");
@@ -30,11 +30,16 @@ fn token_generation_replaces_the_previous_token_at_once() {
     assert!(p.setup.scim_import_by_token(&first.hash()).expect("store").is_some());
     let (second, _) = p.generate_scim_token(&ctx).expect("token");
     assert_ne!(first, second);
-    assert!(p.setup.scim_import_by_token(&first.hash()).expect("store").is_none(), "old token gone");
+    assert!(p.setup.scim_import_by_token(&first.hash()).expect("store").is_some(), "the previous token overlaps");
     assert!(p.setup.scim_import_by_token(&second.hash()).expect("store").is_some());
+    let (third, _) = p.generate_scim_token(&ctx).expect("token");
+    assert!(p.setup.scim_import_by_token(&first.hash()).expect("store").is_none(), "the oldest is gone at once");
+    assert!(p.setup.scim_import_by_token(&second.hash()).expect("store").is_some());
+    assert!(p.setup.scim_import_by_token(&third.hash()).expect("store").is_some());
     let (log, _) = p.activity_log(&ctx, &[], 0, 10).expect("log");
     assert_eq!(log[0].kind, ActivityKind::TokenGenerated);
-    assert!(!log[0].detail.contains(second.expose()), "the token is never written down");
+    assert!(!log[0].detail.contains(third.expose()), "the token is never written down");
+    assert!(log[0].detail.contains("two live at most"), "{}", log[0].detail);
 }
 
 #[test]
