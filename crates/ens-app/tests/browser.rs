@@ -250,6 +250,8 @@ async fn a_principal_sets_up_scim_import_and_follows_persons_in_the_browser() {
             Some(at) => {
                 b.wait_text("#last-request", "Last request from Entra").await;
                 assert_eq!(b.attr("#last-request time", "datetime").await.as_deref(), Some(at));
+                // Entra's create above was applied: Setup says when.
+                b.wait_text("#last-request", "Last change applied").await;
             }
             None => {
                 b.wait_text("#last-request", "No request from Entra yet").await;

@@ -55,8 +55,17 @@ function renderState(v) {
   todo.replaceChildren(...(state.what_to_do ? [h('strong', {}, 'What to do:'), ` ${state.what_to_do}`] : []));
 
   const last = $('last-request');
-  if (v.last_request_at) last.replaceChildren('Last request from Entra: ', time(v.last_request_at), '.');
-  else last.textContent = 'No request from Entra yet.';
+  const request = v.last_request_at
+    ? ['Last request from Entra: ', time(v.last_request_at), '.']
+    : ['No request from Entra yet.'];
+  const change = v.last_change_at
+    ? [' Last change applied: ', time(v.last_change_at), '.']
+    : [' No change from Entra applied yet.'];
+  last.replaceChildren(...request, ...change);
+
+  // Only in the answer to switching on: Entra may need a restart to be heard again.
+  $('entra-hint').hidden = !v.entra_hint;
+  $('entra-hint').textContent = v.entra_hint ? `Next, in Entra: ${v.entra_hint}` : '';
 }
 
 $('enabled-switch').addEventListener('click', async () => {

@@ -259,6 +259,11 @@ impl<S: ActivityLog> ActivityLog for FaultyStore<S> {
         self.inner.activities(enterprise, outcomes, offset, limit)
     }
 
+    fn last_scim_change(&self, enterprise: EnterpriseId) -> Result<Option<Timestamp>, StoreError> {
+        self.any()?;
+        self.inner.last_scim_change(enterprise)
+    }
+
     fn prune_activities(&self, before: Timestamp) -> Result<u64, StoreError> {
         self.any()?;
         self.inner.prune_activities(before)

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use ens_domain::{
-    Activity, EmailAddress, Enterprise, EnterpriseId, Outcome, Person, PersonId, PersonQuery, PrincipalId, ScimImport,
-    SecretToken, Timestamp, TokenHash, TokenUse, UserName,
+    Activity, Actor, EmailAddress, Enterprise, EnterpriseId, Outcome, Person, PersonId, PersonQuery, PrincipalId,
+    ScimImport, SecretToken, Timestamp, TokenHash, TokenUse, UserName,
 };
 use uuid::Uuid;
 
@@ -535,6 +535,16 @@ impl ActivityLog for MemoryStore {
                 .cloned()
                 .collect();
             Ok((page, total))
+        })
+    }
+
+    fn last_scim_change(&self, enterprise: EnterpriseId) -> Result<Option<Timestamp>, StoreError> {
+        self.with(|s| {
+            Ok(s.activities
+                .iter()
+                .rev()
+                .find(|a| a.enterprise_id == enterprise && a.outcome == Outcome::Applied && a.actor == Actor::Scim)
+                .map(|a| a.at))
         })
     }
 

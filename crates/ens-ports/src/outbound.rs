@@ -262,6 +262,10 @@ pub trait ActivityLog: Send + Sync + 'static {
         limit: u64,
     ) -> Result<(Vec<Activity>, u64), StoreError>;
 
+    /// When Entra last changed the Person list: the newest applied entry by SCIM (from the
+    /// outcome index, newest first).
+    fn last_scim_change(&self, enterprise: EnterpriseId) -> Result<Option<Timestamp>, StoreError>;
+
     /// Deletes entries older than `before`; returns how many.
     fn prune_activities(&self, before: Timestamp) -> Result<u64, StoreError>;
 }

@@ -103,6 +103,20 @@ impl ActivityLog for DieselStore {
         Ok((list, to_u64(total)))
     }
 
+    fn last_scim_change(&self, enterprise: EnterpriseId) -> Result<Option<Timestamp>, StoreError> {
+        let at: Option<i64> = self.read(|c| {
+            activities::table
+                .filter(activities::enterprise_id.eq(enterprise.to_string()))
+                .filter(activities::outcome.eq(Outcome::Applied.as_str()))
+                .filter(activities::actor.eq(actor_str(Actor::Scim)))
+                .order_by(activities::seq.desc())
+                .select(activities::at)
+                .first(c)
+                .optional()
+        })?;
+        Ok(at.map(Timestamp::from_micros))
+    }
+
     fn prune_activities(&self, before: Timestamp) -> Result<u64, StoreError> {
         self.write(|c| {
             let n = diesel::delete(activities::table.filter(activities::at.lt(before.as_micros()))).execute(c)?;

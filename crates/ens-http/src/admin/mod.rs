@@ -284,7 +284,9 @@ fn import_view(ports: &Ports, ctx: &PrincipalContext, tenant: String) -> Result<
         }
         _ => None,
     };
-    Ok(ImportView::new(&enterprise, &import, tenant, by))
+    let mut view = ImportView::new(&enterprise, &import, tenant, by);
+    view.last_change_at = ports.last_scim_change(ctx)?.map(|t| t.to_rfc3339());
+    Ok(view)
 }
 
 /// A principal's change to Setup › SCIM Import, answered with the setup as it is now.
@@ -372,7 +374,16 @@ async fn put_enabled(
     body: web::Json<EnabledRequest>,
 ) -> Result<HttpResponse, Problem> {
     let enabled = body.enabled;
-    change_setup(ctx, &state, move |ports, ctx| ports.set_import_enabled(ctx, enabled)).await
+    let ports = state.ports.clone();
+    let tenant = tenant_url(&state);
+    let view = blocking(&state.lanes.admin, move || {
+        let (_, was_off_for) = ports.switch_import(&ctx, enabled)?;
+        let mut view = import_view(&ports, &ctx, tenant)?;
+        view.entra_hint = was_off_for.and_then(restart_hint);
+        Ok(view)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Choose the imported fields.

@@ -145,6 +145,12 @@ pub struct ImportView {
     /// The last SCIM request from Entra (recorded at most once a minute).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_request_at: Option<String>,
+    /// When Entra last changed the Person list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_change_at: Option<String>,
+    /// In the answer to switching on: what to do in Entra so that it is heard there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entra_hint: Option<String>,
 }
 
 pub const MAPPING_HINT: &str = "Map the same fields in Entra (Provisioning › Mappings). Entra sends newly selected fields \
@@ -214,8 +220,25 @@ impl ImportView {
                 .collect(),
             mapping_hint: MAPPING_HINT.to_owned(),
             last_request_at: import.last_request_at.map(ts),
+            last_change_at: None,
+            entra_hint: None,
         }
     }
+}
+
+/// After switching on an import that was off for longer than one Entra cycle: Entra has
+/// seen 503s and has probably quarantined the job.
+pub fn restart_hint(was_off_for: std::time::Duration) -> Option<String> {
+    (was_off_for > ens_ports::usecases::setup::ENTRA_CYCLE).then(|| {
+        format!(
+            "SCIM import was off for {} — longer than one Entra provisioning cycle (about 40 minutes). Entra was \
+             answered 503 meanwhile and has probably put the provisioning job into quarantine, retrying only every \
+             few hours or daily. In Entra, open the enterprise application › Provisioning and press \
+             \"Restart provisioning\": the changes Entra holds then arrive within minutes. Watch \"Last request \
+             from Entra\" here to see it back.",
+            ens_ports::usecases::duration_words(&was_off_for)
+        )
+    })
 }
 
 /// A new secret token: shown this once.
@@ -436,5 +459,19 @@ impl PersonWrite {
                 Ok(FieldChange { field, value })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::restart_hint;
+
+    #[test]
+    fn a_restart_is_suggested_after_more_than_one_entra_cycle_off() {
+        assert_eq!(restart_hint(Duration::from_secs(30 * 60)), None);
+        let hint = restart_hint(Duration::from_secs(3 * 3600)).expect("a hint");
+        assert!(hint.contains("3 hours") && hint.contains("Restart provisioning"), "{hint}");
     }
 }

@@ -10,6 +10,11 @@ use super::{AddressProblem, AdminError};
 use crate::Ports;
 use crate::outbound::StoreError;
 
+/// How often Entra's provisioning engine runs a cycle. Import switched off for longer than
+/// this has answered Entra 503 through at least one cycle; Entra then quarantines the job and
+/// retries only every few hours, later daily, until its admin restarts provisioning.
+pub const ENTRA_CYCLE: std::time::Duration = std::time::Duration::from_secs(40 * 60);
+
 /// Most notification addresses an enterprise may have.
 pub const MAX_NOTIFY_ADDRESSES: usize = 20;
 
@@ -197,13 +202,27 @@ impl Ports {
 
     /// Switches SCIM import on (needs a token) or off. Switching on clears a failure.
     pub fn set_import_enabled(&self, ctx: &PrincipalContext, enabled: bool) -> Result<ScimImport, AdminError> {
+        Ok(self.switch_import(ctx, enabled)?.0)
+    }
+
+    /// [`Ports::set_import_enabled`], also saying how long import had been off when it is
+    /// switched on now: longer than one Entra cycle, and Entra has probably quarantined the job
+    /// after the 503s ([`ENTRA_CYCLE`]).
+    pub fn switch_import(
+        &self,
+        ctx: &PrincipalContext,
+        enabled: bool,
+    ) -> Result<(ScimImport, Option<std::time::Duration>), AdminError> {
         let now = self.clock.now();
         if enabled {
             // Whatever this instance held of a failure is over: a principal looked at it.
             self.guard_forget(ctx.enterprise());
         }
-        self.change_import(ctx, |i| {
+        let mut was_off_for = None;
+        let import = self.change_import(ctx, |i| {
             let previous = i.state.clone();
+            was_off_for = (enabled && !previous.accepts_scim() && i.last_request_at.is_some())
+                .then(|| now.since(previous.since()));
             i.state = if enabled {
                 previous.enable(now, Some(ctx.principal.id), i.token.is_some()).map_err(|_| AdminError::NoToken)?
             } else {
@@ -221,7 +240,14 @@ impl Ports {
                 (_, false) => (ActivityKind::ImportSwitchedOff, "switched off".to_owned()),
             };
             Ok(Some(self.principal_activity(ctx, kind, detail)))
-        })
+        })?;
+        Ok((import, was_off_for))
+    }
+
+    /// When Entra last changed the Person list (for Setup: is Entra back?).
+    pub fn last_scim_change(&self, ctx: &PrincipalContext) -> Result<Option<ens_domain::Timestamp>, AdminError> {
+        ctx.require_ready()?;
+        Ok(self.activity.last_scim_change(ctx.enterprise())?)
     }
 
     /// Chooses the imported fields; required fields cannot be left out.

@@ -108,3 +108,36 @@ fn test_notice_goes_to_every_address_and_reports_failures() {
     let result = p.send_test_notice(&ctx, "https://x/setup").expect("reported");
     assert!(result.iter().all(|d| d.error.as_deref().is_some_and(|e| e.contains("refused"))));
 }
+
+#[test]
+fn switching_on_says_how_long_import_was_off_once_entra_had_called() {
+    let (p, clock) = crate::testing::ports_with_clock();
+    let ctx = logged_in(&p);
+    let (token, _) = p.generate_scim_token(&ctx).expect("token");
+    let (_, off_for) = p.switch_import(&ctx, true).expect("on");
+    assert_eq!(off_for, None, "Entra never called: nothing to restart");
+    let import = p.scim_begin(token.expose()).expect("Entra calls");
+    p.scim_seen(&import, token.expose());
+    p.switch_import(&ctx, false).expect("off");
+    clock.advance(std::time::Duration::from_secs(3 * 3600));
+    let (_, off_for) = p.switch_import(&ctx, true).expect("on again");
+    assert_eq!(off_for, Some(std::time::Duration::from_secs(3 * 3600)));
+    let (_, again) = p.switch_import(&ctx, true).expect("already on");
+    assert_eq!(again, None, "already on: nothing was off");
+}
+
+#[test]
+fn the_last_change_from_entra_is_the_newest_applied_scim_entry() {
+    let (p, clock) = crate::testing::ports_with_clock();
+    let ctx = logged_in(&p);
+    assert_eq!(p.last_scim_change(&ctx).expect("read"), None);
+    let (token, _) = p.generate_scim_token(&ctx).expect("token");
+    p.set_import_enabled(&ctx, true).expect("on");
+    let import = p.scim_begin(token.expose()).expect("Entra calls");
+    clock.advance(std::time::Duration::from_secs(60));
+    let created = p.scim_create(&import, vec![ens_domain::FieldChange::set(Field::UserName, "jdoe@contoso.com")]);
+    let at = created.expect("created").person.created_at;
+    clock.advance(std::time::Duration::from_secs(60));
+    p.set_import_enabled(&ctx, false).expect("a principal's change is not Entra's");
+    assert_eq!(p.last_scim_change(&ctx).expect("read"), Some(at));
+}
