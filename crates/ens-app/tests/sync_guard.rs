@@ -17,7 +17,7 @@ use ens_ports::system::{OsIds, SystemClock};
 use ens_ports::{Policy, Ports};
 use ens_store_diesel::testing::TestDb;
 use serde_json::{Value, json};
-use support::{Server, login, run, send};
+use support::{Server, send};
 
 const ADDRESSES: [&str; 2] = ["ops@contoso.example", "it@contoso.example"];
 
@@ -200,15 +200,7 @@ fn a_failing_store_switches_off_mails_once_and_nothing_is_lost_postgres() {
 
 /// Operator and principal set up an enterprise on `server`; returns (session, token).
 fn operator_and_principal(server: &Server, env: &[(&str, &str)]) -> (String, String) {
-    let (ok, _, err) = run(&["enterprise", "create", "--name", "Contoso"], env);
-    assert!(ok, "{err}");
-    let (ok, out, err) =
-        run(&["principal", "create", "--enterprise", "Contoso", "--login", "admin@contoso.example"], env);
-    assert!(ok, "{err}");
-    let otp = support::printed_password(&out);
-    let session = login(server, "admin@contoso.example", &otp, "a long new password");
-    let token = set_up(|p| server.url(p), &session);
-    (session, token)
+    support::provisioned(server, env, "Contoso", "admin@contoso.example", &ADDRESSES)
 }
 
 #[test]
