@@ -142,7 +142,9 @@ fn nothing_is_read_before_authentication_and_slow_bodies_time_out() {
     let unauthorized = streams.iter_mut().filter_map(answer_status).filter(|s| *s == 401).count();
     println!("RSS before {before} KiB, with 300 stalled bodies {during} KiB (peak {peak} KiB)");
     assert_eq!(unauthorized, 300, "each answered 401 without its body being read");
-    assert!(during < before + 64 * 1024, "bodies were buffered: {before} KiB -> {during} KiB");
+    // Buffered, the 300 bodies alone would be 270 MiB (the finding: 52 -> 444 MiB); what is
+    // left is per-connection state, about 170 KiB each here.
+    assert!(during < before + 128 * 1024, "bodies were buffered: {before} KiB -> {during} KiB");
     drop(streams);
 
     // An authenticated caller whose body stops coming: 408 after the body timeout.

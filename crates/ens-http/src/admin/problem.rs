@@ -80,6 +80,16 @@ impl ResponseError for Problem {
     fn error_response(&self) -> HttpResponse {
         let mut res = HttpResponse::build(self.status_code());
         res.content_type(PROBLEM_JSON);
+        if matches!(
+            self.status_code(),
+            StatusCode::UNAUTHORIZED
+                | StatusCode::PAYLOAD_TOO_LARGE
+                | StatusCode::REQUEST_TIMEOUT
+                | StatusCode::UNSUPPORTED_MEDIA_TYPE
+        ) {
+            // The body was not (all) read: end the connection rather than keep its buffers.
+            res.force_close();
+        }
         if let Some(secs) = self.retry_after {
             res.insert_header((header::RETRY_AFTER, secs.to_string()));
         }

@@ -134,6 +134,12 @@ impl ResponseError for ScimError {
     fn error_response(&self) -> HttpResponse {
         let mut res = HttpResponse::build(self.status);
         res.content_type(SCIM_JSON);
+        if matches!(self.status, StatusCode::UNAUTHORIZED | StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT)
+        {
+            // The body was not (all) read: end the connection instead of keeping its buffers
+            // for a caller that has not authenticated or will not finish sending.
+            res.force_close();
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             res.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"ENS+ SCIM\"")));
         }
