@@ -25,7 +25,9 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use ens_ports::usecases::provisioning::{IfMatch, PatchError, ProvisioningError};
-use ens_ports::{ActivityKind, Deadline, PersonId, Ports, RequestEnd, ScimImport, StoreError, SyncState};
+use ens_ports::{
+    ActivityKind, Deadline, PersonId, Ports, RequestEnd, ScimImport, SecretToken, StoreError, SyncState, TokenHash,
+};
 use serde_json::Value;
 
 use self::error::{SCIM_JSON, ScimError, ScimType};
@@ -200,8 +202,9 @@ fn too_slow(config: &ScimConfig) -> ScimError {
 /// request beyond its `Authorization` header is read before it exists.
 struct Call {
     import: ScimImport,
-    /// The bearer token itself, to record which of the enterprise's tokens Entra used.
-    token: String,
+    /// The bearer token's hash (the token itself is not kept), to record which of the
+    /// enterprise's tokens Entra used.
+    token: TokenHash,
     deadline: Deadline,
     /// What failed, should it fail ([`describe_request`]).
     detail: String,
@@ -234,12 +237,12 @@ impl Call {
         let Some(token) = crate::bearer_token(req.headers()) else {
             return Err(ScimError::unauthorized());
         };
-        let cached = state.ports.scim_cached(&token);
-        let import = match cached {
+        // Hashed once: the cache, the record of its use and nothing else need it.
+        let hash = SecretToken::new(token.clone()).hash();
+        let import = match state.ports.scim_cached(&hash) {
             Some(answer) => answer.map_err(|e| from_provisioning(e, config))?,
             None => {
                 let ports = state.ports.clone();
-                let token = token.clone();
                 let lookup = state.lanes.scim.run(move || ports.scim_begin(&token));
                 match actix_web::rt::time::timeout(deadline.remaining().unwrap_or_default(), lookup).await {
                     Ok(Ok(answer)) => answer.map_err(|e| from_provisioning(e, config))?,
@@ -253,7 +256,7 @@ impl Call {
                 }
             }
         };
-        Ok(Call { import, token, deadline, detail: describe_request(req) })
+        Ok(Call { import, token: hash, deadline, detail: describe_request(req) })
     }
 
     /// Runs `f` on the SCIM lane within the deadline, and tells the sync guard how it ended.
@@ -320,6 +323,20 @@ impl Call {
             report_later(state, import, e.request_end(), detail);
         }
         result
+    }
+
+    /// Reads the JSON body, now that the caller is known; when it cannot be read the sync
+    /// guard still sees the refusal (413 is a limit of ours).
+    async fn with_body(
+        self,
+        req: &HttpRequest,
+        payload: web::Payload,
+        state: &AppState,
+    ) -> Result<(Call, Value), ScimError> {
+        match json_body(req, payload, state).await {
+            Ok(v) => Ok((self, v)),
+            Err(e) => Err(self.refuse(state, e).await),
+        }
     }
 
     /// Answers `error`, which the sync guard sees like any other ending.
@@ -401,22 +418,6 @@ async fn json_body(req: &HttpRequest, payload: web::Payload, state: &AppState) -
     serde_json::from_slice(&bytes).map_err(|e| {
         ScimError::bad_request(ScimType::InvalidSyntax, format!("The request body is not valid JSON: {e}"))
     })
-}
-
-impl Call {
-    /// Reads the JSON body, now that the caller is known; when it cannot be read the sync
-    /// guard still sees the refusal (413 is a limit of ours).
-    async fn with_body(
-        self,
-        req: &HttpRequest,
-        payload: web::Payload,
-        state: &AppState,
-    ) -> Result<(Call, Value), ScimError> {
-        match json_body(req, payload, state).await {
-            Ok(v) => Ok((self, v)),
-            Err(e) => Err(self.refuse(state, e).await),
-        }
-    }
 }
 
 fn person_id(raw: &str) -> Result<PersonId, ScimError> {

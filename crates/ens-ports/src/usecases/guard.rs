@@ -132,10 +132,9 @@ impl Ports {
     /// the database must be asked ([`Ports::scim_begin`]). An enterprise whose switch-off is
     /// held (the database is down) is refused at once, however old the memory of its token:
     /// that is what keeps requests from waiting for a database known to be down.
-    pub fn scim_cached(&self, token: &str) -> Option<Result<ScimImport, ProvisioningError>> {
-        let hash = ens_domain::SecretToken::new(token.to_owned()).hash();
+    pub fn scim_cached(&self, hash: &TokenHash) -> Option<Result<ScimImport, ProvisioningError>> {
         let now = self.clock.now();
-        let (import, read) = self.guard.known.lock().get(&hash).cloned()?;
+        let (import, read) = self.guard.known.lock().get(hash).cloned()?;
         if let Some(p) = self.pending_incident(import.enterprise_id) {
             return Some(Err(ProvisioningError::Disabled(SyncState::DisabledByFailure {
                 since: p.at,
@@ -145,7 +144,7 @@ impl Ports {
         // A previous token whose overlap ended is asked about again, even within the second.
         (now.since(read) < self.policy.guard.auth_cache
             && import.state.accepts_scim()
-            && import.token_use(&hash, now).is_some())
+            && import.token_use(hash, now).is_some())
         .then_some(Ok(import))
     }
 
@@ -153,12 +152,12 @@ impl Ports {
     /// is refused at once; a known token whose database lookup fails counts as a failure of
     /// ours for its enterprise. Asks the database unless [`Ports::scim_cached`] answers.
     pub fn scim_begin(&self, token: &str) -> Result<ScimImport, ProvisioningError> {
-        if let Some(answer) = self.scim_cached(token) {
+        let hash = ens_domain::SecretToken::new(token.to_owned()).hash();
+        if let Some(answer) = self.scim_cached(&hash) {
             return answer;
         }
-        let hash = ens_domain::SecretToken::new(token.to_owned()).hash();
         let now = self.clock.now();
-        match self.scim_authenticate(token) {
+        match self.authenticate_hash(&hash) {
             Ok(import) => {
                 if let Some(p) = self.pending_incident(import.enterprise_id) {
                     return Err(ProvisioningError::Disabled(SyncState::DisabledByFailure {
@@ -192,11 +191,10 @@ impl Ports {
         }
     }
 
-    /// Records that Entra called for `import`'s enterprise with `token` (written at most once
-    /// a minute per token).
-    pub fn scim_seen(&self, import: &ScimImport, token: &str) {
-        let hash = ens_domain::SecretToken::new(token.to_owned()).hash();
-        if let Some(used) = import.token_use(&hash, self.clock.now()) {
+    /// Records that Entra called for `import`'s enterprise with the token of `hash` (written
+    /// at most once a minute per token).
+    pub fn scim_seen(&self, import: &ScimImport, hash: &TokenHash) {
+        if let Some(used) = import.token_use(hash, self.clock.now()) {
             self.touch(import.enterprise_id, used);
         }
     }

@@ -4,7 +4,7 @@
 
 use ens_domain::{
     Activity, ActivityKind, Actor, Field, FieldChange, FieldError, Mapping, Outcome, Person, PersonId, PersonQuery,
-    PersonValues, Retirement, ScimImport, SecretToken, Source, SyncState, TokenUse,
+    PersonValues, Retirement, ScimImport, SecretToken, Source, SyncState, TokenHash, TokenUse,
 };
 
 use crate::Ports;
@@ -113,9 +113,13 @@ impl Ports {
         if token.is_empty() {
             return Err(ProvisioningError::Unauthorized);
         }
-        let hash = SecretToken::new(token.to_owned()).hash();
-        let mut import = self.setup.scim_import_by_token(&hash)?.ok_or(ProvisioningError::Unauthorized)?;
-        match import.token_use(&hash, self.clock.now()) {
+        self.authenticate_hash(&SecretToken::new(token.to_owned()).hash())
+    }
+
+    /// [`Ports::scim_authenticate`] for a token already hashed.
+    pub(crate) fn authenticate_hash(&self, hash: &TokenHash) -> Result<ScimImport, ProvisioningError> {
+        let mut import = self.setup.scim_import_by_token(hash)?.ok_or(ProvisioningError::Unauthorized)?;
+        match import.token_use(hash, self.clock.now()) {
             None => return Err(ProvisioningError::Unauthorized),
             // Entra has the new token: the old one is not needed any more.
             Some(TokenUse::Current) if import.previous_token.is_some() => {

@@ -237,7 +237,7 @@ fn entra_silence_is_reported_once_per_silence() {
     // Entra calls again; later it goes quiet again: a new warning.
     r.clock.advance(Duration::from_secs(61));
     let import = r.ports.scim_begin(TOKEN).expect("a request");
-    r.ports.scim_seen(&import, TOKEN);
+    r.ports.scim_seen(&import, &SecretToken::new(TOKEN.into()).hash());
     r.clock.advance(Duration::from_secs(3600));
     assert_eq!(r.ports.check_silence().expect("checked"), 0);
     r.clock.advance(Duration::from_secs(3600));
@@ -281,7 +281,10 @@ fn with_a_cached_token_a_failing_database_still_trips_through_the_request() {
     // Long after the authentication cache's second, the held incident still answers from
     // memory: no request waits for a database known to be down.
     r.clock.advance(Duration::from_secs(600));
-    assert!(matches!(r.ports.scim_cached(TOKEN), Some(Err(ProvisioningError::Disabled(_)))));
+    assert!(matches!(
+        r.ports.scim_cached(&SecretToken::new(TOKEN.into()).hash()),
+        Some(Err(ProvisioningError::Disabled(_)))
+    ));
 }
 
 #[test]
@@ -307,7 +310,7 @@ fn a_regenerated_token_overlaps_until_entra_uses_the_new_one_or_the_overlap_ends
     // Regenerate again; the new token's first use retires the old one at once.
     let (third, _) = r.ports.generate_scim_token(&ctx).expect("regenerated");
     let import = r.ports.scim_begin(second.expose()).expect("still works");
-    r.ports.scim_seen(&import, second.expose());
+    r.ports.scim_seen(&import, &second.hash());
     let seen = r.store.inner().scim_import(r.import.enterprise_id).expect("store").expect("exists");
     assert!(seen.previous_token.as_ref().is_some_and(|p| p.last_used_at.is_some()), "its last use is shown");
     r.ports.scim_begin(third.expose()).expect("the new token");

@@ -117,7 +117,7 @@ fn switching_on_says_how_long_import_was_off_once_entra_had_called() {
     let (_, off_for) = p.switch_import(&ctx, true).expect("on");
     assert_eq!(off_for, None, "Entra never called: nothing to restart");
     let import = p.scim_begin(token.expose()).expect("Entra calls");
-    p.scim_seen(&import, token.expose());
+    p.scim_seen(&import, &token.hash());
     p.switch_import(&ctx, false).expect("off");
     clock.advance(std::time::Duration::from_secs(3 * 3600));
     let (_, off_for) = p.switch_import(&ctx, true).expect("on again");
