@@ -31,10 +31,12 @@ pub enum ActivityKind {
     NotifyAddressesChanged,
     /// Entra has not called for longer than the configured silence.
     ProvisioningSilent,
+    /// A principal changed how many departures hold SCIM import.
+    DepartureLimitChanged,
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 11] = [
+    pub const ALL: [ActivityKind; 12] = [
         ActivityKind::PersonCreated,
         ActivityKind::PersonReplaced,
         ActivityKind::PersonPatched,
@@ -46,6 +48,7 @@ impl ActivityKind {
         ActivityKind::MappingChanged,
         ActivityKind::NotifyAddressesChanged,
         ActivityKind::ProvisioningSilent,
+        ActivityKind::DepartureLimitChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +64,7 @@ impl ActivityKind {
             ActivityKind::MappingChanged => "mapping_changed",
             ActivityKind::NotifyAddressesChanged => "notify_addresses_changed",
             ActivityKind::ProvisioningSilent => "provisioning_silent",
+            ActivityKind::DepartureLimitChanged => "departure_limit_changed",
         }
     }
 

@@ -1,5 +1,6 @@
 //! Enterprises, their principals and their SCIM import setup.
 
+use crate::departures::{DepartureLimit, DepartureRule};
 use crate::ids::{EnterpriseId, PrincipalId};
 use crate::mapping::Mapping;
 use crate::sync::SyncState;
@@ -105,6 +106,10 @@ pub struct ScimImport {
     pub last_request_at: Option<Timestamp>,
     /// When principals were last told that Entra went quiet (once per silence).
     pub silence_notified_at: Option<Timestamp>,
+    /// How many persons may leave the alert list before import is held.
+    pub departure_rule: DepartureRule,
+    /// A principal allowed a held mass deactivation: until then the limit is lifted.
+    pub departures_allowed_until: Option<Timestamp>,
     /// Incremented by every change, so concurrent changes cannot overwrite each other.
     pub version: u64,
 }
@@ -122,8 +127,15 @@ impl ScimImport {
             mapping: Mapping::default(),
             last_request_at: None,
             silence_notified_at: None,
+            departure_rule: DepartureRule::default(),
+            departures_allowed_until: None,
             version: 1,
         }
+    }
+
+    /// What a SCIM write taking a person off the alert list must respect at `now`.
+    pub fn departure_limit(&self, now: Timestamp) -> DepartureLimit {
+        DepartureLimit::at(self.departure_rule, now, self.departures_allowed_until)
     }
 
     /// Which live token has this hash at `now`: the current one, or the previous one within

@@ -20,6 +20,9 @@ pub enum RequestEnd {
     },
     /// Not taken because SCIM import is switched off: nothing new broke.
     ImportOff,
+    /// Not applied because it would have crossed the departure limit: the use case has
+    /// switched import off already, with what it held ([`crate::Hold`]).
+    Held,
     DatabaseUnavailable,
     DatabaseError,
     Timeout,
@@ -32,7 +35,7 @@ impl RequestEnd {
     /// The failure of ours this ending is, if it is one.
     pub fn fault(self) -> Option<FailureKind> {
         match self {
-            RequestEnd::Succeeded | RequestEnd::Refused { .. } | RequestEnd::ImportOff => None,
+            RequestEnd::Succeeded | RequestEnd::Refused { .. } | RequestEnd::ImportOff | RequestEnd::Held => None,
             RequestEnd::DatabaseUnavailable => Some(FailureKind::DatabaseUnavailable),
             RequestEnd::DatabaseError => Some(FailureKind::DatabaseError),
             RequestEnd::Timeout => Some(FailureKind::Timeout),
@@ -72,6 +75,7 @@ mod tests {
             (E::Refused { status: 412 }, None),
             (E::Refused { status: 501 }, None),
             (E::ImportOff, None),
+            (E::Held, None),
             (E::DatabaseUnavailable, Some(K::DatabaseUnavailable)),
             (E::DatabaseError, Some(K::DatabaseError)),
             (E::Timeout, Some(K::Timeout)),

@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod catalogue;
+pub mod departures;
 pub mod enterprise;
 pub mod guard;
 pub mod ids;
@@ -16,6 +17,7 @@ pub mod values;
 
 pub use activity::{Activity, ActivityKind, Actor, Outcome};
 pub use catalogue::{CATALOGUE, Field, FieldSpec, Location, Schema, ValueType};
+pub use departures::{Crossing, Departure, DepartureAction, DepartureLimit, DepartureRule, DepartureRuleError, Hold};
 pub use enterprise::{Enterprise, PreviousToken, Principal, Retirement, ScimImport, TokenInfo, TokenUse};
 pub use guard::RequestEnd;
 pub use ids::{EnterpriseId, IncidentId, PersonId, PrincipalId};

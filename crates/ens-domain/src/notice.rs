@@ -13,6 +13,9 @@ use crate::values::EmailAddress;
 pub enum NoticeKind {
     /// Synchronization broke on our side and import was switched off.
     ImportSwitchedOff,
+    /// Entra tried to take more persons off the alert list than the limit allows; import is
+    /// held (switched off) until a principal decides.
+    MassDeactivationHeld,
     /// Import is on but Entra has not called for longer than the configured silence.
     ProvisioningSilent,
     /// A principal asked for a test e-mail.
@@ -20,11 +23,17 @@ pub enum NoticeKind {
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 3] = [NoticeKind::ImportSwitchedOff, NoticeKind::ProvisioningSilent, NoticeKind::Test];
+    pub const ALL: [NoticeKind; 4] = [
+        NoticeKind::ImportSwitchedOff,
+        NoticeKind::MassDeactivationHeld,
+        NoticeKind::ProvisioningSilent,
+        NoticeKind::Test,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             NoticeKind::ImportSwitchedOff => "import_switched_off",
+            NoticeKind::MassDeactivationHeld => "mass_deactivation_held",
             NoticeKind::ProvisioningSilent => "provisioning_silent",
             NoticeKind::Test => "test",
         }
@@ -61,4 +70,6 @@ pub struct Notice {
     pub reason: String,
     /// Where to act: Setup › SCIM Import, built from the public base URL.
     pub setup_url: String,
+    /// Persons the notice names as examples, one line each (a held mass deactivation).
+    pub examples: Vec<String>,
 }

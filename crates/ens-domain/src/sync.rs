@@ -10,6 +10,7 @@
 //! Only `Enabled` accepts SCIM requests. A failure switches import off until a principal
 //! switches it on again; nothing switches it on by itself.
 
+use crate::departures::Hold;
 use crate::ids::{IncidentId, PrincipalId};
 use crate::time::Timestamp;
 
@@ -26,15 +27,19 @@ pub enum FailureKind {
     Limit,
     /// A bug or an unexpected condition in ENS+.
     Internal,
+    /// Entra tried to take more persons off the alert list than the enterprise's departure
+    /// limit allows ([`crate::departures`]): held until a principal decides.
+    MassDeactivationHeld,
 }
 
 impl FailureKind {
-    pub const ALL: [FailureKind; 5] = [
+    pub const ALL: [FailureKind; 6] = [
         FailureKind::DatabaseUnavailable,
         FailureKind::DatabaseError,
         FailureKind::Timeout,
         FailureKind::Limit,
         FailureKind::Internal,
+        FailureKind::MassDeactivationHeld,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +49,7 @@ impl FailureKind {
             FailureKind::Timeout => "timeout",
             FailureKind::Limit => "limit",
             FailureKind::Internal => "internal",
+            FailureKind::MassDeactivationHeld => "mass_deactivation_held",
         }
     }
 
@@ -59,6 +65,9 @@ impl FailureKind {
             FailureKind::Timeout => "ENS+ took too long to store a change",
             FailureKind::Limit => "a capacity limit of ENS+ refused a change",
             FailureKind::Internal => "an internal error in ENS+ stopped a change",
+            FailureKind::MassDeactivationHeld => {
+                "ENS+ held a mass deactivation: more persons would have left the alert list than the limit allows"
+            }
         }
     }
 }
@@ -70,6 +79,8 @@ pub struct Failure {
     pub kind: FailureKind,
     /// A short, secret-free description (no SQL, no stack trace).
     pub detail: String,
+    /// For [`FailureKind::MassDeactivationHeld`]: what was held.
+    pub hold: Option<Box<Hold>>,
 }
 
 /// Whether ENS+ accepts SCIM requests for an enterprise, and why not.
@@ -105,6 +116,14 @@ impl SyncState {
 
     pub fn accepts_scim(&self) -> bool {
         matches!(self, SyncState::Enabled { .. })
+    }
+
+    /// The held mass deactivation, when that is why import is off.
+    pub fn hold(&self) -> Option<&Hold> {
+        match self {
+            SyncState::DisabledByFailure { failure, .. } => failure.hold.as_deref(),
+            _ => None,
+        }
     }
 
     pub fn since(&self) -> Timestamp {
@@ -157,6 +176,7 @@ mod tests {
             incident: IncidentId::from_uuid(Uuid::nil()),
             kind: FailureKind::DatabaseUnavailable,
             detail: "x".into(),
+            hold: None,
         }
     }
 

@@ -655,6 +655,19 @@ async fn enterprises_are_isolated_on_every_endpoint() {
     );
     assert_eq!(w.call(&a, Method::GET, "/api/v1/persons", None).await.body["total"], 2);
     // B's writes to its own setup leave A's alone.
+    let limit = json!({"floor": 7, "percent": 50, "window_minutes": 30});
+    assert_eq!(
+        w.call(&b, Method::PUT, "/api/v1/scim-import/departure-limit", Some(limit)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(w.call(&a, Method::GET, "/api/v1/scim-import", None).await.body["departure_limit"]["floor"], 20);
+    let allow = w.call(&b, Method::POST, "/api/v1/scim-import/hold/allow", None).await;
+    assert_eq!(
+        (allow.status, allow.body["type"].as_str()),
+        (StatusCode::CONFLICT, Some("urn:ens-scim:problem:no-hold")),
+        "{}",
+        allow.body
+    );
     w.call(&b, Method::POST, "/api/v1/scim-import/token", None).await;
     w.call(&b, Method::PUT, "/api/v1/scim-import/enabled", Some(json!({"enabled": false}))).await;
     assert_eq!(w.scim(&ta, Method::GET, "/portal/scim/Users", None).await.status, StatusCode::OK);
@@ -675,6 +688,8 @@ async fn openapi_document_lists_every_endpoint() {
         "/api/v1/scim-import/emails",
         "/api/v1/scim-import/enabled",
         "/api/v1/scim-import/mapping",
+        "/api/v1/scim-import/departure-limit",
+        "/api/v1/scim-import/hold/allow",
         "/api/v1/scim-import/test-email",
         "/api/v1/scim-import/activity",
         "/api/v1/persons",

@@ -22,6 +22,7 @@ pub struct Rendered {
 pub fn render(notice: &Notice) -> Rendered {
     let (subject, blocks) = match notice.kind {
         NoticeKind::ImportSwitchedOff => switched_off(notice),
+        NoticeKind::MassDeactivationHeld => held(notice),
         NoticeKind::ProvisioningSilent => silent(notice),
         NoticeKind::Test => test(notice),
     };
@@ -63,6 +64,69 @@ fn switched_off(n: &Notice) -> (String, Vec<Block>) {
         ]),
         footer(n),
     ];
+    (subject, blocks)
+}
+
+fn held(n: &Notice) -> (String, Vec<Block>) {
+    let name = &n.enterprise_name;
+    let subject = format!("ENS+ held a mass deactivation for {name}: SCIM import is switched off");
+    let mut blocks = vec![
+        Block::Para(vec![text("Hello,")]),
+        Block::Para(vec![
+            text("On "),
+            text(when(n.occurred_at)),
+            text(", Microsoft Entra ID tried to take many persons of "),
+            strong(name),
+            text(
+                " off the ENS+ alert list at once (by deactivating or deleting them). ENS+ held the change that \
+                 would have crossed your limit and switched SCIM import off, so that these persons keep being \
+                 alerted until you decide.",
+            ),
+        ]),
+        Block::Heading("What happened".into()),
+        Block::Quote(reason_or_default(&n.reason)),
+    ];
+    if !n.examples.is_empty() {
+        blocks.push(Block::Heading("Examples".into()));
+        blocks.push(Block::Para(vec![text(
+            "The first is the change ENS+ held (not applied); the others were applied before it, newest first:",
+        )]));
+        blocks.push(Block::Bullets(n.examples.iter().map(|e| vec![text(e.as_str())]).collect()));
+    }
+    blocks.extend([
+        Block::Heading("What to do".into()),
+        Block::Para(vec![
+            text("Open "),
+            strong(SETUP_PAGE),
+            text(" ("),
+            link(&n.setup_url),
+            text(") and choose one of:"),
+        ]),
+        Block::Bullets(vec![
+            vec![
+                strong("These persons really left"),
+                text(
+                    " (a reorganisation, a site closing): choose \"Allow these changes and switch on\". The limit \
+                     is lifted for one window, and Entra's retries of the held changes are applied.",
+                ),
+            ],
+            vec![
+                strong("It was a mistake"),
+                text(
+                    " (a group removed from the application, a scoping filter changed): keep SCIM import off, fix \
+                     the assignment in Microsoft Entra ID (Enterprise applications › the ENS+ application › Users \
+                     and groups, or Provisioning › Mappings › Scoping), then switch SCIM import on. Entra then no \
+                     longer sends the held changes, and puts back the persons deactivated before the hold in its \
+                     next cycle.",
+                ),
+            ],
+        ]),
+        Block::Para(vec![text(
+            "Nothing is lost either way: Microsoft Entra ID keeps the changes ENS+ refused and retries them. While \
+             SCIM import is off, no change made in Entra ID reaches the ENS+ Person list.",
+        )]),
+        footer(n),
+    ]);
     (subject, blocks)
 }
 
@@ -403,6 +467,7 @@ mod tests {
             occurred_at: Timestamp::from_micros(1_764_367_851_123_456),
             reason: "Entra sent a phone number ENS+ cannot store: \"+1 555 0100 ext 7\".".into(),
             setup_url: "https://ens.example.com/setup/scim-import".into(),
+            examples: Vec::new(),
         }
     }
 
@@ -449,6 +514,24 @@ mod tests {
         n.reason = "Last request: GET /Users".into();
         let text = render(&n).text;
         assert!(text.contains("\nDetails\n-------\n    Last request: GET /Users\n"), "{text}");
+    }
+
+    #[test]
+    fn a_held_mass_deactivation_names_examples_and_both_choices() {
+        let mut n = notice(NoticeKind::MassDeactivationHeld);
+        n.reason = "Entra tried to take 21 persons off the alert list within 60 minutes (the limit is 20)".into();
+        n.examples = vec!["Jane <Doe> (jane@contoso.com), deactivated".into(), "bob@contoso.com, deleted".into()];
+        let r = render(&n);
+        assert!(r.subject.contains("held a mass deactivation") && r.subject.contains("Contoso"), "{}", r.subject);
+        for body in [&flat(&r.text), &flat(&r.html)] {
+            assert!(body.contains("21 persons"), "{body}");
+            assert!(body.contains("Allow these changes and switch on"), "{body}");
+            assert!(body.contains("fix the assignment"), "{body}");
+            assert!(body.contains("bob@contoso.com, deleted"), "{body}");
+            assert!(body.contains("https://ens.example.com/setup/scim-import"), "{body}");
+        }
+        assert!(r.text.contains("- Jane <Doe> (jane@contoso.com), deactivated"), "{}", r.text);
+        assert!(r.html.contains("Jane &lt;Doe&gt;"), "{}", r.html);
     }
 
     #[test]

@@ -275,6 +275,7 @@ pub fn notice(kind: NoticeKind, recipient: &str) -> Notice {
         occurred_at: Timestamp::from_micros(1_764_367_851_123_456),
         reason: "Entra sent a value ENS+ cannot store for \"phone\".".into(),
         setup_url: "https://ens.example.com/setup/scim-import?tab=1&x=2".into(),
+        examples: Vec::new(),
     }
 }
 

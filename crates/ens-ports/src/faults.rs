@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use ens_domain::{
-    Activity, EmailAddress, Enterprise, EnterpriseId, Notice, NoticeId, Outcome, Person, PersonId, PersonQuery,
-    Principal, PrincipalId, ScimImport, Session, Timestamp, TokenHash, TokenUse, UserName,
+    Activity, Departure, DepartureLimit, EmailAddress, Enterprise, EnterpriseId, Notice, NoticeId, Outcome, Person,
+    PersonId, PersonQuery, Principal, PrincipalId, ScimImport, Session, Timestamp, TokenHash, TokenUse, UserName,
 };
 
 use crate::outbound::{
@@ -76,20 +76,38 @@ impl<S: PersonStore> PersonStore for FaultyStore<S> {
         self.inner.insert_person(person, activity, deadline)
     }
 
-    fn update_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError> {
+    fn update_person(
+        &self,
+        person: &Person,
+        activity: &Activity,
+        limit: Option<&DepartureLimit>,
+        deadline: &Deadline,
+    ) -> Result<(), StoreError> {
         self.person_write()?;
-        self.inner.update_person(person, activity, deadline)
+        self.inner.update_person(person, activity, limit, deadline)
     }
 
     fn delete_person(
         &self,
         enterprise: EnterpriseId,
         id: PersonId,
+        version: u64,
         activity: &Activity,
+        limit: Option<&DepartureLimit>,
         deadline: &Deadline,
     ) -> Result<bool, StoreError> {
         self.person_write()?;
-        self.inner.delete_person(enterprise, id, activity, deadline)
+        self.inner.delete_person(enterprise, id, version, activity, limit, deadline)
+    }
+
+    fn departures(&self, enterprise: EnterpriseId, since: Timestamp, limit: u64) -> Result<Vec<Departure>, StoreError> {
+        self.any()?;
+        self.inner.departures(enterprise, since, limit)
+    }
+
+    fn prune_departures(&self, before: Timestamp) -> Result<u64, StoreError> {
+        self.any()?;
+        self.inner.prune_departures(before)
     }
 
     fn person(&self, enterprise: EnterpriseId, id: PersonId) -> Result<Option<Person>, StoreError> {

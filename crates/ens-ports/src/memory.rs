@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use ens_domain::{
-    Activity, Actor, EmailAddress, Enterprise, EnterpriseId, Outcome, Person, PersonId, PersonQuery, PrincipalId,
-    ScimImport, SecretToken, Timestamp, TokenHash, TokenUse, UserName,
+    Activity, Actor, Departure, DepartureAction, DepartureLimit, EmailAddress, Enterprise, EnterpriseId, Outcome,
+    Person, PersonId, PersonQuery, PrincipalId, ScimImport, SecretToken, Timestamp, TokenHash, TokenUse, UserName,
 };
 use uuid::Uuid;
 
@@ -78,6 +78,7 @@ struct State {
     imports: BTreeMap<EnterpriseId, ScimImport>,
     principals: BTreeMap<PrincipalId, PrincipalRecord>,
     persons: BTreeMap<PersonId, Person>,
+    departures: Vec<(EnterpriseId, Departure)>,
     activities: Vec<Activity>,
     sessions: BTreeMap<String, ens_domain::Session>,
     bootstrapped: bool,
@@ -130,6 +131,39 @@ impl State {
         Ok(())
     }
 
+    /// The departure rule, as the real store applies it: `stored` becoming `after` (`None`:
+    /// deleted) under `limit`; the departure to record with the write, if it is one.
+    fn departure(
+        &self,
+        stored: &Person,
+        after: Option<&Person>,
+        limit: Option<&DepartureLimit>,
+        at: Timestamp,
+    ) -> Result<Option<(EnterpriseId, Departure)>, StoreError> {
+        let (Some(limit), Some(action)) = (limit, DepartureAction::of(&stored.values, after.map(|p| &p.values))) else {
+            return Ok(None);
+        };
+        let e = stored.enterprise_id;
+        let departed = self.departures.iter().filter(|(d, x)| *d == e && x.at >= limit.since).count() as u64;
+        let active = || {
+            self.persons
+                .values()
+                .filter(|p| p.enterprise_id == e && p.source == ens_domain::Source::Scim && p.values.active())
+                .count() as u64
+        };
+        limit.rule.allows(departed, active).map_err(StoreError::DeparturesHeld)?;
+        Ok(Some((
+            e,
+            Departure {
+                person_id: stored.id,
+                user_name: stored.values.user_name().to_string(),
+                display_name: stored.values.text(ens_domain::Field::DisplayName).map(str::to_owned),
+                action,
+                at,
+            },
+        )))
+    }
+
     fn user_name_taken(&self, p: &Person) -> bool {
         self.persons.values().any(|o| {
             o.enterprise_id == p.enterprise_id
@@ -155,7 +189,13 @@ impl PersonStore for MemoryStore {
         })
     }
 
-    fn update_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError> {
+    fn update_person(
+        &self,
+        person: &Person,
+        activity: &Activity,
+        limit: Option<&DepartureLimit>,
+        deadline: &Deadline,
+    ) -> Result<(), StoreError> {
         self.with(|s| {
             let stored = s
                 .persons
@@ -168,8 +208,10 @@ impl PersonStore for MemoryStore {
             if s.user_name_taken(person) {
                 return Err(StoreError::Duplicate(UniqueKey::UserName));
             }
+            let departure = s.departure(stored, Some(person), limit, activity.at)?;
             deadline.claim_commit()?;
             s.persons.insert(person.id, person.clone());
+            s.departures.extend(departure);
             s.activities.push(activity.clone());
             Ok(())
         })
@@ -179,18 +221,48 @@ impl PersonStore for MemoryStore {
         &self,
         enterprise: EnterpriseId,
         id: PersonId,
+        version: u64,
         activity: &Activity,
+        limit: Option<&DepartureLimit>,
         deadline: &Deadline,
     ) -> Result<bool, StoreError> {
         self.with(|s| {
-            if s.persons.get(&id).is_some_and(|p| p.enterprise_id == enterprise) {
-                deadline.claim_commit()?;
-                s.persons.remove(&id);
-                s.activities.push(activity.clone());
-                Ok(true)
-            } else {
-                Ok(false)
+            let Some(stored) = s.persons.get(&id).filter(|p| p.enterprise_id == enterprise) else {
+                return Ok(false);
+            };
+            if stored.version != version {
+                return Err(StoreError::Conflict);
             }
+            let departure = s.departure(stored, None, limit, activity.at)?;
+            deadline.claim_commit()?;
+            s.persons.remove(&id);
+            s.departures.extend(departure);
+            s.activities.push(activity.clone());
+            Ok(true)
+        })
+    }
+
+    fn departures(&self, enterprise: EnterpriseId, since: Timestamp, limit: u64) -> Result<Vec<Departure>, StoreError> {
+        self.with(|s| {
+            // Newest first; of equal times, the one recorded last (the stores' `seq`).
+            let mut found: Vec<Departure> = s
+                .departures
+                .iter()
+                .rev()
+                .filter(|(e, d)| *e == enterprise && d.at >= since)
+                .map(|(_, d)| d.clone())
+                .collect();
+            found.sort_by_key(|d| std::cmp::Reverse(d.at));
+            found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            Ok(found)
+        })
+    }
+
+    fn prune_departures(&self, before: Timestamp) -> Result<u64, StoreError> {
+        self.with(|s| {
+            let n = s.departures.len();
+            s.departures.retain(|(_, d)| d.at >= before);
+            Ok((n - s.departures.len()) as u64)
         })
     }
 

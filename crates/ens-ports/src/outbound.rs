@@ -5,8 +5,9 @@
 //! runs use cases on its blocking thread pool, never on the async executor.
 
 use ens_domain::{
-    Activity, EmailAddress, Enterprise, EnterpriseId, Notice, NoticeId, Outcome, Person, PersonId, PersonQuery,
-    Principal, PrincipalId, ScimImport, SecretToken, Session, Timestamp, TokenHash, TokenUse, UserName,
+    Activity, Crossing, Departure, DepartureLimit, EmailAddress, Enterprise, EnterpriseId, Notice, NoticeId, Outcome,
+    Person, PersonId, PersonQuery, Principal, PrincipalId, ScimImport, SecretToken, Session, Timestamp, TokenHash,
+    TokenUse, UserName,
 };
 use uuid::Uuid;
 
@@ -33,6 +34,10 @@ pub enum StoreError {
     /// The caller's deadline passed before the write committed: nothing was written.
     #[error("the request's deadline passed; nothing was written")]
     DeadlinePassed,
+    /// The write would have taken one person more off the alert list than its
+    /// [`DepartureLimit`] allows: nothing was written.
+    #[error("{} persons left the alert list within the window already (the limit): nothing was written", .0.departed)]
+    DeparturesHeld(Crossing),
 }
 
 /// What must be unique, as a store reports a write that would break it. Typed, so that a use
@@ -91,22 +96,44 @@ pub struct PersonPage {
 /// Writes take the caller's [`Deadline`]: a write claims it as the last step inside its
 /// transaction ([`Deadline::claim_commit`]) and rolls back with `DeadlinePassed` when the
 /// caller has given up, so that a request answered "not applied" never lands later.
+///
+/// Updates and deletes take an optional [`DepartureLimit`] (SCIM writes do): when the write
+/// takes an active person off the alert list ([`ens_domain::DepartureAction::of`] on the
+/// stored person), the store counts the enterprise's departures at or after `limit.since`
+/// inside the write's transaction — from an index, one such write per enterprise at a time,
+/// across instances — and either refuses with `DeparturesHeld` (nothing written) or records
+/// the departure together with the write.
 pub trait PersonStore: Send + Sync + 'static {
     /// `Duplicate(UniqueKey::UserName)` if the enterprise has the userName already (any case).
     fn insert_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError>;
 
     /// Writes `person`, whose `version` must be one more than the stored one; otherwise
     /// `Conflict`. `NotFound` if it is gone; `Duplicate(UniqueKey::UserName)` on a taken userName.
-    fn update_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError>;
+    fn update_person(
+        &self,
+        person: &Person,
+        activity: &Activity,
+        limit: Option<&DepartureLimit>,
+        deadline: &Deadline,
+    ) -> Result<(), StoreError>;
 
-    /// Deletes; false if there was no such person.
+    /// Deletes the person as it is stored at `version`; false if there was no such person,
+    /// `Conflict` if it changed since.
     fn delete_person(
         &self,
         enterprise: EnterpriseId,
         id: PersonId,
+        version: u64,
         activity: &Activity,
+        limit: Option<&DepartureLimit>,
         deadline: &Deadline,
     ) -> Result<bool, StoreError>;
+
+    /// The enterprise's departures at or after `since`, newest first, at most `limit`.
+    fn departures(&self, enterprise: EnterpriseId, since: Timestamp, limit: u64) -> Result<Vec<Departure>, StoreError>;
+
+    /// Forgets departures before `before` (every enterprise); returns how many.
+    fn prune_departures(&self, before: Timestamp) -> Result<u64, StoreError>;
 
     fn person(&self, enterprise: EnterpriseId, id: PersonId) -> Result<Option<Person>, StoreError>;
 

@@ -24,6 +24,7 @@ pub(crate) struct OutboxRow {
     created_at: i64,
     attempts: i32,
     next_attempt_at: i64,
+    examples: String,
 }
 
 impl OutboxRow {
@@ -41,6 +42,8 @@ impl OutboxRow {
             created_at: now.as_micros(),
             attempts: 0,
             next_attempt_at: now.as_micros(),
+            // One per line: a line break inside a name would split it.
+            examples: n.examples.iter().map(|e| e.replace(['\r', '\n'], " ")).collect::<Vec<_>>().join("\n"),
         }
     }
 
@@ -61,6 +64,7 @@ impl OutboxRow {
                 occurred_at: Timestamp::from_micros(self.occurred_at),
                 reason: self.reason,
                 setup_url: self.setup_url,
+                examples: self.examples.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect(),
             },
             attempts: u32::try_from(self.attempts).unwrap_or(0),
         })
@@ -91,25 +95,7 @@ impl Outbox for DieselStore {
                 if n == 0 {
                     return Ok(None);
                 }
-                Ok(Some(
-                    outbox::table
-                        .filter(outbox::id.eq(&id))
-                        .select((
-                            outbox::id,
-                            outbox::enterprise_id,
-                            outbox::kind,
-                            outbox::enterprise_name,
-                            outbox::incident_id,
-                            outbox::recipient,
-                            outbox::occurred_at,
-                            outbox::reason,
-                            outbox::setup_url,
-                            outbox::created_at,
-                            outbox::attempts,
-                            outbox::next_attempt_at,
-                        ))
-                        .first::<OutboxRow>(c)?,
-                ))
+                Ok(Some(outbox::table.filter(outbox::id.eq(&id)).select(OutboxRow::as_select()).first::<OutboxRow>(c)?))
             })?;
             if let Some(r) = row {
                 claimed.push(r.into_entry()?);

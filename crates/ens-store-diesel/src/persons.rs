@@ -6,15 +6,15 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable, Text};
 use ens_domain::query::fold_case;
 use ens_domain::{
-    Activity, Attr, AttrKind, CmpOp, EnterpriseId, Field, Filter, Person, PersonId, PersonQuery, PersonValues, Sort,
-    Source, Timestamp, UserName,
+    Activity, Attr, AttrKind, CmpOp, Departure, DepartureAction, DepartureLimit, EnterpriseId, Field, Filter, Person,
+    PersonId, PersonQuery, PersonValues, Sort, Source, Timestamp, UserName,
 };
 use ens_ports::{Deadline, PersonPage, PersonStore, StoreError};
 
 use crate::activity::insert_activity;
 use crate::conn::{DbConnection, MultiBackend};
-use crate::schema::persons;
-use crate::{DieselStore, corrupt, to_i64, to_u64};
+use crate::schema::{departures, persons, scim_imports};
+use crate::{DieselStore, TxError, corrupt, to_i64, to_u64};
 
 diesel::define_sql_function! {
     /// SQL `lower()`: ASCII-only in SQLite, and in PostgreSQL under the C collation of our
@@ -143,6 +143,90 @@ text_columns! {
     Organization => organization,
     CostCenter => cost_center,
     Manager => manager,
+}
+
+/// A departure as stored (`departures`).
+#[derive(Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = departures)]
+struct DepartureRow {
+    enterprise_id: String,
+    person_id: String,
+    user_name: String,
+    display_name: Option<String>,
+    action: String,
+    at: i64,
+}
+
+impl DepartureRow {
+    fn into_departure(self) -> Result<Departure, StoreError> {
+        Ok(Departure {
+            person_id: self.person_id.parse().map_err(|_| corrupt("departure person"))?,
+            user_name: self.user_name,
+            display_name: self.display_name,
+            action: DepartureAction::parse(&self.action).ok_or_else(|| corrupt("departure action"))?,
+            at: Timestamp::from_micros(self.at),
+        })
+    }
+}
+
+/// The departure rule inside a write's transaction: whether `stored` becoming `active_after`
+/// (`None`: deleted) takes a person off the alert list, and if so, under `limit`, whether the
+/// window allows it. Departures of an enterprise are checked one at a time: on SQLite the
+/// writer lock does it; on PostgreSQL, the enterprise's `scim_imports` row is locked first
+/// (other instances' departures wait for this transaction; nothing else is held up). Returns
+/// the row to record with the write.
+fn departing(
+    c: &mut DbConnection,
+    stored: &PersonRow,
+    active_after: Option<bool>,
+    limit: Option<&DepartureLimit>,
+    at: Timestamp,
+) -> Result<Option<DepartureRow>, TxError> {
+    let (Some(limit), Some(action)) = (limit, DepartureAction::between(stored.active, active_after)) else {
+        return Ok(None);
+    };
+    let e = &stored.enterprise_id;
+    if let DbConnection::Pg(pg) = c {
+        scim_imports::table
+            .filter(scim_imports::enterprise_id.eq(e))
+            .select(scim_imports::version)
+            .for_update()
+            .first::<i64>(pg)?;
+    }
+    let departed: i64 = departures::table
+        .filter(departures::enterprise_id.eq(e))
+        .filter(departures::at.ge(limit.since.as_micros()))
+        .count()
+        .get_result(c)?;
+    let mut failed = None;
+    let active = || {
+        persons::table
+            .filter(persons::enterprise_id.eq(e))
+            .filter(persons::active.eq(true))
+            .filter(persons::source.eq(Source::Scim.as_str()))
+            .count()
+            .get_result::<i64>(c)
+            .map_or_else(
+                |err| {
+                    failed = Some(err);
+                    0
+                },
+                to_u64,
+            )
+    };
+    let verdict = limit.rule.allows(to_u64(departed), active);
+    if let Some(err) = failed {
+        return Err(err.into());
+    }
+    verdict.map_err(StoreError::DeparturesHeld)?;
+    Ok(Some(DepartureRow {
+        enterprise_id: e.clone(),
+        person_id: stored.id.clone(),
+        user_name: stored.user_name.clone(),
+        display_name: stored.display_name.clone(),
+        action: action.as_str().to_owned(),
+        at: at.as_micros(),
+    }))
 }
 
 type Cond = Box<dyn BoxableExpression<persons::table, MultiBackend, SqlType = Bool>>;
@@ -320,12 +404,19 @@ impl PersonStore for DieselStore {
         })
     }
 
-    fn update_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError> {
+    fn update_person(
+        &self,
+        person: &Person,
+        activity: &Activity,
+        limit: Option<&DepartureLimit>,
+        deadline: &Deadline,
+    ) -> Result<(), StoreError> {
         let row = PersonRow::from_person(person);
         let id = person.id.to_string();
         let enterprise = person.enterprise_id.to_string();
         let previous = to_i64(person.version.saturating_sub(1));
         let activity = activity.clone();
+        let limit = limit.copied();
         let deadline = deadline.clone();
         self.write_grouped(move |c| {
             deadline.check()?;
@@ -335,6 +426,7 @@ impl PersonStore for DieselStore {
                 Some(s) if s.version != previous => return Err(StoreError::Conflict.into()),
                 Some(s) => s,
             };
+            let departure = departing(c, &stored, Some(row.active), limit.as_ref(), activity.at)?;
             // The version condition stays: on PostgreSQL another instance may have written
             // the row since it was read.
             let n = diesel::update(mine().filter(persons::version.eq(previous)))
@@ -342,6 +434,9 @@ impl PersonStore for DieselStore {
                 .execute(c)?;
             if n == 0 {
                 return Err(StoreError::Conflict.into());
+            }
+            if let Some(d) = departure {
+                diesel::insert_into(departures::table).values(&d).execute(c)?;
             }
             insert_activity(c, &activity)?;
             deadline.claim_commit()?;
@@ -353,25 +448,54 @@ impl PersonStore for DieselStore {
         &self,
         enterprise: EnterpriseId,
         id: PersonId,
+        version: u64,
         activity: &Activity,
+        limit: Option<&DepartureLimit>,
         deadline: &Deadline,
     ) -> Result<bool, StoreError> {
         let activity = activity.clone();
+        let limit = limit.copied();
         let deadline = deadline.clone();
+        let (id, enterprise) = (id.to_string(), enterprise.to_string());
         self.write_grouped(move |c| {
             deadline.check()?;
-            let n = diesel::delete(
-                persons::table
-                    .filter(persons::id.eq(id.to_string()))
-                    .filter(persons::enterprise_id.eq(enterprise.to_string())),
-            )
-            .execute(c)?;
-            if n > 0 {
-                insert_activity(c, &activity)?;
-                deadline.claim_commit()?;
+            let mine = || persons::table.filter(persons::id.eq(&id)).filter(persons::enterprise_id.eq(&enterprise));
+            let Some(stored) = mine().select(PersonRow::as_select()).first(c).optional()? else {
+                return Ok(false);
+            };
+            if stored.version != to_i64(version) {
+                return Err(StoreError::Conflict.into());
             }
-            Ok(n > 0)
+            let departure = departing(c, &stored, None, limit.as_ref(), activity.at)?;
+            let n = diesel::delete(mine().filter(persons::version.eq(stored.version))).execute(c)?;
+            if n == 0 {
+                return Err(StoreError::Conflict.into());
+            }
+            if let Some(d) = departure {
+                diesel::insert_into(departures::table).values(&d).execute(c)?;
+            }
+            insert_activity(c, &activity)?;
+            deadline.claim_commit()?;
+            Ok(true)
         })
+    }
+
+    fn departures(&self, enterprise: EnterpriseId, since: Timestamp, limit: u64) -> Result<Vec<Departure>, StoreError> {
+        let rows: Vec<DepartureRow> = self.read(|c| {
+            departures::table
+                .filter(departures::enterprise_id.eq(enterprise.to_string()))
+                .filter(departures::at.ge(since.as_micros()))
+                .order((departures::at.desc(), departures::seq.desc()))
+                .limit(to_i64(limit))
+                .select(DepartureRow::as_select())
+                .load(c)
+        })?;
+        rows.into_iter().map(DepartureRow::into_departure).collect()
+    }
+
+    fn prune_departures(&self, before: Timestamp) -> Result<u64, StoreError> {
+        self.write(|c| Ok(diesel::delete(departures::table.filter(departures::at.lt(before.as_micros()))).execute(c)?))
+            .map(|n| n as u64)
     }
 
     fn person(&self, enterprise: EnterpriseId, id: PersonId) -> Result<Option<Person>, StoreError> {
@@ -464,7 +588,7 @@ pub(crate) fn rekey_user_names(conn: &mut DbConnection) -> Result<UserNameRekey,
     use ens_domain::ValueError;
 
     let report = conn
-        .transaction::<_, crate::TxError, _>(|c| {
+        .transaction::<_, TxError, _>(|c| {
             // A writer from the first statement, so that another process's write is waited for.
             crate::conn::begin_writing(c)?;
             let rows: Vec<(String, String, String, String)> = persons::table

@@ -46,6 +46,31 @@ diesel::table! {
         previous_token_last4 -> Nullable<Text>,
         previous_token_until -> Nullable<BigInt>,
         previous_token_last_used_at -> Nullable<BigInt>,
+        departure_floor -> Integer,
+        departure_percent -> Integer,
+        departure_window_minutes -> Integer,
+        departures_allowed_until -> Nullable<BigInt>,
+        hold_attempted -> Nullable<BigInt>,
+        hold_threshold -> Nullable<BigInt>,
+        hold_window_minutes -> Nullable<Integer>,
+        hold_since -> Nullable<BigInt>,
+        hold_person_id -> Nullable<Text>,
+        hold_user_name -> Nullable<Text>,
+        hold_display_name -> Nullable<Text>,
+        hold_action -> Nullable<Text>,
+        hold_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    departures (seq) {
+        seq -> BigInt,
+        enterprise_id -> Text,
+        person_id -> Text,
+        user_name -> Text,
+        display_name -> Nullable<Text>,
+        action -> Text,
+        at -> BigInt,
     }
 }
 
@@ -139,6 +164,7 @@ diesel::table! {
         delivered_at -> Nullable<BigInt>,
         abandoned_at -> Nullable<BigInt>,
         last_error -> Nullable<Text>,
+        examples -> Text,
     }
 }
 
@@ -150,5 +176,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     activities,
     sessions,
     singletons,
-    outbox
+    outbox,
+    departures
 );

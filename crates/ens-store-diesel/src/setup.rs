@@ -2,8 +2,9 @@
 
 use diesel::prelude::*;
 use ens_domain::{
-    Activity, EmailAddress, Enterprise, EnterpriseId, Failure, FailureKind, Field, Mapping, Notice, PreviousToken,
-    Principal, PrincipalId, ScimImport, SyncState, Timestamp, TokenHash, TokenInfo, TokenUse,
+    Activity, Departure, DepartureAction, DepartureRule, EmailAddress, Enterprise, EnterpriseId, Failure, FailureKind,
+    Field, Hold, Mapping, Notice, PreviousToken, Principal, PrincipalId, ScimImport, SyncState, Timestamp, TokenHash,
+    TokenInfo, TokenUse,
 };
 use ens_ports::{PrincipalRecord, SetupStore, StoreError};
 
@@ -105,6 +106,87 @@ struct ScimImportRow {
     previous_token_last4: Option<String>,
     previous_token_until: Option<i64>,
     previous_token_last_used_at: Option<i64>,
+    #[diesel(embed)]
+    departures: DepartureColumns,
+}
+
+/// The departure limit, its lift, and a held incident's numbers and held person.
+#[derive(Debug, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = scim_imports, treat_none_as_null = true)]
+struct DepartureColumns {
+    departure_floor: i32,
+    departure_percent: i32,
+    departure_window_minutes: i32,
+    departures_allowed_until: Option<i64>,
+    hold_attempted: Option<i64>,
+    hold_threshold: Option<i64>,
+    hold_window_minutes: Option<i32>,
+    hold_since: Option<i64>,
+    hold_person_id: Option<String>,
+    hold_user_name: Option<String>,
+    hold_display_name: Option<String>,
+    hold_action: Option<String>,
+    hold_at: Option<i64>,
+}
+
+impl DepartureColumns {
+    fn new(i: &ScimImport, hold: Option<&Hold>) -> Self {
+        let r = i.departure_rule;
+        Self {
+            departure_floor: i32::try_from(r.floor).unwrap_or(i32::MAX),
+            departure_percent: i32::from(r.percent),
+            departure_window_minutes: i32::try_from(r.window_minutes).unwrap_or(i32::MAX),
+            departures_allowed_until: i.departures_allowed_until.map(Timestamp::as_micros),
+            hold_attempted: hold.map(|h| to_i64(h.attempted)),
+            hold_threshold: hold.map(|h| to_i64(h.threshold)),
+            hold_window_minutes: hold.map(|h| i32::try_from(h.window_minutes).unwrap_or(i32::MAX)),
+            hold_since: hold.map(|h| h.since.as_micros()),
+            hold_person_id: hold.map(|h| h.held.person_id.to_string()),
+            hold_user_name: hold.map(|h| h.held.user_name.clone()),
+            hold_display_name: hold.and_then(|h| h.held.display_name.clone()),
+            hold_action: hold.map(|h| h.held.action.as_str().to_owned()),
+            hold_at: hold.map(|h| h.held.at.as_micros()),
+        }
+    }
+
+    /// As written: it was checked then, and a later version's tighter bounds must not make
+    /// the setup unreadable (and with it every SCIM request).
+    fn rule(&self) -> Result<DepartureRule, StoreError> {
+        Ok(DepartureRule {
+            floor: u32::try_from(self.departure_floor).map_err(|_| corrupt("departure_floor"))?,
+            percent: u8::try_from(self.departure_percent).map_err(|_| corrupt("departure_percent"))?,
+            window_minutes: u32::try_from(self.departure_window_minutes)
+                .map_err(|_| corrupt("departure_window_minutes"))?,
+        })
+    }
+
+    fn hold(&self) -> Result<Option<Hold>, StoreError> {
+        let (Some(attempted), Some(threshold), Some(window), Some(since), Some(id), Some(user), Some(action), Some(at)) = (
+            self.hold_attempted,
+            self.hold_threshold,
+            self.hold_window_minutes,
+            self.hold_since,
+            self.hold_person_id.as_deref(),
+            self.hold_user_name.as_ref(),
+            self.hold_action.as_deref(),
+            self.hold_at,
+        ) else {
+            return Ok(None);
+        };
+        Ok(Some(Hold {
+            attempted: to_u64(attempted),
+            threshold: to_u64(threshold),
+            window_minutes: u32::try_from(window).map_err(|_| corrupt("hold_window_minutes"))?,
+            since: Timestamp::from_micros(since),
+            held: Departure {
+                person_id: id.parse().map_err(|_| corrupt("hold_person_id"))?,
+                user_name: user.clone(),
+                display_name: self.hold_display_name.clone(),
+                action: DepartureAction::parse(action).ok_or_else(|| corrupt("hold_action"))?,
+                at: Timestamp::from_micros(at),
+            },
+        }))
+    }
 }
 
 impl ScimImportRow {
@@ -142,6 +224,7 @@ impl ScimImportRow {
                 .as_ref()
                 .and_then(|p| p.last_used_at)
                 .map(Timestamp::as_micros),
+            departures: DepartureColumns::new(i, failure.and_then(|f| f.hold.as_deref())),
         }
     }
 
@@ -166,6 +249,7 @@ impl ScimImportRow {
                         .and_then(FailureKind::parse)
                         .ok_or_else(|| corrupt("failure_kind"))?,
                     detail: self.failure_detail.unwrap_or_default(),
+                    hold: self.departures.hold()?.map(Box::new),
                 },
             },
             _ => return Err(corrupt("state")),
@@ -202,6 +286,8 @@ impl ScimImportRow {
             mapping,
             last_request_at: self.last_request_at.map(Timestamp::from_micros),
             silence_notified_at: self.silence_notified_at.map(Timestamp::from_micros),
+            departure_rule: self.departures.rule()?,
+            departures_allowed_until: self.departures.departures_allowed_until.map(Timestamp::from_micros),
             version: to_u64(self.version),
         })
     }
@@ -491,6 +577,7 @@ impl SetupStore for DieselStore {
                 scim_imports::previous_token_last4.eq(&row.previous_token_last4),
                 scim_imports::previous_token_until.eq(row.previous_token_until),
                 scim_imports::previous_token_last_used_at.eq(row.previous_token_last_used_at),
+                &row.departures,
             ))
             .execute(c)?;
             if n == 0 {

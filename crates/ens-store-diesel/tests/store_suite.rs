@@ -8,9 +8,10 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use diesel::{PgConnection, SqliteConnection};
 use ens_domain::{
-    Activity, ActivityKind, Actor, Attr, CmpOp, EmailAddress, Enterprise, EnterpriseId, Failure, FailureKind, Field,
-    FieldChange, Filter, IncidentId, Mapping, Outcome, Person, PersonId, PersonQuery, PersonValues, Principal,
-    PrincipalId, ScimImport, SecretToken, Session, Sort, Source, SyncState, Timestamp, TokenHash, TokenInfo, TokenUse,
+    Activity, ActivityKind, Actor, Attr, CmpOp, Departure, DepartureAction, DepartureLimit, DepartureRule,
+    EmailAddress, Enterprise, EnterpriseId, Failure, FailureKind, Field, FieldChange, Filter, Hold, IncidentId,
+    Mapping, Outcome, Person, PersonId, PersonQuery, PersonValues, Principal, PrincipalId, ScimImport, SecretToken,
+    Session, Sort, Source, SyncState, Timestamp, TokenHash, TokenInfo, TokenUse,
 };
 use ens_ports::{ActivityLog, Deadline, Outbox, PersonStore, SessionStore, SetupStore, StoreError, UniqueKey};
 use ens_store_diesel::DieselStore;
@@ -54,6 +55,9 @@ suite!(
     parallel_login_attempts_are_counted_one_at_a_time,
     writes_past_their_deadline_roll_back,
     a_token_pair_is_found_by_either_hash_and_expired_ones_by_index,
+    departures_are_counted_in_their_window_and_held_at_the_limit,
+    departures_are_counted_from_an_index,
+    parallel_departures_from_two_instances_never_pass_the_limit,
 );
 
 fn t(n: i64) -> Timestamp {
@@ -169,10 +173,25 @@ fn scim_import_round_trips_and_is_versioned(_db: &TestDb, store: &DieselStore) {
         since: t(8),
         failure: Failure {
             incident: IncidentId::from_uuid(Uuid::from_u128(3)),
-            kind: FailureKind::DatabaseUnavailable,
-            detail: "connection refused".into(),
+            kind: FailureKind::MassDeactivationHeld,
+            detail: "held".into(),
+            hold: Some(Box::new(Hold {
+                attempted: 21,
+                threshold: 20,
+                window_minutes: 45,
+                since: t(2),
+                held: Departure {
+                    person_id: PersonId::from_uuid(Uuid::from_u128(77)),
+                    user_name: "jdoe@contoso.com".into(),
+                    display_name: None,
+                    action: DepartureAction::Deleted,
+                    at: t(8),
+                },
+            })),
         },
     };
+    next.departure_rule = DepartureRule::new(30, 5, 45).unwrap();
+    next.departures_allowed_until = Some(t(99));
     store.update_scim_import(&next, Some(&activity(e, 1, ActivityKind::TokenGenerated)), &[]).unwrap();
     store.touch_scim_request(e, TokenUse::Current, t(9)).unwrap();
     next.last_request_at = Some(t(9));
@@ -251,26 +270,28 @@ fn person_updates_are_versioned(_db: &TestDb, store: &DieselStore) {
     next.version = 2;
     next.values.apply(&[FieldChange::clear(Field::Title), FieldChange::set(Field::DisplayName, "Jane")]).unwrap();
     let log = activity(e, 1, ActivityKind::PersonPatched);
-    store.update_person(&next, &log, &Deadline::NONE).unwrap();
+    store.update_person(&next, &log, None, &Deadline::NONE).unwrap();
     let stored = store.person(e, p.id).unwrap().unwrap();
     assert_eq!(stored, next);
     assert_eq!(stored.values.text(Field::Title), None, "a cleared field is NULL, not kept");
 
     // Same version again: someone else wrote first.
-    assert!(matches!(store.update_person(&next, &log, &Deadline::NONE), Err(StoreError::Conflict)));
+    assert!(matches!(store.update_person(&next, &log, None, &Deadline::NONE), Err(StoreError::Conflict)));
     let mut ghost = person(e, 9, &[FieldChange::set(Field::UserName, "ghost")]);
     ghost.version = 2;
-    assert!(matches!(store.update_person(&ghost, &log, &Deadline::NONE), Err(StoreError::NotFound)));
+    assert!(matches!(store.update_person(&ghost, &log, None, &Deadline::NONE), Err(StoreError::NotFound)));
     // Another enterprise cannot update it.
     let other = enterprise(store, 2);
     let mut foreign = next.clone();
     foreign.enterprise_id = other;
     foreign.version = 3;
-    assert!(matches!(store.update_person(&foreign, &log, &Deadline::NONE), Err(StoreError::NotFound)));
-    assert!(!store.delete_person(other, p.id, &log, &Deadline::NONE).unwrap());
+    assert!(matches!(store.update_person(&foreign, &log, None, &Deadline::NONE), Err(StoreError::NotFound)));
+    assert!(!store.delete_person(other, p.id, 2, &log, None, &Deadline::NONE).unwrap());
+    // Changed since the caller read it: the delete does not land.
+    assert!(matches!(store.delete_person(e, p.id, 1, &log, None, &Deadline::NONE), Err(StoreError::Conflict)));
 
-    assert!(store.delete_person(e, p.id, &log, &Deadline::NONE).unwrap());
-    assert!(!store.delete_person(e, p.id, &log, &Deadline::NONE).unwrap());
+    assert!(store.delete_person(e, p.id, 2, &log, None, &Deadline::NONE).unwrap());
+    assert!(!store.delete_person(e, p.id, 2, &log, None, &Deadline::NONE).unwrap());
     assert_eq!(store.person(e, p.id).unwrap(), None);
     // create + patch + delete; the failed attempts wrote nothing.
     assert_eq!(store.activities(e, &[], 0, 10).unwrap().1, 3);
@@ -307,7 +328,7 @@ fn updates_set_only_the_columns_that_changed(db: &TestDb, store: &DieselStore) {
     let mut phone = p.clone();
     phone.version = 2;
     phone.values.apply(&[FieldChange::set(Field::PhoneMobile, "+41 79 000 00 01")]).unwrap();
-    store.update_person(&phone, &log, &Deadline::NONE).unwrap();
+    store.update_person(&phone, &log, None, &Deadline::NONE).unwrap();
     assert_eq!(store.person(e, p.id).unwrap().unwrap(), phone);
     assert_eq!(touched(), 0, "a new phone number sets no indexed column");
 
@@ -323,7 +344,7 @@ fn updates_set_only_the_columns_that_changed(db: &TestDb, store: &DieselStore) {
             FieldChange::clear(Field::Title),
         ])
         .unwrap();
-    store.update_person(&renamed, &log, &Deadline::NONE).unwrap();
+    store.update_person(&renamed, &log, None, &Deadline::NONE).unwrap();
     assert_eq!(store.person(e, p.id).unwrap().unwrap(), renamed);
     assert_eq!(touched(), 1, "a new userName does");
 }
@@ -374,7 +395,7 @@ fn user_names_are_unique_per_enterprise_regardless_of_case(_db: &TestDb, store: 
     let mut renamed = person(e, 2, &[FieldChange::set(Field::UserName, "JDOE@contoso.com")]);
     renamed.version = 2;
     assert!(matches!(
-        store.update_person(&renamed, &log, &Deadline::NONE),
+        store.update_person(&renamed, &log, None, &Deadline::NONE),
         Err(StoreError::Duplicate(UniqueKey::UserName))
     ));
     // Another enterprise may have the same userName.
@@ -793,6 +814,7 @@ fn notice(e: EnterpriseId, n: u128, incident: Option<u128>, to: &str) -> ens_dom
         occurred_at: t(5),
         reason: "the database refused a change".into(),
         setup_url: "https://ens.example.com/setup/scim-import".into(),
+        examples: vec!["Jane Doe (jane@contoso.com), deactivated".into(), "bob@contoso.com, deleted".into()],
     }
 }
 
@@ -956,8 +978,8 @@ fn writes_past_their_deadline_roll_back(_db: &TestDb, store: &DieselStore) {
     let mut next = p.clone();
     next.version = 2;
     next.values.set(Field::Title, Some("Late title".into())).unwrap();
-    assert!(matches!(store.update_person(&next, &created(3), &late), Err(StoreError::DeadlinePassed)));
-    assert!(matches!(store.delete_person(e, p.id, &created(4), &late), Err(StoreError::DeadlinePassed)));
+    assert!(matches!(store.update_person(&next, &created(3), None, &late), Err(StoreError::DeadlinePassed)));
+    assert!(matches!(store.delete_person(e, p.id, 1, &created(4), None, &late), Err(StoreError::DeadlinePassed)));
     assert_eq!(store.person(e, p.id).unwrap().as_ref(), Some(&p), "neither the update nor the delete landed");
     assert_eq!(store.activities(e, &[], 0, 10).unwrap().1, 1, "nor their activity entries (only the create's)");
 
@@ -1020,4 +1042,165 @@ fn a_token_pair_is_found_by_either_hash_and_expired_ones_by_index(db: &TestDb, s
     assert!(store.scim_import(other).unwrap().unwrap().previous_token.is_none());
     let sql = format!("SELECT * FROM scim_imports WHERE previous_token_until <= {}", t(100).as_micros());
     assert!(plan(db, &sql).contains("scim_imports_previous_token_until"), "{}", plan(db, &sql));
+}
+
+/// `n` active SCIM persons numbered from `first`, with display names.
+fn active_persons(store: &DieselStore, e: EnterpriseId, first: u128, n: u128) -> Vec<Person> {
+    (first..first + n)
+        .map(|k| {
+            let p = person(
+                e,
+                k,
+                &[
+                    FieldChange::set(Field::UserName, format!("p{k}@contoso.com").as_str()),
+                    FieldChange::set(Field::DisplayName, format!("Person {k}").as_str()),
+                ],
+            );
+            insert(store, &p);
+            p
+        })
+        .collect()
+}
+
+fn deactivated(p: &Person) -> Person {
+    let mut next = p.clone();
+    next.version += 1;
+    next.values.set(Field::Active, Some(false.into())).unwrap();
+    next
+}
+
+fn departed_at(e: EnterpriseId, n: i64) -> Activity {
+    activity(e, n, ActivityKind::PersonReplaced)
+}
+
+/// The departure rule on both backends, against the in-memory definition
+/// (`DepartureRule::allows`): active persons deactivated or deleted count, within the window;
+/// the write that would cross the limit writes nothing.
+fn departures_are_counted_in_their_window_and_held_at_the_limit(_db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let other = enterprise(store, 2);
+    let people = active_persons(store, e, 1, 30);
+    let strangers = active_persons(store, other, 100, 10);
+    let rule = DepartureRule::new(5, 10, 60).unwrap();
+    let limit = DepartureLimit { rule, since: t(1000) };
+    for (k, p) in people[..5].iter().enumerate() {
+        store.update_person(&deactivated(p), &departed_at(e, 1000 + k as i64), Some(&limit), &Deadline::NONE).unwrap();
+    }
+    // Another enterprise's departures are its own.
+    for (k, p) in strangers[..5].iter().enumerate() {
+        store
+            .update_person(&deactivated(p), &departed_at(other, 1000 + k as i64), Some(&limit), &Deadline::NONE)
+            .unwrap();
+    }
+    let (_, before) = store.activities(e, &[], 0, 1).unwrap();
+    let sixth = deactivated(&people[5]);
+    let held = store.update_person(&sixth, &departed_at(e, 1010), Some(&limit), &Deadline::NONE);
+    assert!(matches!(held, Err(StoreError::DeparturesHeld(c)) if c.departed == 5 && c.threshold == 5), "{held:?}");
+    assert!(store.person(e, people[5].id).unwrap().unwrap().values.active(), "a held write changes nothing");
+    assert_eq!(store.activities(e, &[], 0, 1).unwrap().1, before, "nor writes its activity entry");
+    let held = store.delete_person(e, people[6].id, 1, &departed_at(e, 1011), Some(&limit), &Deadline::NONE);
+    assert!(matches!(held, Err(StoreError::DeparturesHeld(_))), "{held:?}");
+    assert!(store.person(e, people[6].id).unwrap().is_some(), "not deleted");
+
+    // Newest first, with the names a notice shows.
+    let found = store.departures(e, t(0), 10).unwrap();
+    assert_eq!(found.len(), 5);
+    assert_eq!(found[0].user_name, "p5@contoso.com");
+    assert_eq!(found[0].display_name.as_deref(), Some("Person 5"));
+    assert_eq!(
+        (found[0].action, found[0].at, found[0].person_id),
+        (DepartureAction::Deactivated, t(1004), people[4].id)
+    );
+    assert_eq!(found[4].user_name, "p1@contoso.com");
+    assert_eq!(store.departures(e, t(1003), 10).unwrap().len(), 2, "from `since` on");
+    assert_eq!(store.departures(e, t(0), 2).unwrap().len(), 2, "at most `limit`");
+
+    // Deleting an inactive person (Entra's hard delete) shrinks nothing: not counted, not held.
+    let gone = store.person(e, people[0].id).unwrap().unwrap();
+    assert!(
+        store.delete_person(e, gone.id, gone.version, &departed_at(e, 1020), Some(&limit), &Deadline::NONE).unwrap()
+    );
+    // A reactivation, or a change that keeps a person active, is no departure either.
+    let mut back = store.person(e, people[1].id).unwrap().unwrap();
+    back.version += 1;
+    back.values.set(Field::Active, Some(true.into())).unwrap();
+    store.update_person(&back, &departed_at(e, 1021), Some(&limit), &Deadline::NONE).unwrap();
+    // Without a limit (a principal's own change), nothing is counted or recorded.
+    store.delete_person(e, people[7].id, 1, &departed_at(e, 1022), None, &Deadline::NONE).unwrap();
+    assert_eq!(store.departures(e, t(0), 100).unwrap().len(), 5);
+
+    // A later window (or a lift: `since` after the departures) lets the next one through.
+    let later = DepartureLimit { rule, since: t(1005) };
+    store.update_person(&sixth, &departed_at(e, 1030), Some(&later), &Deadline::NONE).unwrap();
+    assert_eq!(store.departures(e, t(0), 100).unwrap().len(), 6);
+    // The percentage: 10 % of (22 active + 1 departed since 1005) is 2, below the floor of 5;
+    // with a floor of 1, the limit is max(1, 2) = 2 and the third departure is held.
+    let low = DepartureLimit { rule: DepartureRule::new(1, 10, 60).unwrap(), since: t(1005) };
+    let eighth = store.person(e, people[8].id).unwrap().unwrap();
+    store.update_person(&deactivated(&eighth), &departed_at(e, 1031), Some(&low), &Deadline::NONE).unwrap();
+    let ninth = store.person(e, people[9].id).unwrap().unwrap();
+    let held = store.update_person(&deactivated(&ninth), &departed_at(e, 1032), Some(&low), &Deadline::NONE);
+    assert!(matches!(held, Err(StoreError::DeparturesHeld(c)) if c.threshold == 2), "{held:?}");
+
+    assert_eq!(store.prune_departures(t(1004)).unwrap(), 8, "both enterprises' (every enterprise is pruned)");
+    assert_eq!(store.departures(e, t(0), 100).unwrap().len(), 3);
+    assert_eq!(store.departures(other, t(0), 100).unwrap().len(), 1);
+}
+
+/// The window's count and the examples come from the (enterprise, at) index, and the
+/// percentage's base from an index on persons: never a scan of persons or of the log.
+fn departures_are_counted_from_an_index(db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let queries = [
+        format!("SELECT count(*) FROM departures WHERE enterprise_id = '{e}' AND at >= 5"),
+        format!("SELECT * FROM departures WHERE enterprise_id = '{e}' AND at >= 5 ORDER BY at DESC, seq DESC LIMIT 20"),
+        format!("SELECT count(*) FROM persons WHERE enterprise_id = '{e}' AND active = true AND source = 'scim'"),
+    ];
+    assert_indexed(db, &[queries[0].clone(), queries[2].clone()]);
+    for q in &queries[..2] {
+        let plan = plan(db, q);
+        assert!(plan.contains("departures_enterprise_at"), "{q}: {plan}");
+    }
+    // PostgreSQL's planner picks the cheapest index for a handful of rows; SQLite shows the
+    // one made for the count.
+    if !db.is_postgres() {
+        let plan = plan(db, &queries[2]);
+        assert!(plan.contains("persons_active_source"), "{}: {plan}", queries[2]);
+    }
+}
+
+/// Two instances (two stores, two pools) deactivating at once: the count and the write are
+/// one step per enterprise, so exactly the limit gets through and the rest is held.
+fn parallel_departures_from_two_instances_never_pass_the_limit(db: &TestDb, store: &DieselStore) {
+    let e = enterprise(store, 1);
+    let people = active_persons(store, e, 1, 40);
+    let second = db.store();
+    let limit = DepartureLimit { rule: DepartureRule::new(10, 1, 60).unwrap(), since: t(0) };
+    let results: Vec<Result<(), StoreError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = people
+            .iter()
+            .enumerate()
+            .map(|(k, p)| {
+                let instance = if k % 2 == 0 { store } else { &second };
+                s.spawn(move || {
+                    instance.update_person(
+                        &deactivated(p),
+                        &departed_at(e, 100 + k as i64),
+                        Some(&limit),
+                        &Deadline::NONE,
+                    )
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let applied = results.iter().filter(|r| r.is_ok()).count();
+    let held = results.iter().filter(|r| matches!(r, Err(StoreError::DeparturesHeld(_)))).count();
+    assert_eq!((applied, held), (10, 30), "{results:?}");
+    let inactive = PersonQuery {
+        filter: Filter::Bool { attr: Attr::Field(Field::Active), op: CmpOp::Eq, value: false },
+        ..PersonQuery::all(100)
+    };
+    assert_eq!(store.query_persons(e, &inactive).unwrap().total, 10);
+    assert_eq!(store.departures(e, t(0), 100).unwrap().len(), 10);
 }

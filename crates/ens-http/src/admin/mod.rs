@@ -74,6 +74,8 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             .route("/scim-import/emails", web::put().to(put_emails))
             .route("/scim-import/enabled", web::put().to(put_enabled))
             .route("/scim-import/mapping", web::put().to(put_mapping))
+            .route("/scim-import/departure-limit", web::put().to(put_departure_limit))
+            .route("/scim-import/hold/allow", web::post().to(allow_held))
             .route("/scim-import/test-email", web::post().to(test_mail::start))
             .route("/scim-import/test-email", web::get().to(test_mail::latest))
             .route("/scim-import/activity", web::get().to(activity))
@@ -179,6 +181,8 @@ value in the `X-CSRF-Token` header). Errors are `application/problem+json`."
         put_emails,
         put_enabled,
         put_mapping,
+        put_departure_limit,
+        allow_held,
         test_mail::start,
         test_mail::latest,
         activity,
@@ -284,7 +288,8 @@ fn import_view(ports: &Ports, ctx: &PrincipalContext, tenant: String) -> Result<
         }
         _ => None,
     };
-    let mut view = ImportView::new(&enterprise, &import, tenant, by);
+    let examples = ports.held_departures(ctx, &import)?;
+    let mut view = ImportView::new(&enterprise, &import, tenant, by, &examples, ports.now());
     view.last_change_at = ports.last_scim_change(ctx)?.map(|t| t.to_rfc3339());
     Ok(view)
 }
@@ -378,6 +383,40 @@ async fn put_enabled(
     let tenant = tenant_url(&state);
     let view = blocking(&state.lanes.admin, move || {
         let (_, was_off_for) = ports.switch_import(&ctx, enabled)?;
+        let mut view = import_view(&ports, &ctx, tenant)?;
+        view.entra_hint = was_off_for.and_then(restart_hint);
+        Ok(view)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Set how many persons may leave the alert list (deactivated or deleted while active) within
+/// a window before SCIM import is held: more than max(floor, percent % of the active SCIM
+/// persons) within `window_minutes`.
+#[utoipa::path(put, path = "/api/v1/scim-import/departure-limit", tag = "scim-import", request_body = DepartureLimitRequest,
+    responses((status = 200, body = ImportView), (status = 422, description = "A number outside its bounds", body = Problem)))]
+async fn put_departure_limit(
+    Principal(ctx): Principal,
+    state: web::Data<AppState>,
+    body: web::Json<DepartureLimitRequest>,
+) -> Result<HttpResponse, Problem> {
+    let b = body.into_inner();
+    change_setup(ctx, &state, move |ports, ctx| ports.set_departure_rule(ctx, b.floor, b.percent, b.window_minutes))
+        .await
+}
+
+/// "Allow these changes and switch on": after a held mass deactivation, lifts the departure
+/// limit for one window (so that Entra's retries of the held changes go through) and switches
+/// SCIM import on. Recorded in the activity log with the principal.
+#[utoipa::path(post, path = "/api/v1/scim-import/hold/allow", tag = "scim-import",
+    responses((status = 200, body = ImportView),
+              (status = 409, description = "Import is not held by the departure limit", body = Problem)))]
+async fn allow_held(Principal(ctx): Principal, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
+    let ports = state.ports.clone();
+    let tenant = tenant_url(&state);
+    let view = blocking(&state.lanes.admin, move || {
+        let (_, was_off_for) = ports.allow_held_departures(&ctx)?;
         let mut view = import_view(&ports, &ctx, tenant)?;
         view.entra_hint = was_off_for.and_then(restart_hint);
         Ok(view)

@@ -164,6 +164,21 @@ impl From<AdminError> for Problem {
                 ));
                 p
             }
+            AdminError::InvalidDepartureRule(e) => {
+                let mut p =
+                    Problem::new(S::UNPROCESSABLE_ENTITY, "invalid-departure-limit", "Departure limit refused", detail);
+                // The request's member that is out of bounds, for the page to mark.
+                p.fields = Some(vec![
+                    match e {
+                        ens_ports::DepartureRuleError::Floor { .. } => "floor",
+                        ens_ports::DepartureRuleError::Percent { .. } => "percent",
+                        ens_ports::DepartureRuleError::Window { .. } => "window_minutes",
+                    }
+                    .to_owned(),
+                ]);
+                p
+            }
+            AdminError::NoHold => Problem::new(S::CONFLICT, "no-hold", "Nothing is held", detail),
             AdminError::Mapping(m) => {
                 let mut p =
                     Problem::new(S::UNPROCESSABLE_ENTITY, "mapping", "These fields cannot be chosen so", m.to_string());

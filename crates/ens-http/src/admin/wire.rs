@@ -5,7 +5,8 @@
 
 use ens_ports::usecases::setup::TestDelivery;
 use ens_ports::{
-    Activity, Actor, Enterprise, Field, FieldChange, FieldValue, Person, ScimImport, Source, SyncState, Timestamp,
+    Activity, Actor, Departure, DepartureRule, Enterprise, Field, FieldChange, FieldValue, Hold, Person, ScimImport,
+    Source, SyncState, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -64,12 +65,123 @@ pub struct EnterpriseView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FailureView {
-    /// `database_unavailable`, `database_error`, `timeout`, `limit` or `internal`.
+    /// `database_unavailable`, `database_error`, `timeout`, `limit`, `internal` or
+    /// `mass_deactivation_held`.
     pub kind: String,
     /// What happened, in words.
     pub reason: String,
     pub detail: String,
     pub incident: String,
+    /// For `mass_deactivation_held`: what was held.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hold: Option<HoldView>,
+}
+
+/// A held mass deactivation: Entra tried to take more persons off the alert list than the
+/// departure limit allows. Nothing of the held request was applied.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HoldView {
+    /// Persons that would have left within the window, the held one included.
+    pub attempted: u64,
+    /// Of those, applied before the hold.
+    pub applied: u64,
+    /// The limit at the time (persons per window).
+    pub threshold: u64,
+    pub window_minutes: u32,
+    /// The held person first, then those who left before, newest first (20 at most).
+    pub examples: Vec<DepartureView>,
+    /// The two choices, in words.
+    pub choices: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DepartureView {
+    pub person_id: String,
+    pub user_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// `deactivated` or `deleted`.
+    pub action: String,
+    pub at: String,
+    /// True for the change ENS+ held (not applied); false for those applied before it.
+    pub held: bool,
+}
+
+impl HoldView {
+    pub fn new(hold: &Hold, examples: &[Departure]) -> Self {
+        Self {
+            attempted: hold.attempted,
+            applied: hold.applied(),
+            threshold: hold.threshold,
+            window_minutes: hold.window_minutes,
+            examples: examples
+                .iter()
+                .enumerate()
+                .map(|(i, d)| DepartureView {
+                    person_id: d.person_id.to_string(),
+                    user_name: d.user_name.clone(),
+                    display_name: d.display_name.clone(),
+                    action: d.action.as_str().to_owned(),
+                    at: ts(d.at),
+                    held: i == 0,
+                })
+                .collect(),
+            choices: HOLD_CHOICES.to_owned(),
+        }
+    }
+}
+
+pub const HOLD_CHOICES: &str = "If these persons really left (a reorganisation, say), choose \"Allow these changes and \
+switch on\" (POST /api/v1/scim-import/hold/allow): the limit is lifted for one window, so that Entra's retries go \
+through. If not (a group removed from the application, a scoping filter changed by mistake), keep SCIM import off, \
+fix the assignment in Entra first, then switch SCIM import on: Entra then no longer sends the held changes, and puts \
+back the persons deactivated before the hold in its next cycle.";
+
+/// How many persons may leave the alert list before SCIM import is held.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DepartureLimitView {
+    /// Held when more than max(floor, percent % of the active SCIM persons) leave within
+    /// `window_minutes`.
+    pub floor: u32,
+    pub percent: u8,
+    pub window_minutes: u32,
+    /// The defaults: 20, 10, 60.
+    pub default_floor: u32,
+    pub default_percent: u8,
+    pub default_window_minutes: u32,
+    /// Bounds a principal may choose within.
+    pub floor_range: [u32; 2],
+    pub percent_range: [u8; 2],
+    pub window_minutes_range: [u32; 2],
+    /// While a principal's "Allow these changes" lasts, the limit is lifted until then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifted_until: Option<String>,
+}
+
+impl DepartureLimitView {
+    fn new(import: &ScimImport, now: Timestamp) -> Self {
+        let r = import.departure_rule;
+        let d = DepartureRule::default();
+        Self {
+            floor: r.floor,
+            percent: r.percent,
+            window_minutes: r.window_minutes,
+            default_floor: d.floor,
+            default_percent: d.percent,
+            default_window_minutes: d.window_minutes,
+            floor_range: [DepartureRule::FLOOR.0, DepartureRule::FLOOR.1],
+            percent_range: [DepartureRule::PERCENT.0, DepartureRule::PERCENT.1],
+            window_minutes_range: [DepartureRule::WINDOW_MINUTES.0, DepartureRule::WINDOW_MINUTES.1],
+            lifted_until: import.departures_allowed_until.filter(|u| *u > now).map(ts),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DepartureLimitRequest {
+    pub floor: u32,
+    pub percent: u8,
+    pub window_minutes: u32,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -151,13 +263,22 @@ pub struct ImportView {
     /// In the answer to switching on: what to do in Entra so that it is heard there.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entra_hint: Option<String>,
+    pub departure_limit: DepartureLimitView,
 }
 
 pub const MAPPING_HINT: &str = "Map the same fields in Entra (Provisioning › Mappings). Entra sends newly selected fields \
 only after its provisioning has been restarted (Restart provisioning), since it only sends changes.";
 
 impl ImportView {
-    pub fn new(enterprise: &Enterprise, import: &ScimImport, tenant_url: String, by_login: Option<String>) -> Self {
+    /// `examples`: the persons a held mass deactivation names, when import is held.
+    pub fn new(
+        enterprise: &Enterprise,
+        import: &ScimImport,
+        tenant_url: String,
+        by_login: Option<String>,
+        examples: &[Departure],
+        now: Timestamp,
+    ) -> Self {
         let (status, by, failure, what_to_do) = match &import.state {
             SyncState::Enabled { .. } => ("on", by_login, None, None),
             SyncState::DisabledByPrincipal { .. } => (
@@ -179,13 +300,19 @@ impl ImportView {
                     reason: failure.kind.describe().to_owned(),
                     detail: failure.detail.clone(),
                     incident: failure.incident.to_string(),
+                    hold: failure.hold.as_deref().map(|h| HoldView::new(h, examples)),
                 }),
-                Some(
+                Some(if failure.hold.is_some() {
+                    "ENS+ held a mass deactivation: Entra tried to take more persons off the alert list than the \
+                     departure limit allows. Nothing of the held change was applied. Allow the changes and switch on, \
+                     or fix Entra's assignment and then switch on."
+                        .to_owned()
+                } else {
                     "ENS+ switched SCIM import off because synchronization broke on its side. Once the cause is fixed \
                      (or ENS+ support confirms it), switch SCIM import on again: Entra then retries the changes it \
                      could not deliver."
-                        .to_owned(),
-                ),
+                        .to_owned()
+                }),
             ),
         };
         Self {
@@ -222,6 +349,7 @@ impl ImportView {
             last_request_at: import.last_request_at.map(ts),
             last_change_at: None,
             entra_hint: None,
+            departure_limit: DepartureLimitView::new(import, now),
         }
     }
 }

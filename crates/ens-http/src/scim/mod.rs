@@ -162,6 +162,15 @@ fn from_provisioning(e: ProvisioningError, config: &ScimConfig) -> ScimError {
             None,
             "The User has changed since the version given in If-Match.",
         ),
+        ProvisioningError::Held(hold) => ScimError::unavailable(
+            format!(
+                "ENS+ held this change: {}. Nothing of it was stored, and SCIM import is switched off until a \
+                 principal decides at Setup › SCIM Import; Entra keeps the change and retries it.",
+                hold.describe()
+            ),
+            config.retry_after_secs,
+        )
+        .with_cause(RequestEnd::Held),
         ProvisioningError::Contention => {
             ScimError::new(StatusCode::CONFLICT, None, "Other requests changed this User at the same time; retry.")
         }

@@ -18,8 +18,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use ens_domain::{
-    Activity, ActivityKind, Actor, EmailAddress, EnterpriseId, Failure, FailureKind, IncidentId, Notice, NoticeId,
-    NoticeKind, Outcome, RequestEnd, ScimImport, SyncState, Timestamp, TokenHash, TokenUse,
+    Activity, ActivityKind, Actor, Departure, EmailAddress, EnterpriseId, Failure, FailureKind, Hold, IncidentId,
+    Notice, NoticeId, NoticeKind, Outcome, RequestEnd, ScimImport, SyncState, Timestamp, TokenHash, TokenUse,
 };
 
 use super::provisioning::ProvisioningError;
@@ -90,6 +90,8 @@ const MAX_KNOWN: usize = 100_000;
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
 /// A notice refused for good is tried this many times before it is given up.
 const PERMANENT_ATTEMPTS: u32 = 3;
+/// Persons a held mass deactivation's notice and page name at most.
+pub const HOLD_EXAMPLES: usize = 20;
 
 /// The wait before the n-th retry of a notice: 30 s doubling, at most an hour.
 pub fn backoff(attempts: u32) -> Duration {
@@ -104,17 +106,30 @@ struct Draft<'a> {
     at: Timestamp,
     reason: String,
     incident: Option<IncidentId>,
+    examples: Vec<String>,
 }
 
 impl<'a> Draft<'a> {
-    fn switch_off(enterprise: EnterpriseId, name: &'a str, failure: &Failure, at: Timestamp) -> Self {
+    /// The notice of a switch-off; a held mass deactivation names `examples`.
+    fn switch_off(
+        enterprise: EnterpriseId,
+        name: &'a str,
+        failure: &Failure,
+        at: Timestamp,
+        examples: &[Departure],
+    ) -> Self {
+        let (kind, reason) = match &failure.hold {
+            Some(hold) => (NoticeKind::MassDeactivationHeld, hold.describe()),
+            None => (NoticeKind::ImportSwitchedOff, format!("{}: {}", failure.kind.describe(), failure.detail)),
+        };
         Draft {
-            kind: NoticeKind::ImportSwitchedOff,
+            kind,
             enterprise,
             name,
             at,
-            reason: format!("{}: {}", failure.kind.describe(), failure.detail),
+            reason,
             incident: Some(failure.incident),
+            examples: examples.iter().map(Departure::describe).collect(),
         }
     }
 }
@@ -237,11 +252,29 @@ impl Ports {
         tracing::warn!(enterprise = %e, failure = kind.as_str(), consecutive = count, detail, "SCIM request failed on our side");
         if count >= self.policy.guard.failures_before_switch_off.max(1) {
             self.guard.failures.lock().remove(&e);
-            self.trip(import, kind, detail);
+            self.trip(import, kind, detail, None);
         }
     }
 
-    fn trip(&self, import: &ScimImport, kind: FailureKind, detail: &str) {
+    /// A SCIM write would have crossed the departure limit: import is switched off at once
+    /// (however many failures `failures_before_switch_off` asks for: the next request would be
+    /// held too), with the hold for the page and the notices.
+    pub(crate) fn hold_departures(&self, import: &ScimImport, hold: &Hold) {
+        tracing::warn!(
+            enterprise = %import.enterprise_id, attempted = hold.attempted, threshold = hold.threshold,
+            "mass deactivation held"
+        );
+        self.trip(import, FailureKind::MassDeactivationHeld, &hold.describe(), Some(Box::new(hold.clone())));
+    }
+
+    /// The persons a hold names: the held one first, then those who left before it, newest
+    /// first ([`HOLD_EXAMPLES`] at most).
+    pub(crate) fn hold_examples(&self, enterprise: EnterpriseId, hold: &Hold) -> Result<Vec<Departure>, StoreError> {
+        let earlier = self.persons.departures(enterprise, hold.since, (HOLD_EXAMPLES - 1) as u64)?;
+        Ok(std::iter::once(hold.held.clone()).chain(earlier.into_iter().filter(|d| d.at <= hold.held.at)).collect())
+    }
+
+    fn trip(&self, import: &ScimImport, kind: FailureKind, detail: &str, hold: Option<Box<Hold>>) {
         let e = import.enterprise_id;
         if self.pending_incident(e).is_some() {
             return; // this incident is known already
@@ -250,6 +283,7 @@ impl Ports {
             incident: IncidentId::from_uuid(self.ids.new_id()),
             kind,
             detail: detail.chars().take(300).collect(),
+            hold,
         };
         let at = self.clock.now();
         // Whatever happens next, this instance's view of the setup is out of date: import is
@@ -284,6 +318,7 @@ impl Ports {
             occurred_at: draft.at,
             reason: draft.reason.clone(),
             setup_url: self.policy.guard.setup_url.clone(),
+            examples: draft.examples.clone(),
         }
     }
 
@@ -302,7 +337,11 @@ impl Ports {
             let Some(state) = import.state.trip(at, failure.clone()) else { return Ok(false) };
             let name = self.setup.enterprise(enterprise)?.map(|e| e.name).unwrap_or_default();
             self.guard.names.lock().insert(enterprise, name.clone());
-            let draft = Draft::switch_off(enterprise, &name, failure, at);
+            let examples = match &failure.hold {
+                Some(hold) => self.hold_examples(enterprise, hold)?,
+                None => Vec::new(),
+            };
+            let draft = Draft::switch_off(enterprise, &name, failure, at, &examples);
             let reason = draft.reason.clone();
             let notices: Vec<Notice> = import
                 .notify
@@ -318,15 +357,19 @@ impl Ports {
             } else {
                 format!("e-mailed during the outage: {}", EmailAddress::list(already_mailed))
             };
+            let held = failure.hold.as_ref().map(|h| &h.held);
             let activity = Activity {
                 enterprise_id: enterprise,
                 at,
                 kind: ActivityKind::ImportSwitchedOff,
                 actor: Actor::SyncGuard,
                 outcome: Outcome::Failed,
-                person_id: None,
-                user_name: None,
-                detail: format!("switched off after a failure: {reason}; {told}"),
+                person_id: held.map(|d| d.person_id),
+                user_name: held.map(|d| d.user_name.clone()),
+                detail: match held {
+                    Some(_) => format!("switched off: {reason}; {told}"),
+                    None => format!("switched off after a failure: {reason}; {told}"),
+                },
             };
             let mut next = import.clone();
             next.state = state;
@@ -364,7 +407,9 @@ impl Ports {
     }
 
     fn mail_directly(&self, e: EnterpriseId, p: &Pending) {
-        let draft = Draft::switch_off(e, &p.enterprise_name, &p.failure, p.at);
+        // The database is down: of the examples, only the held person is known here.
+        let examples: Vec<Departure> = p.failure.hold.iter().map(|h| h.held.clone()).collect();
+        let draft = Draft::switch_off(e, &p.enterprise_name, &p.failure, p.at, &examples);
         for to in p.import.notify.iter().filter(|a| !p.mailed.contains(a)) {
             let n = self.notice(&draft, to);
             match self.mailer.send(&n) {
@@ -450,6 +495,7 @@ impl Ports {
                         at: since,
                         reason: reason.clone(),
                         incident: None,
+                        examples: Vec::new(),
                     };
                     self.notice(&draft, to)
                 })

@@ -38,6 +38,10 @@ pub enum AdminError {
     NoPreviousToken,
     #[error("some e-mail addresses are not valid")]
     InvalidAddresses(Vec<AddressProblem>),
+    #[error("the departure limit is not acceptable: {0}")]
+    InvalidDepartureRule(#[from] ens_domain::DepartureRuleError),
+    #[error("there is no held mass deactivation to allow: SCIM import was not held by the departure limit")]
+    NoHold,
     #[error(transparent)]
     Mapping(#[from] MappingError),
     #[error("another person already has the userName {0:?}")]

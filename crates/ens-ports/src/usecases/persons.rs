@@ -150,7 +150,8 @@ impl Ports {
         next.updated_at = self.clock.now();
         let detail = format!("changed by hand: {}", Field::list_labels(&changed));
         let log = self.person_activity(ctx, ActivityKind::PersonPatched, &next, detail);
-        match self.persons.update_person(&next, &log, &self.deadline) {
+        // A principal's own edit: not Entra's, so no departure limit.
+        match self.persons.update_person(&next, &log, None, &self.deadline) {
             Ok(()) => Ok(next),
             Err(StoreError::Conflict) => Err(AdminError::Conflict),
             Err(StoreError::NotFound) => Err(AdminError::NotFound),
@@ -168,10 +169,11 @@ impl Ports {
             return Err(AdminError::ManagedByScim);
         }
         let log = self.person_activity(ctx, ActivityKind::PersonDeleted, &current, "deleted by hand".into());
-        if self.persons.delete_person(ctx.enterprise(), id, &log, &self.deadline)? {
-            Ok(())
-        } else {
-            Err(AdminError::NotFound)
+        match self.persons.delete_person(ctx.enterprise(), id, current.version, &log, None, &self.deadline) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(AdminError::NotFound),
+            Err(StoreError::Conflict) => Err(AdminError::Conflict),
+            Err(e) => Err(e.into()),
         }
     }
 }

@@ -3,8 +3,9 @@
 //! overwritten. Every applied change is written together with its activity entry.
 
 use ens_domain::{
-    Activity, ActivityKind, Actor, Field, FieldChange, FieldError, Mapping, Outcome, Person, PersonId, PersonQuery,
-    PersonValues, Retirement, ScimImport, SecretToken, Source, SyncState, TokenHash, TokenUse,
+    Activity, ActivityKind, Actor, Crossing, Departure, DepartureAction, DepartureLimit, Field, FieldChange,
+    FieldError, Hold, Mapping, Outcome, Person, PersonId, PersonQuery, PersonValues, Retirement, ScimImport,
+    SecretToken, Source, SyncState, TokenHash, TokenUse,
 };
 
 use crate::Ports;
@@ -43,6 +44,10 @@ pub enum ProvisioningError {
     PreconditionFailed,
     #[error("other requests keep changing this person at the same time; try again")]
     Contention,
+    /// The change would have crossed the departure limit: not applied, and import is switched
+    /// off with the hold.
+    #[error("{}", .0.describe())]
+    Held(Box<Hold>),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -96,6 +101,29 @@ fn summary(changed: &[Field], ignored: &[Field]) -> String {
         parts.push("no change".into());
     }
     parts.join("; ")
+}
+
+/// The hold a refused departure makes: `current` would have left as `action`.
+fn hold(
+    current: &Person,
+    action: DepartureAction,
+    crossing: Crossing,
+    limit: &DepartureLimit,
+    at: ens_domain::Timestamp,
+) -> Hold {
+    Hold {
+        attempted: crossing.departed + 1,
+        threshold: crossing.threshold,
+        window_minutes: limit.rule.window_minutes,
+        since: limit.since,
+        held: Departure {
+            person_id: current.id,
+            user_name: current.values.user_name().to_string(),
+            display_name: current.values.text(Field::DisplayName).map(str::to_owned),
+            action,
+            at,
+        },
+    }
 }
 
 fn map_write(e: StoreError, user_name: &str) -> ProvisioningError {
@@ -222,9 +250,13 @@ impl Ports {
                     let changed = existing.values.differing_fields(&adopted.values);
                     let detail = format!("took over the manual person; {}", summary(&changed, &ignored));
                     let log = self.activity(import, ActivityKind::PersonCreated, &adopted, detail);
-                    match self.persons.update_person(&adopted, &log, &self.deadline) {
+                    let limit = import.departure_limit(now);
+                    match self.persons.update_person(&adopted, &log, Some(&limit), &self.deadline) {
                         Ok(()) => return Ok(Created { person: adopted, adopted: true }),
                         Err(StoreError::Conflict | StoreError::NotFound) => continue,
+                        Err(StoreError::DeparturesHeld(c)) => {
+                            return Err(self.held(import, &existing, DepartureAction::Deactivated, c, &limit));
+                        }
                         Err(e) => return Err(map_write(e, values.user_name().as_str())),
                     }
                 }
@@ -325,9 +357,13 @@ impl Ports {
                 detail = format!("took over the manual person; {detail}");
             }
             let log = self.activity(import, kind, &next, detail);
-            match self.persons.update_person(&next, &log, &self.deadline) {
+            let limit = import.departure_limit(now);
+            match self.persons.update_person(&next, &log, Some(&limit), &self.deadline) {
                 Ok(()) => return Ok(next),
                 Err(StoreError::Conflict) => continue,
+                Err(StoreError::DeparturesHeld(c)) => {
+                    return Err(self.held(import, &current, DepartureAction::Deactivated, c, &limit));
+                }
                 Err(e) => return Err(map_write(e, next.values.user_name().as_str())),
             }
         }
@@ -340,14 +376,44 @@ impl Ports {
         id: PersonId,
         if_match: Option<&IfMatch>,
     ) -> Result<(), ProvisioningError> {
-        let current = self.scim_get(import, id)?;
-        IfMatch::check(if_match, current.version)?;
-        let log = self.activity(import, ActivityKind::PersonDeleted, &current, "deleted".into());
-        if self.persons.delete_person(import.enterprise_id, id, &log, &self.deadline)? {
-            Ok(())
-        } else {
-            Err(ProvisioningError::NotFound)
+        for _ in 0..MAX_ATTEMPTS {
+            let current = self.scim_get(import, id)?;
+            IfMatch::check(if_match, current.version)?;
+            let log = self.activity(import, ActivityKind::PersonDeleted, &current, "deleted".into());
+            let limit = import.departure_limit(log.at);
+            match self.persons.delete_person(
+                import.enterprise_id,
+                id,
+                current.version,
+                &log,
+                Some(&limit),
+                &self.deadline,
+            ) {
+                Ok(true) => return Ok(()),
+                Ok(false) => return Err(ProvisioningError::NotFound),
+                Err(StoreError::Conflict) => continue,
+                Err(StoreError::DeparturesHeld(c)) => {
+                    return Err(self.held(import, &current, DepartureAction::Deleted, c, &limit));
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
+        Err(ProvisioningError::Contention)
+    }
+
+    /// A departure the limit refused: import is switched off with the hold (nothing of the
+    /// request was written), and the request is answered as held.
+    fn held(
+        &self,
+        import: &ScimImport,
+        current: &Person,
+        action: DepartureAction,
+        crossing: Crossing,
+        limit: &DepartureLimit,
+    ) -> ProvisioningError {
+        let hold = hold(current, action, crossing, limit, self.clock.now());
+        self.hold_departures(import, &hold);
+        ProvisioningError::Held(Box::new(hold))
     }
 }
 

@@ -1,8 +1,8 @@
 //! Setup › SCIM Import: what principals configure, scoped to their enterprise.
 
 use ens_domain::{
-    Activity, ActivityKind, Actor, EmailAddress, Enterprise, EnterpriseId, Field, Mapping, Notice, NoticeId,
-    NoticeKind, Outcome, Retirement, ScimImport, SecretToken, TokenInfo,
+    Activity, ActivityKind, Actor, Departure, DepartureRule, EmailAddress, Enterprise, EnterpriseId, Field, Mapping,
+    Notice, NoticeId, NoticeKind, Outcome, Retirement, ScimImport, SecretToken, SyncState, TokenInfo,
 };
 
 use super::principals::PrincipalContext;
@@ -232,7 +232,7 @@ impl Ports {
                 return Ok(None);
             }
             let (kind, detail) = match (&previous, enabled) {
-                (ens_domain::SyncState::DisabledByFailure { failure, .. }, true) => (
+                (SyncState::DisabledByFailure { failure, .. }, true) => (
                     ActivityKind::ImportSwitchedOn,
                     format!("switched on again after the failure ({})", failure.kind.describe()),
                 ),
@@ -242,6 +242,60 @@ impl Ports {
             Ok(Some(self.principal_activity(ctx, kind, detail)))
         })?;
         Ok((import, was_off_for))
+    }
+
+    /// "Allow these changes and switch on": a held mass deactivation was meant (a
+    /// reorganisation, say). The departure limit is lifted for one window from now, so that
+    /// Entra's retries of what was held go through, and import is switched on. Like
+    /// [`Ports::switch_import`], says how long import had been off.
+    pub fn allow_held_departures(
+        &self,
+        ctx: &PrincipalContext,
+    ) -> Result<(ScimImport, Option<std::time::Duration>), AdminError> {
+        let now = self.clock.now();
+        self.guard_forget(ctx.enterprise());
+        let mut was_off_for = None;
+        let import = self.change_import(ctx, |i| {
+            let hold = i.state.hold().cloned().ok_or(AdminError::NoHold)?;
+            was_off_for = Some(now.since(i.state.since()));
+            let until = now.saturating_add(i.departure_rule.window());
+            i.state =
+                i.state.enable(now, Some(ctx.principal.id), i.token.is_some()).map_err(|_| AdminError::NoToken)?;
+            i.departures_allowed_until = Some(until);
+            let detail = format!(
+                "switched on, allowing the held changes ({}); the departure limit is lifted until {}",
+                hold.describe(),
+                until.to_minute_utc()
+            );
+            Ok(Some(self.principal_activity(ctx, ActivityKind::ImportSwitchedOn, detail)))
+        })?;
+        Ok((import, was_off_for))
+    }
+
+    /// Sets the departure limit (within [`DepartureRule`]'s bounds).
+    pub fn set_departure_rule(
+        &self,
+        ctx: &PrincipalContext,
+        floor: u32,
+        percent: u8,
+        window_minutes: u32,
+    ) -> Result<ScimImport, AdminError> {
+        let rule = DepartureRule::new(floor, percent, window_minutes)?;
+        self.change_import(ctx, |i| {
+            i.departure_rule = rule;
+            let detail = format!("SCIM import is held when {}", rule.describe());
+            Ok(Some(self.principal_activity(ctx, ActivityKind::DepartureLimitChanged, detail)))
+        })
+    }
+
+    /// The persons the held mass deactivation of the caller's `import` names (the held one
+    /// first); none when import is not held.
+    pub fn held_departures(&self, ctx: &PrincipalContext, import: &ScimImport) -> Result<Vec<Departure>, AdminError> {
+        ctx.require_ready()?;
+        match import.state.hold() {
+            Some(hold) if import.enterprise_id == ctx.enterprise() => Ok(self.hold_examples(ctx.enterprise(), hold)?),
+            _ => Ok(Vec::new()),
+        }
     }
 
     /// When Entra last changed the Person list (for Setup: is Entra back?).
@@ -289,6 +343,7 @@ impl Ports {
                     occurred_at: now,
                     reason: format!("{} asked for a test e-mail", ctx.principal.login),
                     setup_url: setup_url.to_owned(),
+                    examples: Vec::new(),
                 };
                 let error = self.mailer.send(&notice).err().map(|e| e.to_string());
                 if let Some(e) = &error {
@@ -311,9 +366,11 @@ impl Ports {
         Ok(self.activity.activities(ctx.enterprise(), outcomes, offset, limit)?)
     }
 
-    /// Deletes activity entries older than the retention; returns how many.
+    /// Deletes activity entries older than the retention; returns how many. Departures (the examples of a held mass deactivation) are kept as long.
     pub fn prune_activity(&self) -> Result<u64, AdminError> {
-        Ok(self.activity.prune_activities(self.clock.now().saturating_sub(self.policy.activity_retention))?)
+        let before = self.clock.now().saturating_sub(self.policy.activity_retention);
+        self.persons.prune_departures(before)?;
+        Ok(self.activity.prune_activities(before)?)
     }
 
     /// Principal logins of an enterprise, by id, to name who did what in the activity log.

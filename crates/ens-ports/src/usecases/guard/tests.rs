@@ -319,3 +319,191 @@ fn a_regenerated_token_overlaps_until_entra_uses_the_new_one_or_the_overlap_ends
     assert_eq!((log[0].kind, log[0].actor), (ActivityKind::TokenRetired, Actor::Scim));
     assert!(matches!(r.ports.revoke_previous_token(&ctx), Err(crate::usecases::AdminError::NoPreviousToken)));
 }
+
+/// A principal of the rig's enterprise, logged in and past the first password change.
+fn principal(r: &Rig) -> crate::usecases::principals::PrincipalContext {
+    let creds = r.ports.create_principal(r.import.enterprise_id, "admin@contoso.com").expect("principal");
+    let s = r.ports.login("admin@contoso.com", &creds.password, "ip").expect("login");
+    r.ports.change_password(&s.context, &creds.password, "a good new password").expect("changed").context
+}
+
+/// `n` active SCIM persons, named p0…, with display names.
+fn persons(r: &Rig, n: usize) -> Vec<ens_domain::Person> {
+    (0..n)
+        .map(|k| {
+            let changes = vec![
+                FieldChange::set(Field::UserName, format!("p{k}@contoso.com").as_str()),
+                FieldChange::set(Field::DisplayName, format!("Person {k}").as_str()),
+            ];
+            r.ports.scim_create(&r.import, changes).expect("created").person
+        })
+        .collect()
+}
+
+fn deactivate(r: &Rig, import: &ScimImport, p: &ens_domain::Person) -> Result<ens_domain::Person, ProvisioningError> {
+    r.ports.scim_replace(
+        import,
+        p.id,
+        vec![FieldChange::set(Field::UserName, p.values.user_name().as_str()), FieldChange::set(Field::Active, false)],
+        None,
+    )
+}
+
+fn inactive(r: &Rig) -> usize {
+    let q = ens_domain::PersonQuery::all(1000);
+    r.ports.scim_query(&r.import, &q).expect("query").persons.iter().filter(|p| !p.values.active()).count()
+}
+
+#[test]
+fn the_21st_deactivation_of_100_is_held_not_applied_and_switches_off_once() {
+    let r = rig();
+    let people = persons(&r, 100);
+    for p in &people[..20] {
+        deactivate(&r, &r.import, p).expect("below the limit: as before");
+    }
+    let Err(ProvisioningError::Held(hold)) = deactivate(&r, &r.import, &people[20]) else { panic!("must be held") };
+    assert_eq!((hold.attempted, hold.applied(), hold.threshold, hold.window_minutes), (21, 20, 20, 60));
+    assert_eq!(hold.held.user_name, "p20@contoso.com");
+    assert!(
+        r.ports.scim_get(&r.import, people[20].id).expect("there").values.active(),
+        "a held request changes nothing"
+    );
+    assert_eq!(inactive(&r), 20);
+
+    let SyncState::DisabledByFailure { failure, .. } = state(&r) else { panic!("{:?}", state(&r)) };
+    assert_eq!(failure.kind, FailureKind::MassDeactivationHeld);
+    assert_eq!(failure.hold.as_ref().map(|h| h.attempted), Some(21));
+    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(_))), "every further request: 503");
+    // A request racing the switch-off (another instance's cached setup) is held too: still one incident.
+    assert!(matches!(deactivate(&r, &r.import, &people[21]), Err(ProvisioningError::Held(_))));
+    assert_eq!(switch_offs(&r).len(), 1);
+    let off = &switch_offs(&r)[0];
+    assert_eq!(off.user_name.as_deref(), Some("p20@contoso.com"));
+
+    r.ports.deliver_notices().expect("delivered");
+    let sent = r.mailer.sent();
+    assert_eq!(sent.len(), 2, "one per address per incident");
+    assert!(sent.iter().all(|n| n.kind == NoticeKind::MassDeactivationHeld));
+    assert_eq!(sent[0].examples.len(), 20, "up to 20 examples");
+    assert_eq!(sent[0].examples[0], "Person 20 (p20@contoso.com), deactivated", "the held one first");
+    assert_eq!(sent[0].examples[1], "Person 19 (p19@contoso.com), deactivated", "then the newest applied");
+    assert!(sent[0].reason.contains("21 persons"), "{}", sent[0].reason);
+
+    let ctx = principal(&r);
+    let import = r.ports.import_setup(&ctx).expect("read").1;
+    let held = import.state.hold().expect("held").clone();
+    let examples = r.ports.held_departures(&ctx, &import).expect("read");
+    assert_eq!(held.attempted, 21);
+    assert_eq!(examples.len(), 20);
+
+    // "Allow these changes and switch on": Entra's retries all go through.
+    r.clock.advance(Duration::from_secs(120));
+    let (import, _) = r.ports.allow_held_departures(&ctx).expect("allowed");
+    assert!(import.state.accepts_scim());
+    let import = r.ports.scim_begin(TOKEN).expect("on again");
+    for p in &people[20..30] {
+        deactivate(&r, &import, p).expect("lifted for the next window");
+    }
+    assert_eq!(inactive(&r), 30, "every change applied, none twice");
+    let (log, _) = r.store.inner().activities(import.enterprise_id, &[], 0, 20).expect("log");
+    let allowed = log.iter().find(|a| a.kind == ActivityKind::ImportSwitchedOn).expect("recorded");
+    assert!(matches!(allowed.actor, Actor::Principal(_)));
+    assert!(allowed.detail.contains("allowing the held changes"), "{}", allowed.detail);
+    assert!(matches!(r.ports.allow_held_departures(&ctx), Err(crate::usecases::AdminError::NoHold)));
+}
+
+#[test]
+fn after_a_lift_only_new_departures_count() {
+    let r = rig();
+    let people = persons(&r, 100);
+    for p in &people[..20] {
+        deactivate(&r, &r.import, p).expect("applied");
+    }
+    assert!(matches!(deactivate(&r, &r.import, &people[20]), Err(ProvisioningError::Held(_))));
+    let ctx = principal(&r);
+    r.ports.allow_held_departures(&ctx).expect("allowed");
+    let import = r.ports.scim_begin(TOKEN).expect("on");
+    for p in &people[20..60] {
+        deactivate(&r, &import, p).expect("lifted");
+    }
+    // The lift ends one window after it was granted; what it let through is not held against
+    // what comes next.
+    r.clock.advance(Duration::from_secs(61 * 60));
+    let import = r.ports.scim_begin(TOKEN).expect("on");
+    for p in &people[60..80] {
+        deactivate(&r, &import, p).expect("a fresh window");
+    }
+    assert!(matches!(deactivate(&r, &import, &people[80]), Err(ProvisioningError::Held(_))));
+}
+
+#[test]
+fn deleting_inactive_persons_does_not_count_and_deleting_active_ones_does() {
+    let r = rig();
+    let people = persons(&r, 60);
+    // Entra's soft delete, then its hard delete 30 days later: only the first counts.
+    for p in &people[..15] {
+        deactivate(&r, &r.import, p).expect("applied");
+    }
+    r.clock.advance(Duration::from_secs(2 * 60 * 60));
+    let import = r.ports.scim_begin(TOKEN).expect("on");
+    for p in &people[..15] {
+        r.ports.scim_delete(&import, p.id, None).expect("an inactive person: no departure");
+    }
+    for p in &people[15..35] {
+        r.ports.scim_delete(&import, p.id, None).expect("active: counted, below the limit");
+    }
+    let Err(ProvisioningError::Held(hold)) = r.ports.scim_delete(&import, people[35].id, None) else {
+        panic!("the 21st deletion of an active person is held")
+    };
+    assert_eq!(hold.held.action, ens_domain::DepartureAction::Deleted);
+    assert!(r.ports.scim_get(&import, people[35].id).is_ok(), "not deleted");
+}
+
+#[test]
+fn the_percentage_raises_the_limit_of_a_large_list() {
+    let r = rig();
+    let ctx = principal(&r);
+    r.ports.set_departure_rule(&ctx, 5, 10, 60).expect("within bounds");
+    assert!(matches!(
+        r.ports.set_departure_rule(&ctx, 0, 10, 60),
+        Err(crate::usecases::AdminError::InvalidDepartureRule(_))
+    ));
+    let import = r.ports.scim_begin(TOKEN).expect("on");
+    let people = persons(&r, 120);
+    // max(5, 10 % of 120) = 12.
+    for p in &people[..12] {
+        deactivate(&r, &import, p).expect("applied");
+    }
+    let Err(ProvisioningError::Held(hold)) = deactivate(&r, &import, &people[12]) else { panic!("held") };
+    assert_eq!(hold.threshold, 12);
+}
+
+#[test]
+fn reactivations_and_other_changes_never_count() {
+    let r = rig();
+    let people = persons(&r, 30);
+    for round in 0..3 {
+        for p in &people[..20] {
+            let current = r.ports.scim_get(&r.import, p.id).expect("there");
+            let import = r.ports.scim_begin(TOKEN).expect("on");
+            if round % 2 == 0 {
+                r.ports
+                    .scim_patch(&import, p.id, None, |_, _| Ok::<_, ()>(vec![FieldChange::set(Field::Title, "x")]))
+                    .expect("not a departure");
+            } else {
+                r.ports
+                    .scim_replace(
+                        &import,
+                        current.id,
+                        vec![
+                            FieldChange::set(Field::UserName, current.values.user_name().as_str()),
+                            FieldChange::set(Field::Active, true),
+                        ],
+                        None,
+                    )
+                    .expect("not a departure");
+            }
+        }
+    }
+    assert!(state(&r).accepts_scim());
+}

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use ens_domain::{
     Activity, EnterpriseId, Field, FieldChange, Mapping, Person, PersonId, PersonValues, SecretToken, Source,
-    SyncState, TokenInfo, UserName,
+    SyncState, Timestamp, TokenInfo, UserName,
 };
 
 use super::*;
@@ -126,7 +126,7 @@ fn unselected_fields_are_neither_stored_nor_overwritten() {
     manual_edit.values.set(Field::PhoneMobile, Some("+41 79 000 00 00".into())).expect("valid");
     manual_edit.version += 1;
     let log = p.activity(&i, ActivityKind::PersonPatched, &manual_edit, "principal".into());
-    p.persons.update_person(&manual_edit, &log, &Deadline::NONE).expect("stored");
+    p.persons.update_person(&manual_edit, &log, None, &Deadline::NONE).expect("stored");
 
     let replaced = p
         .scim_replace(
@@ -220,11 +220,31 @@ impl crate::PersonStore for AlwaysConflicting {
     fn insert_person(&self, p: &Person, a: &Activity, d: &Deadline) -> Result<(), StoreError> {
         self.0.insert_person(p, a, d)
     }
-    fn update_person(&self, _: &Person, _: &Activity, _: &Deadline) -> Result<(), StoreError> {
+    fn update_person(
+        &self,
+        _: &Person,
+        _: &Activity,
+        _: Option<&DepartureLimit>,
+        _: &Deadline,
+    ) -> Result<(), StoreError> {
         Err(StoreError::Conflict)
     }
-    fn delete_person(&self, e: EnterpriseId, id: PersonId, a: &Activity, d: &Deadline) -> Result<bool, StoreError> {
-        self.0.delete_person(e, id, a, d)
+    fn delete_person(
+        &self,
+        _: EnterpriseId,
+        _: PersonId,
+        _: u64,
+        _: &Activity,
+        _: Option<&DepartureLimit>,
+        _: &Deadline,
+    ) -> Result<bool, StoreError> {
+        Err(StoreError::Conflict)
+    }
+    fn departures(&self, e: EnterpriseId, since: Timestamp, limit: u64) -> Result<Vec<Departure>, StoreError> {
+        self.0.departures(e, since, limit)
+    }
+    fn prune_departures(&self, before: Timestamp) -> Result<u64, StoreError> {
+        self.0.prune_departures(before)
     }
     fn person(&self, e: EnterpriseId, id: PersonId) -> Result<Option<Person>, StoreError> {
         self.0.person(e, id)
@@ -250,6 +270,7 @@ fn endless_races_end_in_contention_not_a_loop() {
         p.scim_patch(&i, person.id, None, |_, _| Ok::<_, ()>(vec![FieldChange::set(Field::Title, "x")])),
         Err(PatchError::Provisioning(ProvisioningError::Contention))
     ));
+    assert!(matches!(p.scim_delete(&i, person.id, None), Err(ProvisioningError::Contention)));
 }
 
 #[test]

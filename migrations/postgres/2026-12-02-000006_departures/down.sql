@@ -1,0 +1,18 @@
+ALTER TABLE outbox DROP COLUMN examples;
+ALTER TABLE scim_imports DROP COLUMN hold_at;
+ALTER TABLE scim_imports DROP COLUMN hold_action;
+ALTER TABLE scim_imports DROP COLUMN hold_display_name;
+ALTER TABLE scim_imports DROP COLUMN hold_user_name;
+ALTER TABLE scim_imports DROP COLUMN hold_person_id;
+ALTER TABLE scim_imports DROP COLUMN hold_since;
+ALTER TABLE scim_imports DROP COLUMN hold_window_minutes;
+ALTER TABLE scim_imports DROP COLUMN hold_threshold;
+ALTER TABLE scim_imports DROP COLUMN hold_attempted;
+ALTER TABLE scim_imports DROP COLUMN departures_allowed_until;
+ALTER TABLE scim_imports DROP COLUMN departure_window_minutes;
+ALTER TABLE scim_imports DROP COLUMN departure_percent;
+ALTER TABLE scim_imports DROP COLUMN departure_floor;
+DROP INDEX persons_active_source;
+DROP INDEX departures_at;
+DROP INDEX departures_enterprise_at;
+DROP TABLE departures;
