@@ -442,3 +442,86 @@ async fn failure_reason_is_shown_after_an_injected_failure() {
     })
     .await;
 }
+
+/// A held mass deactivation on the Setup page: its numbers, the persons it names, the two
+/// choices; "Allow these changes and switch on" lets Entra's retries through. The departure
+/// limit is set on the same page, with its bounds checked next to the number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_mass_deactivation_and_its_two_choices() {
+    bounded(async {
+        let dir = tempfile::tempdir().unwrap();
+        let w = World::start(&format!("sqlite://{}", dir.path().join("hold.db").display()), &[]);
+        let mut b = Browser::open("hold").await;
+        first_login(&mut b, &w, "/setup/scim-import").await;
+        let session = w.api_session();
+        let (_, token) = w.api("POST", "/api/v1/scim-import/token", &session, None);
+        let token = token["token"].as_str().unwrap().to_owned();
+        w.api("PUT", "/api/v1/scim-import/enabled", &session, Some(json!({"enabled": true})));
+
+        // The limit, as a principal sets it: out of bounds is marked at the number.
+        b.refresh().await;
+        b.wait_page("/setup/scim-import").await;
+        b.visible("#departures-section").await;
+        assert_eq!(b.value("#departure-floor").await, "20");
+        b.wait_text("#departures-defaults", "more than 20 persons, or 10 %").await;
+        b.find("#departure-floor").await.clear().await.unwrap();
+        b.fill("#departure-floor", "0").await;
+        b.click("#departures-save").await;
+        b.wait_text("#departure-floor-hint", "Between 1 and").await;
+        assert_eq!(b.attr("#departure-floor", "aria-invalid").await.as_deref(), Some("true"));
+        b.find("#departure-floor").await.clear().await.unwrap();
+        b.fill("#departure-floor", "5").await;
+        b.click("#departures-save").await;
+        b.wait_text("#departures-message", "Saved").await;
+        assert_eq!(w.api("GET", "/api/v1/scim-import", &session, None).1["departure_limit"]["floor"], 5);
+
+        let users = w.server.url("/portal/scim/Users");
+        let ids: Vec<String> = (0..20)
+            .map(|k| {
+                let user = json!({"userName": format!("p{k}@contoso.com"), "displayName": format!("Person {k}")});
+                let (status, v) = send("POST", &users, Some(&token), Some(user));
+                assert_eq!(status, 201, "{v}");
+                v["id"].as_str().unwrap().to_owned()
+            })
+            .collect();
+        let off = json!({"Operations": [{"op": "replace", "path": "active", "value": false}]});
+        let statuses: Vec<u16> = ids[..8]
+            .iter()
+            .map(|id| send("PATCH", &format!("{users}/{id}"), Some(&token), Some(off.clone())).0)
+            .collect();
+        assert_eq!(statuses, [200, 200, 200, 200, 200, 503, 503, 503]);
+
+        b.refresh().await;
+        b.wait_page("/setup/scim-import").await;
+        b.visible("#hold").await;
+        assert!(!b.is_visible("#failure").await, "the hold replaces the general failure box");
+        b.wait_text("#state-text", "Off: ENS+ held a mass deactivation").await;
+        b.wait_text("#hold-summary", "Entra tried to take 6 persons off the alert list within 60 minutes").await;
+        b.wait_text("#hold-summary", "5 were applied").await;
+        let examples = b.text("#hold-examples").await;
+        assert_eq!(examples.lines().count(), 6, "{examples}");
+        assert!(
+            examples.lines().next().unwrap().contains("Person 5 (p5@contoso.com), deactivated — held"),
+            "{examples}"
+        );
+        b.snapshot("setup-held").await;
+
+        // Keep it off: nothing changes.
+        b.click("#hold-keep").await;
+        b.wait_text("#state-message", "stays off").await;
+        assert_eq!(w.api("GET", "/api/v1/scim-import", &session, None).1["state"]["status"], "failed");
+
+        // Allow and switch on: Entra's retries go through.
+        b.click("#hold-allow").await;
+        b.wait_text("#state-message", "SCIM import is on").await;
+        b.wait_text("#state-text", "On since").await;
+        assert!(!b.is_visible("#hold").await);
+        b.visible("#departures-lifted").await;
+        b.snapshot("setup-allowed").await;
+        for id in &ids[5..8] {
+            assert_eq!(send("PATCH", &format!("{users}/{id}"), Some(&token), Some(off.clone())).0, 200);
+        }
+        b.close().await;
+    })
+    .await;
+}

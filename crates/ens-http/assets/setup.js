@@ -31,8 +31,9 @@ function renderState(v) {
   if (on) {
     text.replaceChildren(h('strong', {}, 'On'), ' since ', time(state.since), `, switched on${by}.`);
   } else if (state.status === 'failed') {
+    const held = state.failure && state.failure.hold;
     text.replaceChildren(
-      h('strong', {}, 'Off: switched off by ENS+ after a failure'),
+      h('strong', {}, held ? 'Off: ENS+ held a mass deactivation' : 'Off: switched off by ENS+ after a failure'),
       ' since ',
       time(state.since),
       '.',
@@ -42,7 +43,9 @@ function renderState(v) {
   }
 
   const failure = state.status === 'failed' ? state.failure : null;
-  $('failure').hidden = !failure;
+  const hold = failure ? failure.hold : null;
+  $('failure').hidden = !failure || Boolean(hold);
+  renderHold(hold, state);
   if (failure) {
     $('failure-reason').textContent = failure.reason;
     $('failure-time').replaceChildren(time(state.since));
@@ -67,6 +70,53 @@ function renderState(v) {
   $('entra-hint').hidden = !v.entra_hint;
   $('entra-hint').textContent = v.entra_hint ? `Next, in Entra: ${v.entra_hint}` : '';
 }
+
+/** The held mass deactivation: its numbers, the persons it names, and the two choices. */
+function renderHold(hold, state) {
+  $('hold').hidden = !hold;
+  if (!hold) return;
+  $('hold-summary').replaceChildren(
+    'Since ',
+    time(state.since),
+    `: Entra tried to take ${hold.attempted} persons off the alert list within ${hold.window_minutes} minutes `,
+    `(the limit was ${hold.threshold}). ${hold.applied} were applied; ENS+ held the next one, and SCIM import is `,
+    'off: every further change waits in Entra.',
+  );
+  $('hold-examples').replaceChildren(
+    ...hold.examples.map((d) => {
+      const name = d.display_name ? `${d.display_name} (${d.user_name})` : d.user_name;
+      const link = h('a', { href: `/persons/${encodeURIComponent(d.person_id)}` }, name);
+      return h('li', {}, link, `, ${d.action}`, d.held ? h('strong', {}, ' — held, not applied') : null);
+    }),
+  );
+}
+
+$('hold-allow').addEventListener('click', async () => {
+  const button = $('hold-allow');
+  const message = $('state-message');
+  button.disabled = true;
+  say(message, 'Allowing the held changes and switching SCIM import on…', 'info');
+  try {
+    view = await api('POST', '/api/v1/scim-import/hold/allow');
+    renderState(view);
+    renderDepartures(view);
+    say(message, 'Done: SCIM import is on, and Entra\'s retries of the held changes will be applied.', 'ok');
+    $('enabled-switch').focus();
+  } catch (e) {
+    fail(message, e);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+$('hold-keep').addEventListener('click', () => {
+  say(
+    $('state-message'),
+    'SCIM import stays off. Fix the assignment in Entra, then switch SCIM import on here.',
+    'info',
+  );
+  $('enabled-switch').focus();
+});
 
 $('enabled-switch').addEventListener('click', async () => {
   const sw = $('enabled-switch');
@@ -171,6 +221,88 @@ $('regenerate-confirm').addEventListener('click', () => {
 $('regenerate-cancel').addEventListener('click', () => {
   $('regenerate-dialog').close();
   $('token-generate').focus();
+});
+
+// ---- hold on mass deactivation -------------------------------------------------------------
+
+const LIMIT_FIELDS = [
+  ['departure-floor', 'floor', 'floor_range', 'persons'],
+  ['departure-percent', 'percent', 'percent_range', '%'],
+  ['departure-window', 'window_minutes', 'window_minutes_range', 'minutes'],
+];
+
+function renderDepartures(v) {
+  const limit = v.departure_limit;
+  for (const [id, key, range] of LIMIT_FIELDS) {
+    const input = $(id);
+    input.value = String(limit[key]);
+    input.min = String(limit[range][0]);
+    input.max = String(limit[range][1]);
+    input.removeAttribute('aria-invalid');
+    $(`${id}-hint`).textContent = '';
+  }
+  $('departures-defaults').textContent =
+    `Defaults: more than ${limit.default_floor} persons, or ${limit.default_percent} % if more, within ` +
+    `${limit.default_window_minutes} minutes.`;
+  const lifted = $('departures-lifted');
+  lifted.hidden = !limit.lifted_until;
+  lifted.replaceChildren(
+    ...(limit.lifted_until ? ['The limit is lifted until ', time(limit.lifted_until), ', as a principal allowed.'] : []),
+  );
+}
+
+/** Marks the fields outside their bounds; returns the request, or null. */
+function readLimit() {
+  const limit = view.departure_limit;
+  const body = {};
+  let first = null;
+  for (const [id, key, range, unit] of LIMIT_FIELDS) {
+    const input = $(id);
+    const value = Number(input.value);
+    const [min, max] = limit[range];
+    const bad = !Number.isInteger(value) || value < min || value > max;
+    input.setAttribute('aria-invalid', String(bad));
+    $(`${id}-hint`).textContent = bad ? `Between ${min} and ${max} ${unit}.` : '';
+    $(`${id}-hint`).classList.toggle('invalid', bad);
+    if (bad && !first) first = input;
+    body[key] = value;
+  }
+  if (first) {
+    first.focus();
+    return null;
+  }
+  return body;
+}
+
+async function saveLimit(body) {
+  const message = $('departures-message');
+  say(message, 'Saving…', 'info');
+  try {
+    view = await api('PUT', '/api/v1/scim-import/departure-limit', body);
+    renderDepartures(view);
+    say(message, 'Saved.', 'ok');
+  } catch (e) {
+    if (leaveIfLoggedOut(e)) return;
+    // The API names the number out of bounds: mark it there.
+    const key = e instanceof ApiError && Array.isArray(e.problem.fields) ? e.problem.fields[0] : null;
+    const field = LIMIT_FIELDS.find(([, k]) => k === key);
+    if (field) {
+      $(field[0]).setAttribute('aria-invalid', 'true');
+      $(`${field[0]}-hint`).textContent = e.problem.detail;
+      $(field[0]).focus();
+    }
+    say(message, problemText(e), 'error');
+  }
+}
+
+$('departures-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const body = readLimit();
+  if (body) saveLimit(body);
+});
+$('departures-defaults-button').addEventListener('click', () => {
+  const l = view.departure_limit;
+  saveLimit({ floor: l.default_floor, percent: l.default_percent, window_minutes: l.default_window_minutes });
 });
 
 // ---- notification addresses ----------------------------------------------------------------
@@ -359,7 +491,10 @@ startPage(async () => {
   view = await api('GET', '/api/v1/scim-import');
   renderState(view);
   renderConnection(view);
+  renderDepartures(view);
   renderEmails(view);
   renderMapping(view);
-  for (const id of ['state-section', 'connection-section', 'emails-section', 'mapping-section']) $(id).hidden = false;
+  for (const id of ['state-section', 'connection-section', 'departures-section', 'emails-section', 'mapping-section']) {
+    $(id).hidden = false;
+  }
 });
