@@ -173,11 +173,14 @@ impl Default for Bootstrap {
 pub struct ActivityRetention {
     /// Days the SCIM activity log keeps its entries.
     pub retention_days: u64,
+    /// How often housekeeping runs: ended sessions, old activity entries, and the purge of
+    /// long-inactive persons where an enterprise switched it on.
+    pub housekeeping_secs: u64,
 }
 
 impl Default for ActivityRetention {
     fn default() -> Self {
-        Self { retention_days: 90 }
+        Self { retention_days: 90, housekeeping_secs: 3600 }
     }
 }
 

@@ -253,7 +253,7 @@ fn serve(settings: &Settings, ports: Ports, store: Arc<DieselStore>) -> anyhow::
         trust_forwarded_for: settings.server.trust_forwarded_for,
     };
     let state = AppState::new(ports.clone(), http).context("cannot start the worker threads")?;
-    let maintenance = spawn_maintenance(ports.clone());
+    let maintenance = spawn_maintenance(ports.clone(), Duration::from_secs(settings.activity.housekeeping_secs.max(1)));
     let guard = spawn_guard(ports.clone(), Duration::from_secs(settings.guard.outbox_poll_secs.max(1)));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
@@ -299,7 +299,8 @@ fn spawn_guard(ports: Ports, poll: Duration) -> Maintenance {
     Maintenance { stop, thread }
 }
 
-/// Housekeeping on its own thread: ended sessions and old activity entries are deleted.
+/// Housekeeping on its own thread: ended sessions and old activity entries are deleted, and
+/// long-inactive persons where an enterprise's rule says so.
 struct Maintenance {
     stop: std::sync::mpsc::Sender<()>,
     thread: std::thread::JoinHandle<()>,
@@ -312,7 +313,7 @@ impl Maintenance {
     }
 }
 
-fn spawn_maintenance(ports: Ports) -> Maintenance {
+fn spawn_maintenance(ports: Ports, every: Duration) -> Maintenance {
     let (stop, stopped) = std::sync::mpsc::channel::<()>();
     let thread = std::thread::spawn(move || {
         loop {
@@ -326,7 +327,10 @@ fn spawn_maintenance(ports: Ports) -> Maintenance {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not delete old activity entries"),
             }
-            if stopped.recv_timeout(Duration::from_secs(3600)) != Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+            if let Err(e) = ports.purge_inactive() {
+                tracing::warn!(error = %e, "could not delete long-inactive persons");
+            }
+            if stopped.recv_timeout(every) != Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
                 return;
             }
         }

@@ -33,10 +33,17 @@ pub enum ActivityKind {
     ProvisioningSilent,
     /// A principal changed how many departures hold SCIM import.
     DepartureLimitChanged,
+    /// Entra's create was refused: another person holds the userName (the entry names that
+    /// person).
+    UserNameConflict,
+    /// A principal switched the purge of long-inactive persons on or off, or changed it.
+    PurgeRuleChanged,
+    /// Housekeeping deleted long-inactive SCIM persons (one summary per run).
+    InactivePurged,
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 12] = [
+    pub const ALL: [ActivityKind; 15] = [
         ActivityKind::PersonCreated,
         ActivityKind::PersonReplaced,
         ActivityKind::PersonPatched,
@@ -49,6 +56,9 @@ impl ActivityKind {
         ActivityKind::NotifyAddressesChanged,
         ActivityKind::ProvisioningSilent,
         ActivityKind::DepartureLimitChanged,
+        ActivityKind::UserNameConflict,
+        ActivityKind::PurgeRuleChanged,
+        ActivityKind::InactivePurged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -65,6 +75,9 @@ impl ActivityKind {
             ActivityKind::NotifyAddressesChanged => "notify_addresses_changed",
             ActivityKind::ProvisioningSilent => "provisioning_silent",
             ActivityKind::DepartureLimitChanged => "departure_limit_changed",
+            ActivityKind::UserNameConflict => "user_name_conflict",
+            ActivityKind::PurgeRuleChanged => "purge_rule_changed",
+            ActivityKind::InactivePurged => "inactive_purged",
         }
     }
 
@@ -110,6 +123,32 @@ pub struct Activity {
     pub user_name: Option<String>,
     /// A short reason or summary, secret-free.
     pub detail: String,
+}
+
+/// Which entries of an enterprise's activity log to show or count. Empty lists keep every
+/// outcome or kind.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ActivityFilter {
+    pub outcomes: Vec<Outcome>,
+    pub kinds: Vec<ActivityKind>,
+    /// Entries about this person only.
+    pub person: Option<PersonId>,
+    /// Entries at or after this time only.
+    pub since: Option<Timestamp>,
+}
+
+impl ActivityFilter {
+    pub fn outcomes(outcomes: &[Outcome]) -> Self {
+        Self { outcomes: outcomes.to_vec(), ..Self::default() }
+    }
+
+    /// The reference semantics, which every store's query must match.
+    pub fn matches(&self, a: &Activity) -> bool {
+        (self.outcomes.is_empty() || self.outcomes.contains(&a.outcome))
+            && (self.kinds.is_empty() || self.kinds.contains(&a.kind))
+            && self.person.is_none_or(|p| a.person_id == Some(p))
+            && self.since.is_none_or(|t| a.at >= t)
+    }
 }
 
 #[cfg(test)]

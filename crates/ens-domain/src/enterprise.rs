@@ -1,11 +1,19 @@
 //! Enterprises, their principals and their SCIM import setup.
 
+use std::collections::BTreeMap;
+
+use crate::catalogue::Field;
 use crate::departures::{DepartureLimit, DepartureRule};
 use crate::ids::{EnterpriseId, PrincipalId};
 use crate::mapping::Mapping;
 use crate::sync::SyncState;
 use crate::time::Timestamp;
 use crate::values::{EmailAddress, TokenHash, ValueError};
+
+/// The purge of long-inactive persons never deletes a person inactive for less than this.
+pub const PURGE_MIN_DAYS: u32 = 30;
+/// Nor waits longer than this (ten years) to.
+pub const PURGE_MAX_DAYS: u32 = 3650;
 
 /// A customer of ENS+.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,6 +118,12 @@ pub struct ScimImport {
     pub departure_rule: DepartureRule,
     /// A principal allowed a held mass deactivation: until then the limit is lifted.
     pub departures_allowed_until: Option<Timestamp>,
+    /// Since when each imported field is imported (mapping drift); a field missing here was
+    /// imported before this was recorded.
+    pub mapping_since: BTreeMap<Field, Timestamp>,
+    /// The rule a principal may switch on: housekeeping deletes SCIM persons inactive for more
+    /// than this many days ([`PURGE_MIN_DAYS`] at least).
+    pub purge_inactive_after_days: Option<u32>,
     /// Incremented by every change, so concurrent changes cannot overwrite each other.
     pub version: u64,
 }
@@ -129,6 +143,8 @@ impl ScimImport {
             silence_notified_at: None,
             departure_rule: DepartureRule::default(),
             departures_allowed_until: None,
+            mapping_since: BTreeMap::new(),
+            purge_inactive_after_days: None,
             version: 1,
         }
     }
@@ -156,6 +172,15 @@ impl ScimImport {
         self.token = Some(new);
         self.token_last_used_at = None;
         retired
+    }
+
+    /// Chooses the imported fields at `now`: those newly imported are imported since `now`.
+    pub fn set_mapping(&mut self, mapping: Mapping, now: Timestamp) {
+        self.mapping_since.retain(|f, _| mapping.admits(*f));
+        for f in mapping.fields().filter(|f| !self.mapping.admits(*f)) {
+            self.mapping_since.insert(f, now);
+        }
+        self.mapping = mapping;
     }
 
     /// The previous token stops working now; returns it if there was one.

@@ -20,14 +20,17 @@ pub enum NoticeKind {
     ProvisioningSilent,
     /// A principal asked for a test e-mail.
     Test,
+    /// Housekeeping deleted long-inactive SCIM persons, as the enterprise's rule says.
+    InactivePurged,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 4] = [
+    pub const ALL: [NoticeKind; 5] = [
         NoticeKind::ImportSwitchedOff,
         NoticeKind::MassDeactivationHeld,
         NoticeKind::ProvisioningSilent,
         NoticeKind::Test,
+        NoticeKind::InactivePurged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +39,7 @@ impl NoticeKind {
             NoticeKind::MassDeactivationHeld => "mass_deactivation_held",
             NoticeKind::ProvisioningSilent => "provisioning_silent",
             NoticeKind::Test => "test",
+            NoticeKind::InactivePurged => "inactive_purged",
         }
     }
 

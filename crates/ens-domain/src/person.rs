@@ -200,7 +200,7 @@ impl PersonValues {
 }
 
 /// Where a person came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Source {
     /// Created or last taken over by SCIM: the imported fields belong to Entra.
     Scim,
@@ -238,6 +238,20 @@ pub struct Person {
     pub updated_at: Timestamp,
     /// When SCIM last changed this person (None for a person SCIM never touched).
     pub scim_updated_at: Option<Timestamp>,
+    /// Since when the person is inactive (None while active). Kept by [`Person::track_active`].
+    pub inactive_since: Option<Timestamp>,
+}
+
+impl Person {
+    /// After a change at `at` from a person who was `was_active`: an inactive person
+    /// remembers since when; an active one forgets.
+    pub fn track_active(&mut self, was_active: bool, at: Timestamp) {
+        self.inactive_since = match (self.values.active(), was_active) {
+            (true, _) => None,
+            (false, true) => Some(at),
+            (false, false) => self.inactive_since.or(Some(at)),
+        };
+    }
 }
 
 #[cfg(test)]

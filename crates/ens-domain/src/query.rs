@@ -15,7 +15,8 @@
 use std::cmp::Ordering;
 
 use crate::catalogue::{Field, ValueType};
-use crate::person::Person;
+use crate::health::Channels;
+use crate::person::{Person, Source};
 use crate::time::Timestamp;
 use crate::values::normalize_user_name;
 
@@ -96,9 +97,28 @@ pub enum FilterError {
 pub enum Filter {
     Const(bool),
     Present(Attr),
-    Text { attr: Attr, op: CmpOp, value: String },
-    Bool { attr: Attr, op: CmpOp, value: bool },
-    Time { attr: Attr, op: CmpOp, value: Timestamp },
+    Text {
+        attr: Attr,
+        op: CmpOp,
+        value: String,
+    },
+    Bool {
+        attr: Attr,
+        op: CmpOp,
+        value: bool,
+    },
+    Time {
+        attr: Attr,
+        op: CmpOp,
+        value: Timestamp,
+    },
+    /// Persons from this source. The next three are principals' filters: no SCIM filter
+    /// names them.
+    Source(Source),
+    /// Persons whose channels ([`crate::health::Channels`]) are one of these.
+    ChannelsIn(Vec<Channels>),
+    /// Inactive persons who became inactive before this time.
+    InactiveBefore(Timestamp),
     And(Box<Filter>, Box<Filter>),
     Or(Box<Filter>, Box<Filter>),
     Not(Box<Filter>),
@@ -197,6 +217,9 @@ impl Filter {
                 Some(t) => op.holds(t.cmp(value)),
                 None => *op == CmpOp::Ne,
             },
+            Filter::Source(s) => p.source == *s,
+            Filter::ChannelsIn(set) => set.contains(&Channels::of(&p.values)),
+            Filter::InactiveBefore(t) => !p.values.active() && p.inactive_since.is_some_and(|since| since < *t),
             Filter::And(a, b) => a.matches(p) && b.matches(p),
             Filter::Or(a, b) => a.matches(p) || b.matches(p),
             Filter::Not(f) => !f.matches(p),
@@ -322,6 +345,7 @@ mod tests {
             created_at: Timestamp::from_micros(n as i64 * 10),
             updated_at: Timestamp::from_micros(n as i64 * 10 + 5),
             scim_updated_at: None,
+            inactive_since: None,
         }
     }
 

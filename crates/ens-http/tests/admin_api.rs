@@ -298,8 +298,12 @@ async fn the_whole_flow_from_operator_to_scim() {
     assert_eq!((items[0]["kind"].as_str(), items[0]["outcome"].as_str()), (Some("person_patched"), Some("rejected")));
     assert_eq!(items[0]["user_name"], "jdoe@contoso.com");
     assert!(items[0]["detail"].as_str().unwrap().starts_with("400 "), "{}", items[0]);
-    assert_eq!((items[1]["kind"].as_str(), items[1]["outcome"].as_str()), (Some("person_created"), Some("rejected")));
+    assert_eq!(
+        (items[1]["kind"].as_str(), items[1]["outcome"].as_str()),
+        (Some("user_name_conflict"), Some("rejected"))
+    );
     assert!(items[1]["detail"].as_str().unwrap().contains("409"), "{}", items[1]);
+    assert_eq!(items[1]["person_id"].as_str(), Some(id), "the entry names who holds the userName");
 
     // Only what went wrong, among everything that was applied.
     let log = w.call(&c, Method::GET, "/api/v1/scim-import/activity?outcome=rejected,failed", None).await;
@@ -690,6 +694,9 @@ async fn openapi_document_lists_every_endpoint() {
         "/api/v1/scim-import/mapping",
         "/api/v1/scim-import/departure-limit",
         "/api/v1/scim-import/hold/allow",
+        "/api/v1/scim-import/purge",
+        "/api/v1/health",
+        "/api/v1/health/conflicts",
         "/api/v1/scim-import/test-email",
         "/api/v1/scim-import/activity",
         "/api/v1/persons",

@@ -25,6 +25,7 @@ pub fn render(notice: &Notice) -> Rendered {
         NoticeKind::MassDeactivationHeld => held(notice),
         NoticeKind::ProvisioningSilent => silent(notice),
         NoticeKind::Test => test(notice),
+        NoticeKind::InactivePurged => purged(notice),
     };
     let subject = one_line(&subject);
     Rendered { text: to_text(&blocks), html: to_html(&subject, &blocks), subject }
@@ -125,6 +126,42 @@ fn held(n: &Notice) -> (String, Vec<Block>) {
             "Nothing is lost either way: Microsoft Entra ID keeps the changes ENS+ refused and retries them. While \
              SCIM import is off, no change made in Entra ID reaches the ENS+ Person list.",
         )]),
+        footer(n),
+    ]);
+    (subject, blocks)
+}
+
+fn purged(n: &Notice) -> (String, Vec<Block>) {
+    let name = &n.enterprise_name;
+    let subject = format!("ENS+ deleted long-inactive persons of {name}");
+    let mut blocks = vec![
+        Block::Para(vec![text("Hello,")]),
+        Block::Para(vec![
+            text("As the rule set for "),
+            strong(name),
+            text(format!(
+                " at {SETUP_PAGE} says, ENS+ housekeeping deleted persons from the Person list on {}: persons \
+                 that Microsoft Entra ID had deactivated long ago and never deleted.",
+                when(n.occurred_at)
+            )),
+        ]),
+        Block::Quote(reason_or_default(&n.reason)),
+    ];
+    if !n.examples.is_empty() {
+        blocks.push(Block::Heading("Examples".into()));
+        blocks.push(Block::Bullets(n.examples.iter().map(|e| vec![text(e.as_str())]).collect()));
+    }
+    blocks.extend([
+        Block::Para(vec![text(
+            "Each deletion is in the SCIM activity log. Should Entra activate one of these users again, it \
+             creates the person anew in ENS+.",
+        )]),
+        Block::Para(vec![
+            text("The rule can be changed or switched off at "),
+            strong(SETUP_PAGE),
+            text(": "),
+            link(&n.setup_url),
+        ]),
         footer(n),
     ]);
     (subject, blocks)
@@ -532,6 +569,21 @@ mod tests {
         }
         assert!(r.text.contains("- Jane <Doe> (jane@contoso.com), deactivated"), "{}", r.text);
         assert!(r.html.contains("Jane &lt;Doe&gt;"), "{}", r.html);
+    }
+
+    #[test]
+    fn a_purge_says_how_many_names_examples_and_where_the_rule_is() {
+        let mut n = notice(NoticeKind::InactivePurged);
+        n.reason = "3 SCIM persons inactive for more than 90 days were deleted".into();
+        n.examples = vec!["Jane Doe (jane@contoso.com)".into()];
+        let r = render(&n);
+        assert_eq!(r.subject, "ENS+ deleted long-inactive persons of Contoso");
+        for body in [&flat(&r.text), &flat(&r.html)] {
+            assert!(body.contains("3 SCIM persons inactive for more than 90 days"), "{body}");
+            assert!(body.contains("Jane Doe (jane@contoso.com)"), "{body}");
+            assert!(body.contains("creates the person anew"), "{body}");
+            assert!(body.contains("https://ens.example.com/setup/scim-import"), "{body}");
+        }
     }
 
     #[test]

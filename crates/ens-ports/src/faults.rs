@@ -5,13 +5,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
+use std::collections::BTreeMap;
+
 use ens_domain::{
-    Activity, Departure, DepartureLimit, EmailAddress, Enterprise, EnterpriseId, Notice, NoticeId, Outcome, Person,
-    PersonId, PersonQuery, Principal, PrincipalId, ScimImport, Session, Timestamp, TokenHash, TokenUse, UserName,
+    Activity, ActivityFilter, Departure, EmailAddress, Enterprise, EnterpriseId, EntraMark, Notice, NoticeId, Person,
+    PersonCounts, PersonId, PersonQuery, Principal, PrincipalId, ScimImport, Session, Timestamp, TokenHash, TokenUse,
+    UserName,
 };
 
 use crate::outbound::{
-    ActivityLog, Deadline, Outbox, OutboxEntry, PersonPage, PersonStore, PrincipalRecord, SessionStore, SetupStore,
+    ActivityLog, Outbox, OutboxEntry, PersonPage, PersonStore, PersonWrite, PrincipalRecord, SessionStore, SetupStore,
     StoreError,
 };
 
@@ -71,20 +74,14 @@ impl<S> FaultyStore<S> {
 }
 
 impl<S: PersonStore> PersonStore for FaultyStore<S> {
-    fn insert_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError> {
+    fn insert_person(&self, person: &Person, write: &PersonWrite<'_>) -> Result<(), StoreError> {
         self.person_write()?;
-        self.inner.insert_person(person, activity, deadline)
+        self.inner.insert_person(person, write)
     }
 
-    fn update_person(
-        &self,
-        person: &Person,
-        activity: &Activity,
-        limit: Option<&DepartureLimit>,
-        deadline: &Deadline,
-    ) -> Result<(), StoreError> {
+    fn update_person(&self, person: &Person, write: &PersonWrite<'_>) -> Result<(), StoreError> {
         self.person_write()?;
-        self.inner.update_person(person, activity, limit, deadline)
+        self.inner.update_person(person, write)
     }
 
     fn delete_person(
@@ -92,12 +89,34 @@ impl<S: PersonStore> PersonStore for FaultyStore<S> {
         enterprise: EnterpriseId,
         id: PersonId,
         version: u64,
-        activity: &Activity,
-        limit: Option<&DepartureLimit>,
-        deadline: &Deadline,
+        write: &PersonWrite<'_>,
     ) -> Result<bool, StoreError> {
         self.person_write()?;
-        self.inner.delete_person(enterprise, id, version, activity, limit, deadline)
+        self.inner.delete_person(enterprise, id, version, write)
+    }
+
+    fn person_counts(&self, enterprise: EnterpriseId) -> Result<PersonCounts, StoreError> {
+        self.any()?;
+        self.inner.person_counts(enterprise)
+    }
+
+    fn mark_entra(&self, enterprise: EnterpriseId, marks: &[EntraMark], at: Timestamp) -> Result<(), StoreError> {
+        self.person_write()?;
+        self.inner.mark_entra(enterprise, marks, at)
+    }
+
+    fn entra_marks(&self, enterprise: EnterpriseId) -> Result<BTreeMap<EntraMark, Timestamp>, StoreError> {
+        self.any()?;
+        self.inner.entra_marks(enterprise)
+    }
+
+    fn shared_identities(
+        &self,
+        enterprise: EnterpriseId,
+        limit: u64,
+    ) -> Result<(Vec<(Person, Person)>, u64), StoreError> {
+        self.any()?;
+        self.inner.shared_identities(enterprise, limit)
     }
 
     fn departures(&self, enterprise: EnterpriseId, since: Timestamp, limit: u64) -> Result<Vec<Departure>, StoreError> {
@@ -222,6 +241,11 @@ impl<S: SetupStore> SetupStore for FaultyStore<S> {
         self.inner.update_scim_import(import, activity, notices)
     }
 
+    fn scim_imports_purging(&self) -> Result<Vec<ScimImport>, StoreError> {
+        self.any()?;
+        self.inner.scim_imports_purging()
+    }
+
     fn enabled_scim_imports(&self) -> Result<Vec<ScimImport>, StoreError> {
         self.any()?;
         self.inner.enabled_scim_imports()
@@ -269,12 +293,12 @@ impl<S: ActivityLog> ActivityLog for FaultyStore<S> {
     fn activities(
         &self,
         enterprise: EnterpriseId,
-        outcomes: &[Outcome],
+        filter: &ActivityFilter,
         offset: u64,
         limit: u64,
     ) -> Result<(Vec<Activity>, u64), StoreError> {
         self.any()?;
-        self.inner.activities(enterprise, outcomes, offset, limit)
+        self.inner.activities(enterprise, filter, offset, limit)
     }
 
     fn last_scim_change(&self, enterprise: EnterpriseId) -> Result<Option<Timestamp>, StoreError> {

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 pub use ens_domain::*;
 pub use outbound::{
-    ActivityLog, Clock, Deadline, Ids, MailError, Mailer, Outbox, OutboxEntry, PersonPage, PersonStore,
+    ActivityLog, Clock, Deadline, Ids, MailError, Mailer, Outbox, OutboxEntry, PersonPage, PersonStore, PersonWrite,
     PrincipalRecord, SessionStore, SetupStore, StoreError, UniqueKey,
 };
 pub use password::Passwords;
@@ -71,6 +71,8 @@ pub struct Ports {
     dummy_hash: Arc<OnceLock<String>>,
     /// The sync guard's memory (this instance's view).
     pub(crate) guard: Arc<usecases::guard::GuardState>,
+    /// The Entra marks this instance wrote lately.
+    pub(crate) marks: Arc<usecases::health::MarkMemory>,
     /// The deadline of the request these ports serve ([`Ports::within`]); writes to the
     /// Person list roll back instead of committing once it has passed.
     deadline: Deadline,
@@ -109,6 +111,7 @@ impl Ports {
             throttle: Arc::default(),
             dummy_hash: Arc::default(),
             guard: Arc::default(),
+            marks: Arc::default(),
             deadline: Deadline::NONE,
         }
     }

@@ -7,13 +7,14 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use ens_domain::{
-    Activity, Actor, Departure, DepartureAction, DepartureLimit, EmailAddress, Enterprise, EnterpriseId, Outcome,
-    Person, PersonId, PersonQuery, PrincipalId, ScimImport, SecretToken, Timestamp, TokenHash, TokenUse, UserName,
+    Activity, ActivityFilter, Actor, Channels, Departure, DepartureAction, DepartureLimit, EmailAddress, Enterprise,
+    EnterpriseId, EntraMark, Field, Outcome, Person, PersonCounts, PersonId, PersonQuery, PrincipalId, ScimImport,
+    SecretToken, Source, Timestamp, TokenHash, TokenUse, UserName,
 };
 use uuid::Uuid;
 
 use crate::outbound::{
-    ActivityLog, Clock, Deadline, Ids, PersonPage, PersonStore, PrincipalRecord, SetupStore, StoreError, UniqueKey,
+    ActivityLog, Clock, Ids, PersonPage, PersonStore, PersonWrite, PrincipalRecord, SetupStore, StoreError, UniqueKey,
 };
 
 /// A clock that moves only when told to.
@@ -79,6 +80,7 @@ struct State {
     principals: BTreeMap<PrincipalId, PrincipalRecord>,
     persons: BTreeMap<PersonId, Person>,
     departures: Vec<(EnterpriseId, Departure)>,
+    marks: BTreeMap<EnterpriseId, BTreeMap<EntraMark, Timestamp>>,
     activities: Vec<Activity>,
     sessions: BTreeMap<String, ens_domain::Session>,
     bootstrapped: bool,
@@ -148,7 +150,7 @@ impl State {
         let active = || {
             self.persons
                 .values()
-                .filter(|p| p.enterprise_id == e && p.source == ens_domain::Source::Scim && p.values.active())
+                .filter(|p| p.enterprise_id == e && p.source == Source::Scim && p.values.active())
                 .count() as u64
         };
         limit.rule.allows(departed, active).map_err(StoreError::DeparturesHeld)?;
@@ -157,11 +159,21 @@ impl State {
             Departure {
                 person_id: stored.id,
                 user_name: stored.values.user_name().to_string(),
-                display_name: stored.values.text(ens_domain::Field::DisplayName).map(str::to_owned),
+                display_name: stored.values.text(Field::DisplayName).map(str::to_owned),
                 action,
                 at,
             },
         )))
+    }
+
+    /// What a write carries besides the person: its activity entry and Entra's marks.
+    fn written(&mut self, enterprise: EnterpriseId, w: &PersonWrite<'_>) {
+        self.activities.push(w.activity.clone());
+        let marks = self.marks.entry(enterprise).or_default();
+        for mark in w.marks {
+            let at = marks.entry(*mark).or_insert(w.activity.at);
+            *at = (*at).max(w.activity.at);
+        }
     }
 
     fn user_name_taken(&self, p: &Person) -> bool {
@@ -174,7 +186,7 @@ impl State {
 }
 
 impl PersonStore for MemoryStore {
-    fn insert_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError> {
+    fn insert_person(&self, person: &Person, w: &PersonWrite<'_>) -> Result<(), StoreError> {
         self.with(|s| {
             if s.persons.contains_key(&person.id) {
                 return Err(StoreError::Duplicate(UniqueKey::Id));
@@ -182,20 +194,14 @@ impl PersonStore for MemoryStore {
             if s.user_name_taken(person) {
                 return Err(StoreError::Duplicate(UniqueKey::UserName));
             }
-            deadline.claim_commit()?;
+            w.deadline.claim_commit()?;
             s.persons.insert(person.id, person.clone());
-            s.activities.push(activity.clone());
+            s.written(person.enterprise_id, w);
             Ok(())
         })
     }
 
-    fn update_person(
-        &self,
-        person: &Person,
-        activity: &Activity,
-        limit: Option<&DepartureLimit>,
-        deadline: &Deadline,
-    ) -> Result<(), StoreError> {
+    fn update_person(&self, person: &Person, w: &PersonWrite<'_>) -> Result<(), StoreError> {
         self.with(|s| {
             let stored = s
                 .persons
@@ -208,11 +214,11 @@ impl PersonStore for MemoryStore {
             if s.user_name_taken(person) {
                 return Err(StoreError::Duplicate(UniqueKey::UserName));
             }
-            let departure = s.departure(stored, Some(person), limit, activity.at)?;
-            deadline.claim_commit()?;
+            let departure = s.departure(stored, Some(person), w.departures, w.activity.at)?;
+            w.deadline.claim_commit()?;
             s.persons.insert(person.id, person.clone());
             s.departures.extend(departure);
-            s.activities.push(activity.clone());
+            s.written(person.enterprise_id, w);
             Ok(())
         })
     }
@@ -222,9 +228,7 @@ impl PersonStore for MemoryStore {
         enterprise: EnterpriseId,
         id: PersonId,
         version: u64,
-        activity: &Activity,
-        limit: Option<&DepartureLimit>,
-        deadline: &Deadline,
+        w: &PersonWrite<'_>,
     ) -> Result<bool, StoreError> {
         self.with(|s| {
             let Some(stored) = s.persons.get(&id).filter(|p| p.enterprise_id == enterprise) else {
@@ -233,12 +237,63 @@ impl PersonStore for MemoryStore {
             if stored.version != version {
                 return Err(StoreError::Conflict);
             }
-            let departure = s.departure(stored, None, limit, activity.at)?;
-            deadline.claim_commit()?;
+            let departure = s.departure(stored, None, w.departures, w.activity.at)?;
+            w.deadline.claim_commit()?;
             s.persons.remove(&id);
             s.departures.extend(departure);
-            s.activities.push(activity.clone());
+            s.written(enterprise, w);
             Ok(true)
+        })
+    }
+
+    fn person_counts(&self, enterprise: EnterpriseId) -> Result<PersonCounts, StoreError> {
+        self.with(|s| {
+            let mut counts = PersonCounts::default();
+            for p in s.persons.values().filter(|p| p.enterprise_id == enterprise) {
+                counts.add(p.source, p.values.active(), Channels::of(&p.values), 1);
+            }
+            Ok(counts)
+        })
+    }
+
+    fn mark_entra(&self, enterprise: EnterpriseId, marks: &[EntraMark], at: Timestamp) -> Result<(), StoreError> {
+        self.with(|s| {
+            let stored = s.marks.entry(enterprise).or_default();
+            for mark in marks {
+                let t = stored.entry(*mark).or_insert(at);
+                *t = (*t).max(at);
+            }
+            Ok(())
+        })
+    }
+
+    fn entra_marks(&self, enterprise: EnterpriseId) -> Result<BTreeMap<EntraMark, Timestamp>, StoreError> {
+        self.with(|s| Ok(s.marks.get(&enterprise).cloned().unwrap_or_default()))
+    }
+
+    fn shared_identities(
+        &self,
+        enterprise: EnterpriseId,
+        limit: u64,
+    ) -> Result<(Vec<(Person, Person)>, u64), StoreError> {
+        self.with(|s| {
+            let mine = || s.persons.values().filter(|p| p.enterprise_id == enterprise);
+            let mut pairs = Vec::new();
+            for m in mine().filter(|p| p.source == Source::Manual) {
+                let Some(email) = m.values.text(Field::EmailWork).map(str::to_ascii_lowercase) else { continue };
+                for holder in mine().filter(|p| p.source == Source::Scim) {
+                    let same_email =
+                        holder.values.text(Field::EmailWork).is_some_and(|e| e.to_ascii_lowercase() == email);
+                    if same_email || holder.values.user_name().normalized() == email {
+                        pairs.push((m.clone(), holder.clone()));
+                    }
+                }
+            }
+            // Ordered as the real store orders them: by the manual person's id, then the holder's.
+            pairs.sort_by_key(|(m, h)| (m.id, h.id));
+            let total = pairs.len() as u64;
+            pairs.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            Ok((pairs, total))
         })
     }
 
@@ -433,6 +488,10 @@ impl SetupStore for MemoryStore {
         })
     }
 
+    fn scim_imports_purging(&self) -> Result<Vec<ScimImport>, StoreError> {
+        self.with(|s| Ok(s.imports.values().filter(|i| i.purge_inactive_after_days.is_some()).cloned().collect()))
+    }
+
     fn enabled_scim_imports(&self) -> Result<Vec<ScimImport>, StoreError> {
         self.with(|s| Ok(s.imports.values().filter(|i| i.state.accepts_scim()).cloned().collect()))
     }
@@ -588,17 +647,13 @@ impl ActivityLog for MemoryStore {
     fn activities(
         &self,
         enterprise: EnterpriseId,
-        outcomes: &[Outcome],
+        filter: &ActivityFilter,
         offset: u64,
         limit: u64,
     ) -> Result<(Vec<Activity>, u64), StoreError> {
         self.with(|s| {
-            let mine: Vec<&Activity> = s
-                .activities
-                .iter()
-                .rev()
-                .filter(|a| a.enterprise_id == enterprise && (outcomes.is_empty() || outcomes.contains(&a.outcome)))
-                .collect();
+            let mine: Vec<&Activity> =
+                s.activities.iter().rev().filter(|a| a.enterprise_id == enterprise && filter.matches(a)).collect();
             let total = mine.len() as u64;
             let page = mine
                 .into_iter()

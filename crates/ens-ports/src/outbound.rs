@@ -5,10 +5,12 @@
 //! runs use cases on its blocking thread pool, never on the async executor.
 
 use ens_domain::{
-    Activity, Crossing, Departure, DepartureLimit, EmailAddress, Enterprise, EnterpriseId, Notice, NoticeId, Outcome,
-    Person, PersonId, PersonQuery, Principal, PrincipalId, ScimImport, SecretToken, Session, Timestamp, TokenHash,
-    TokenUse, UserName,
+    Activity, ActivityFilter, Crossing, Departure, DepartureLimit, EmailAddress, Enterprise, EnterpriseId, EntraMark,
+    Notice, NoticeId, Person, PersonCounts, PersonId, PersonQuery, Principal, PrincipalId, ScimImport, SecretToken,
+    Session, Timestamp, TokenHash, TokenUse, UserName,
 };
+use std::collections::BTreeMap;
+
 use uuid::Uuid;
 
 pub use crate::deadline::Deadline;
@@ -83,6 +85,27 @@ pub trait Ids: Send + Sync + 'static {
     fn new_password(&self) -> String;
 }
 
+/// What a person write carries besides the person: all of it is written in the write's
+/// transaction, or none.
+#[derive(Debug, Clone, Copy)]
+pub struct PersonWrite<'a> {
+    pub activity: &'a Activity,
+    /// SCIM writes: the departure limit (see [`PersonStore`]).
+    pub departures: Option<&'a DepartureLimit>,
+    /// SCIM writes: what of Entra's request to remember as seen at `activity.at` (when Entra
+    /// last created a person, and carried each field). Only what is due: the caller keeps
+    /// this to once a minute per mark.
+    pub marks: &'a [EntraMark],
+    pub deadline: &'a Deadline,
+}
+
+impl<'a> PersonWrite<'a> {
+    /// A write with its activity entry and nothing else (a principal's).
+    pub fn new(activity: &'a Activity, deadline: &'a Deadline) -> Self {
+        Self { activity, departures: None, marks: &[], deadline }
+    }
+}
+
 /// A page of persons and how many matched in all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonPage {
@@ -105,17 +128,11 @@ pub struct PersonPage {
 /// the departure together with the write.
 pub trait PersonStore: Send + Sync + 'static {
     /// `Duplicate(UniqueKey::UserName)` if the enterprise has the userName already (any case).
-    fn insert_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError>;
+    fn insert_person(&self, person: &Person, write: &PersonWrite<'_>) -> Result<(), StoreError>;
 
     /// Writes `person`, whose `version` must be one more than the stored one; otherwise
     /// `Conflict`. `NotFound` if it is gone; `Duplicate(UniqueKey::UserName)` on a taken userName.
-    fn update_person(
-        &self,
-        person: &Person,
-        activity: &Activity,
-        limit: Option<&DepartureLimit>,
-        deadline: &Deadline,
-    ) -> Result<(), StoreError>;
+    fn update_person(&self, person: &Person, write: &PersonWrite<'_>) -> Result<(), StoreError>;
 
     /// Deletes the person as it is stored at `version`; false if there was no such person,
     /// `Conflict` if it changed since.
@@ -124,10 +141,27 @@ pub trait PersonStore: Send + Sync + 'static {
         enterprise: EnterpriseId,
         id: PersonId,
         version: u64,
-        activity: &Activity,
-        limit: Option<&DepartureLimit>,
-        deadline: &Deadline,
+        write: &PersonWrite<'_>,
     ) -> Result<bool, StoreError>;
+
+    /// How many persons the enterprise has, by source, activity and channels: kept with every
+    /// write (never counted per call).
+    fn person_counts(&self, enterprise: EnterpriseId) -> Result<PersonCounts, StoreError>;
+
+    /// Records Entra's marks at `at` on their own: for a request that changed nothing (it
+    /// carried only what is stored, or fields not imported), so there is no write to carry them.
+    fn mark_entra(&self, enterprise: EnterpriseId, marks: &[EntraMark], at: Timestamp) -> Result<(), StoreError>;
+
+    /// When Entra last created a person, and last carried each field (what writes recorded).
+    fn entra_marks(&self, enterprise: EnterpriseId) -> Result<BTreeMap<EntraMark, Timestamp>, StoreError>;
+
+    /// Manual persons whose work e-mail is also the work e-mail or the userName of a SCIM
+    /// person, with that person: (manual, SCIM), at most `limit` pairs, and how many in all.
+    fn shared_identities(
+        &self,
+        enterprise: EnterpriseId,
+        limit: u64,
+    ) -> Result<(Vec<(Person, Person)>, u64), StoreError>;
 
     /// The enterprise's departures at or after `since`, newest first, at most `limit`.
     fn departures(&self, enterprise: EnterpriseId, since: Timestamp, limit: u64) -> Result<Vec<Departure>, StoreError>;
@@ -217,6 +251,9 @@ pub trait SetupStore: Send + Sync + 'static {
         notices: &[Notice],
     ) -> Result<(), StoreError>;
 
+    /// Every setup whose principals switched the purge of long-inactive persons on.
+    fn scim_imports_purging(&self) -> Result<Vec<ScimImport>, StoreError>;
+
     /// Every setup whose import is switched on (for the silence watchdog).
     fn enabled_scim_imports(&self) -> Result<Vec<ScimImport>, StoreError>;
 
@@ -279,12 +316,12 @@ pub trait SessionStore: Send + Sync + 'static {
 pub trait ActivityLog: Send + Sync + 'static {
     fn record(&self, activity: &Activity) -> Result<(), StoreError>;
 
-    /// Newest first, with the total. `outcomes` keeps only entries with one of these
-    /// outcomes; empty keeps every entry.
+    /// Newest first, with the total (`limit` 0: the total alone), of the entries `filter`
+    /// keeps ([`ActivityFilter::matches`]).
     fn activities(
         &self,
         enterprise: EnterpriseId,
-        outcomes: &[Outcome],
+        filter: &ActivityFilter,
         offset: u64,
         limit: u64,
     ) -> Result<(Vec<Activity>, u64), StoreError>;

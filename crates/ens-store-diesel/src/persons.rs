@@ -5,15 +5,17 @@ use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable, Text};
 use ens_domain::query::fold_case;
+use std::collections::BTreeMap;
+
 use ens_domain::{
-    Activity, Attr, AttrKind, CmpOp, Departure, DepartureAction, DepartureLimit, EnterpriseId, Field, Filter, Person,
-    PersonId, PersonQuery, PersonValues, Sort, Source, Timestamp, UserName,
+    Activity, Attr, AttrKind, Channels, CmpOp, Departure, DepartureAction, DepartureLimit, EnterpriseId, EntraMark,
+    Field, Filter, Person, PersonCounts, PersonId, PersonQuery, PersonValues, Sort, Source, Timestamp, UserName,
 };
-use ens_ports::{Deadline, PersonPage, PersonStore, StoreError};
+use ens_ports::{Deadline, PersonPage, PersonStore, PersonWrite, StoreError};
 
 use crate::activity::insert_activity;
 use crate::conn::{DbConnection, MultiBackend};
-use crate::schema::{departures, persons, scim_imports};
+use crate::schema::{departures, entra_marks, person_counts, persons, scim_imports};
 use crate::{DieselStore, TxError, corrupt, to_i64, to_u64};
 
 diesel::define_sql_function! {
@@ -39,6 +41,8 @@ macro_rules! text_columns {
             created_at: i64,
             updated_at: i64,
             scim_updated_at: Option<i64>,
+            channels: i32,
+            inactive_since: Option<i64>,
         }
 
         /// What an update sets: `None` leaves a column alone. SQLite rewrites the entries of
@@ -56,6 +60,8 @@ macro_rules! text_columns {
             version: i64,
             updated_at: Option<i64>,
             scim_updated_at: Option<Option<i64>>,
+            channels: Option<i32>,
+            inactive_since: Option<Option<i64>>,
         }
 
         impl PersonChanges {
@@ -74,6 +80,8 @@ macro_rules! text_columns {
                     version: new.version,
                     updated_at: changed(&old.updated_at, &new.updated_at),
                     scim_updated_at: changed(&old.scim_updated_at, &new.scim_updated_at),
+                    channels: changed(&old.channels, &new.channels),
+                    inactive_since: changed(&old.inactive_since, &new.inactive_since),
                 }
             }
         }
@@ -108,6 +116,8 @@ macro_rules! text_columns {
                     created_at: p.created_at.as_micros(),
                     updated_at: p.updated_at.as_micros(),
                     scim_updated_at: p.scim_updated_at.map(Timestamp::as_micros),
+                    channels: i32::from(Channels::of(v).bits()),
+                    inactive_since: p.inactive_since.map(Timestamp::as_micros),
                 }
             }
         }
@@ -199,13 +209,15 @@ fn departing(
         .count()
         .get_result(c)?;
     let mut failed = None;
+    // The active SCIM persons, from the counters the writes keep (never counted here).
     let active = || {
-        persons::table
-            .filter(persons::enterprise_id.eq(e))
-            .filter(persons::active.eq(true))
-            .filter(persons::source.eq(Source::Scim.as_str()))
-            .count()
-            .get_result::<i64>(c)
+        person_counts::table
+            .filter(person_counts::enterprise_id.eq(e))
+            .filter(person_counts::active.eq(true))
+            .filter(person_counts::source.eq(Source::Scim.as_str()))
+            .select(person_counts::n)
+            .load::<i64>(c)
+            .map(|stripes| stripes.into_iter().sum::<i64>())
             .map_or_else(
                 |err| {
                     failed = Some(err);
@@ -229,6 +241,123 @@ fn departing(
     }))
 }
 
+/// A write's extras, owned for the writer's queue.
+struct OwnedWrite {
+    activity: Activity,
+    departures: Option<DepartureLimit>,
+    marks: Vec<EntraMark>,
+    deadline: Deadline,
+}
+
+impl OwnedWrite {
+    fn new(w: &PersonWrite<'_>) -> Self {
+        Self {
+            activity: w.activity.clone(),
+            departures: w.departures.copied(),
+            marks: w.marks.to_vec(),
+            deadline: w.deadline.clone(),
+        }
+    }
+
+    /// The activity entry and Entra's marks; then the deadline is claimed, last.
+    fn finish(&self, c: &mut DbConnection, enterprise: &str) -> Result<(), TxError> {
+        insert_activity(c, &self.activity)?;
+        for mark in &self.marks {
+            upsert_mark(c, enterprise, mark.key(), self.activity.at.as_micros())?;
+        }
+        self.deadline.claim_commit()?;
+        Ok(())
+    }
+}
+
+/// How many stripes the counters are spread over.
+const STRIPES: u32 = 16;
+
+/// The stripe of a person: from its id's last hex digit (random in time-ordered ids).
+fn stripe(id: &str) -> i32 {
+    id.chars().last().and_then(|c| c.to_digit(16)).map_or(0, |d| (d % STRIPES) as i32)
+}
+
+/// Keeps `person_counts` true across a write from `before` to `after` (`None`: absent).
+fn recount(c: &mut DbConnection, before: Option<&PersonRow>, after: Option<&PersonRow>) -> Result<(), TxError> {
+    let class = |r: &PersonRow| (r.source.clone(), r.active, r.channels);
+    if before.map(class) == after.map(class) {
+        return Ok(());
+    }
+    for (row, delta) in [(before, -1i64), (after, 1)] {
+        if let Some(r) = row {
+            upsert_count(c, &r.enterprise_id, stripe(&r.id), &r.source, r.active, r.channels, delta)?;
+        }
+    }
+    Ok(())
+}
+
+/// `INSERT … ON CONFLICT DO UPDATE` is SQL both backends share, but not through diesel's
+/// MultiConnection, and placeholders differ (`?`, `$n`): one statement per backend.
+fn upsert_count(
+    c: &mut DbConnection,
+    enterprise: &str,
+    stripe: i32,
+    source: &str,
+    active: bool,
+    channels: i32,
+    delta: i64,
+) -> Result<(), TxError> {
+    use diesel::sql_types::{BigInt, Integer};
+    macro_rules! run {
+        ($conn:expr, $sql:literal) => {
+            diesel::sql_query($sql)
+                .bind::<Text, _>(enterprise)
+                .bind::<Integer, _>(stripe)
+                .bind::<Text, _>(source)
+                .bind::<Bool, _>(active)
+                .bind::<Integer, _>(channels)
+                .bind::<BigInt, _>(delta)
+                .execute($conn)
+        };
+    }
+    match c {
+        DbConnection::Sqlite(s) => run!(
+            s,
+            "INSERT INTO person_counts (enterprise_id, stripe, source, active, channels, n) VALUES (?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (enterprise_id, stripe, source, active, channels) DO UPDATE SET n = person_counts.n + excluded.n"
+        ),
+        DbConnection::Pg(p) => run!(
+            p,
+            "INSERT INTO person_counts (enterprise_id, stripe, source, active, channels, n) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (enterprise_id, stripe, source, active, channels) DO UPDATE SET n = person_counts.n + excluded.n"
+        ),
+    }?;
+    Ok(())
+}
+
+/// Records that Entra's request carried `mark` at `at`, unless a later time is recorded.
+fn upsert_mark(c: &mut DbConnection, enterprise: &str, mark: &str, at: i64) -> Result<(), TxError> {
+    use diesel::sql_types::BigInt;
+    macro_rules! run {
+        ($conn:expr, $sql:literal) => {
+            diesel::sql_query($sql)
+                .bind::<Text, _>(enterprise)
+                .bind::<Text, _>(mark)
+                .bind::<BigInt, _>(at)
+                .execute($conn)
+        };
+    }
+    match c {
+        DbConnection::Sqlite(s) => run!(
+            s,
+            "INSERT INTO entra_marks (enterprise_id, mark, at) VALUES (?, ?, ?) ON CONFLICT (enterprise_id, mark) \
+             DO UPDATE SET at = excluded.at WHERE excluded.at > entra_marks.at"
+        ),
+        DbConnection::Pg(p) => run!(
+            p,
+            "INSERT INTO entra_marks (enterprise_id, mark, at) VALUES ($1, $2, $3) ON CONFLICT (enterprise_id, mark) \
+             DO UPDATE SET at = excluded.at WHERE excluded.at > entra_marks.at"
+        ),
+    }?;
+    Ok(())
+}
+
 type Cond = Box<dyn BoxableExpression<persons::table, MultiBackend, SqlType = Bool>>;
 type TextExpr = Box<dyn BoxableExpression<persons::table, MultiBackend, SqlType = Nullable<Text>>>;
 
@@ -244,6 +373,7 @@ impl PersonRow {
             created_at: Timestamp::from_micros(self.created_at),
             updated_at: Timestamp::from_micros(self.updated_at),
             scim_updated_at: self.scim_updated_at.map(Timestamp::from_micros),
+            inactive_since: self.inactive_since.map(Timestamp::from_micros),
         })
     }
 }
@@ -332,6 +462,16 @@ fn condition(filter: &Filter) -> Cond {
                 _ => always(*op == CmpOp::Ne),
             }
         }
+        Filter::Source(source) => Box::new(persons::source.eq(source.as_str())),
+        Filter::ChannelsIn(set) => {
+            Box::new(persons::channels.eq_any(set.iter().map(|c| i32::from(c.bits())).collect::<Vec<_>>()))
+        }
+        Filter::InactiveBefore(t) => Box::new(
+            persons::active
+                .eq(false)
+                .and(persons::inactive_since.is_not_null())
+                .and(persons::inactive_since.lt(t.as_micros()).assume_not_null()),
+        ),
         Filter::And(a, b) => Box::new(condition(a).and(condition(b))),
         Filter::Or(a, b) => Box::new(condition(a).or(condition(b))),
         Filter::Not(f) => Box::new(diesel::dsl::not(condition(f))),
@@ -391,42 +531,32 @@ impl DieselStore {
 }
 
 impl PersonStore for DieselStore {
-    fn insert_person(&self, person: &Person, activity: &Activity, deadline: &Deadline) -> Result<(), StoreError> {
+    fn insert_person(&self, person: &Person, write: &PersonWrite<'_>) -> Result<(), StoreError> {
         let row = PersonRow::from_person(person);
-        let activity = activity.clone();
-        let deadline = deadline.clone();
+        let w = OwnedWrite::new(write);
         self.write_grouped(move |c| {
-            deadline.check()?;
+            w.deadline.check()?;
             diesel::insert_into(persons::table).values(&row).execute(c)?;
-            insert_activity(c, &activity)?;
-            deadline.claim_commit()?;
-            Ok(())
+            recount(c, None, Some(&row))?;
+            w.finish(c, &row.enterprise_id)
         })
     }
 
-    fn update_person(
-        &self,
-        person: &Person,
-        activity: &Activity,
-        limit: Option<&DepartureLimit>,
-        deadline: &Deadline,
-    ) -> Result<(), StoreError> {
+    fn update_person(&self, person: &Person, write: &PersonWrite<'_>) -> Result<(), StoreError> {
         let row = PersonRow::from_person(person);
         let id = person.id.to_string();
         let enterprise = person.enterprise_id.to_string();
         let previous = to_i64(person.version.saturating_sub(1));
-        let activity = activity.clone();
-        let limit = limit.copied();
-        let deadline = deadline.clone();
+        let w = OwnedWrite::new(write);
         self.write_grouped(move |c| {
-            deadline.check()?;
+            w.deadline.check()?;
             let mine = || persons::table.filter(persons::id.eq(&id)).filter(persons::enterprise_id.eq(&enterprise));
             let stored: PersonRow = match mine().select(PersonRow::as_select()).first(c).optional()? {
                 None => return Err(StoreError::NotFound.into()),
                 Some(s) if s.version != previous => return Err(StoreError::Conflict.into()),
                 Some(s) => s,
             };
-            let departure = departing(c, &stored, Some(row.active), limit.as_ref(), activity.at)?;
+            let departure = departing(c, &stored, Some(row.active), w.departures.as_ref(), w.activity.at)?;
             // The version condition stays: on PostgreSQL another instance may have written
             // the row since it was read.
             let n = diesel::update(mine().filter(persons::version.eq(previous)))
@@ -438,9 +568,8 @@ impl PersonStore for DieselStore {
             if let Some(d) = departure {
                 diesel::insert_into(departures::table).values(&d).execute(c)?;
             }
-            insert_activity(c, &activity)?;
-            deadline.claim_commit()?;
-            Ok(())
+            recount(c, Some(&stored), Some(&row))?;
+            w.finish(c, &enterprise)
         })
     }
 
@@ -449,16 +578,12 @@ impl PersonStore for DieselStore {
         enterprise: EnterpriseId,
         id: PersonId,
         version: u64,
-        activity: &Activity,
-        limit: Option<&DepartureLimit>,
-        deadline: &Deadline,
+        write: &PersonWrite<'_>,
     ) -> Result<bool, StoreError> {
-        let activity = activity.clone();
-        let limit = limit.copied();
-        let deadline = deadline.clone();
+        let w = OwnedWrite::new(write);
         let (id, enterprise) = (id.to_string(), enterprise.to_string());
         self.write_grouped(move |c| {
-            deadline.check()?;
+            w.deadline.check()?;
             let mine = || persons::table.filter(persons::id.eq(&id)).filter(persons::enterprise_id.eq(&enterprise));
             let Some(stored) = mine().select(PersonRow::as_select()).first(c).optional()? else {
                 return Ok(false);
@@ -466,7 +591,7 @@ impl PersonStore for DieselStore {
             if stored.version != to_i64(version) {
                 return Err(StoreError::Conflict.into());
             }
-            let departure = departing(c, &stored, None, limit.as_ref(), activity.at)?;
+            let departure = departing(c, &stored, None, w.departures.as_ref(), w.activity.at)?;
             let n = diesel::delete(mine().filter(persons::version.eq(stored.version))).execute(c)?;
             if n == 0 {
                 return Err(StoreError::Conflict.into());
@@ -474,10 +599,98 @@ impl PersonStore for DieselStore {
             if let Some(d) = departure {
                 diesel::insert_into(departures::table).values(&d).execute(c)?;
             }
-            insert_activity(c, &activity)?;
-            deadline.claim_commit()?;
+            recount(c, Some(&stored), None)?;
+            w.finish(c, &enterprise)?;
             Ok(true)
         })
+    }
+
+    fn person_counts(&self, enterprise: EnterpriseId) -> Result<PersonCounts, StoreError> {
+        let rows: Vec<(String, bool, i32, i64)> = self.read(|c| {
+            person_counts::table
+                .filter(person_counts::enterprise_id.eq(enterprise.to_string()))
+                .select((person_counts::source, person_counts::active, person_counts::channels, person_counts::n))
+                .load(c)
+        })?;
+        let mut counts = PersonCounts::default();
+        for (source, active, channels, n) in rows {
+            let source = Source::parse(&source).ok_or_else(|| corrupt("person_counts source"))?;
+            let channels = u8::try_from(channels).map_err(|_| corrupt("person_counts channels"))?;
+            counts.add(source, active, Channels::from_bits(channels), n);
+        }
+        Ok(counts)
+    }
+
+    fn mark_entra(&self, enterprise: EnterpriseId, marks: &[EntraMark], at: Timestamp) -> Result<(), StoreError> {
+        let (e, marks) = (enterprise.to_string(), marks.to_vec());
+        self.write_grouped(move |c| {
+            for mark in &marks {
+                upsert_mark(c, &e, mark.key(), at.as_micros())?;
+            }
+            Ok(())
+        })
+    }
+
+    fn entra_marks(&self, enterprise: EnterpriseId) -> Result<BTreeMap<EntraMark, Timestamp>, StoreError> {
+        let rows: Vec<(String, i64)> = self.read(|c| {
+            entra_marks::table
+                .filter(entra_marks::enterprise_id.eq(enterprise.to_string()))
+                .select((entra_marks::mark, entra_marks::at))
+                .load(c)
+        })?;
+        // A mark a later version added and this one does not know is skipped.
+        Ok(rows.into_iter().filter_map(|(m, at)| Some((EntraMark::parse(&m)?, Timestamp::from_micros(at)))).collect())
+    }
+
+    fn shared_identities(
+        &self,
+        enterprise: EnterpriseId,
+        limit: u64,
+    ) -> Result<(Vec<(Person, Person)>, u64), StoreError> {
+        let e = enterprise.to_string();
+        let (ids, total): (Vec<(String, String)>, i64) = self.read(|c| {
+            let holder = diesel::alias!(persons as holder);
+            // Driven by the enterprise's manual persons (the source index), each matched to
+            // SCIM persons through the work e-mail and userName indexes.
+            let pairs =
+                || {
+                    persons::table
+                        .inner_join(
+                            holder.on(holder
+                                .field(persons::enterprise_id)
+                                .eq(persons::enterprise_id)
+                                .and(holder.field(persons::source).eq(Source::Scim.as_str()))
+                                .and(lower(holder.field(persons::email_work)).eq(lower(persons::email_work)).or(
+                                    holder.field(persons::user_name_lower).nullable().eq(lower(persons::email_work)),
+                                ))),
+                        )
+                        .filter(persons::enterprise_id.eq(&e))
+                        .filter(persons::source.eq(Source::Manual.as_str()))
+                        .filter(persons::email_work.is_not_null())
+                };
+            let ids = if limit == 0 {
+                Vec::new()
+            } else {
+                pairs()
+                    .select((persons::id, holder.field(persons::id)))
+                    .order((persons::id.asc(), holder.field(persons::id).asc()))
+                    .limit(to_i64(limit))
+                    .load(c)?
+            };
+            let total = pairs().count().get_result(c)?;
+            Ok((ids, total))
+        })?;
+        let mut pairs = Vec::with_capacity(ids.len());
+        for (m, h) in ids {
+            let get = |id: &str| -> Result<Option<Person>, StoreError> {
+                self.person(enterprise, id.parse().map_err(|_| corrupt("id"))?)
+            };
+            // Gone since the pairs were read: left out.
+            if let (Some(m), Some(h)) = (get(&m)?, get(&h)?) {
+                pairs.push((m, h));
+            }
+        }
+        Ok((pairs, to_u64(total)))
     }
 
     fn departures(&self, enterprise: EnterpriseId, since: Timestamp, limit: u64) -> Result<Vec<Departure>, StoreError> {
@@ -707,6 +920,7 @@ mod tests {
                 created_at: Timestamp::from_micros(0),
                 updated_at: Timestamp::from_micros(0),
                 scim_updated_at: None,
+                inactive_since: None,
             };
             let mut row = PersonRow::from_person(&person);
             row.user_name_lower = key.map_or_else(|| user_name.to_lowercase(), str::to_owned);

@@ -59,6 +59,8 @@ diesel::table! {
         hold_display_name -> Nullable<Text>,
         hold_action -> Nullable<Text>,
         hold_at -> Nullable<BigInt>,
+        mapping_since -> Text,
+        purge_inactive_after_days -> Nullable<Integer>,
     }
 }
 
@@ -111,6 +113,27 @@ diesel::table! {
         created_at -> BigInt,
         updated_at -> BigInt,
         scim_updated_at -> Nullable<BigInt>,
+        channels -> Integer,
+        inactive_since -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    person_counts (enterprise_id, stripe, source, active, channels) {
+        enterprise_id -> Text,
+        stripe -> Integer,
+        source -> Text,
+        active -> Bool,
+        channels -> Integer,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    entra_marks (enterprise_id, mark) {
+        enterprise_id -> Text,
+        mark -> Text,
+        at -> BigInt,
     }
 }
 
@@ -177,5 +200,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     singletons,
     outbox,
-    departures
+    departures,
+    person_counts,
+    entra_marks
 );

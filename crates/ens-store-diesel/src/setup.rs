@@ -108,6 +108,9 @@ struct ScimImportRow {
     previous_token_last_used_at: Option<i64>,
     #[diesel(embed)]
     departures: DepartureColumns,
+    /// "key=micros,…": since when each imported field is imported.
+    mapping_since: String,
+    purge_inactive_after_days: Option<i32>,
 }
 
 /// The departure limit, its lift, and a held incident's numbers and held person.
@@ -225,6 +228,13 @@ impl ScimImportRow {
                 .and_then(|p| p.last_used_at)
                 .map(Timestamp::as_micros),
             departures: DepartureColumns::new(i, failure.and_then(|f| f.hold.as_deref())),
+            mapping_since: i
+                .mapping_since
+                .iter()
+                .map(|(f, t)| format!("{}={}", f.key(), t.as_micros()))
+                .collect::<Vec<_>>()
+                .join(","),
+            purge_inactive_after_days: i.purge_inactive_after_days.map(|d| i32::try_from(d).unwrap_or(i32::MAX)),
         }
     }
 
@@ -288,6 +298,19 @@ impl ScimImportRow {
             silence_notified_at: self.silence_notified_at.map(Timestamp::from_micros),
             departure_rule: self.departures.rule()?,
             departures_allowed_until: self.departures.departures_allowed_until.map(Timestamp::from_micros),
+            // A key a later version may have added is skipped.
+            mapping_since: self
+                .mapping_since
+                .split(',')
+                .filter_map(|pair| {
+                    let (key, micros) = pair.split_once('=')?;
+                    Some((Field::from_key(key)?, Timestamp::from_micros(micros.parse().ok()?)))
+                })
+                .collect(),
+            purge_inactive_after_days: self
+                .purge_inactive_after_days
+                .map(|d| u32::try_from(d).map_err(|_| corrupt("purge_inactive_after_days")))
+                .transpose()?,
             version: to_u64(self.version),
         })
     }
@@ -528,6 +551,18 @@ impl SetupStore for DieselStore {
         )
     }
 
+    fn scim_imports_purging(&self) -> Result<Vec<ScimImport>, StoreError> {
+        self.read(|c| {
+            scim_imports::table
+                .filter(scim_imports::purge_inactive_after_days.is_not_null())
+                .select(ScimImportRow::as_select())
+                .load(c)
+        })?
+        .into_iter()
+        .map(ScimImportRow::into_import)
+        .collect()
+    }
+
     fn enabled_scim_imports(&self) -> Result<Vec<ScimImport>, StoreError> {
         self.read(|c| {
             scim_imports::table.filter(scim_imports::state.eq("enabled")).select(ScimImportRow::as_select()).load(c)
@@ -578,6 +613,8 @@ impl SetupStore for DieselStore {
                 scim_imports::previous_token_until.eq(row.previous_token_until),
                 scim_imports::previous_token_last_used_at.eq(row.previous_token_last_used_at),
                 &row.departures,
+                scim_imports::mapping_since.eq(&row.mapping_since),
+                scim_imports::purge_inactive_after_days.eq(row.purge_inactive_after_days),
             ))
             .execute(c)?;
             if n == 0 {

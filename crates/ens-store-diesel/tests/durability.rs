@@ -13,7 +13,7 @@ use ens_domain::{
     Activity, ActivityKind, Actor, Enterprise, EnterpriseId, Field, FieldChange, Outcome, Person, PersonId,
     PersonValues, ScimImport, Source, Timestamp,
 };
-use ens_ports::{Deadline, PersonStore, SetupStore};
+use ens_ports::{Deadline, PersonStore, PersonWrite, SetupStore};
 use ens_store_diesel::{DatabaseUrl, DieselStore, StoreConfig};
 use uuid::Uuid;
 
@@ -44,6 +44,7 @@ fn child_writer() {
             created_at: now,
             updated_at: now,
             scim_updated_at: Some(now),
+            inactive_since: None,
         };
         let log = Activity {
             enterprise_id: e,
@@ -55,7 +56,7 @@ fn child_writer() {
             user_name: None,
             detail: String::new(),
         };
-        store.insert_person(&p, &log, &Deadline::NONE).unwrap();
+        store.insert_person(&p, &PersonWrite::new(&log, &Deadline::NONE)).unwrap();
         // Only after the commit returned: this is the "2xx".
         println!("committed {id}");
     }

@@ -14,8 +14,6 @@ CREATE TABLE departures (
 CREATE INDEX departures_enterprise_at ON departures (enterprise_id, at);
 -- Pruning with the activity log's retention.
 CREATE INDEX departures_at ON departures (at);
--- The percentage's base: the enterprise's active SCIM persons, counted on an index.
-CREATE INDEX persons_active_source ON persons (enterprise_id, active, source);
 
 -- Each enterprise's limit (defaults: more than max(20, 10 %) within 60 minutes), a lift a
 -- principal granted, and the held incident's numbers and held person.

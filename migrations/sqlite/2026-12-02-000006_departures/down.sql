@@ -12,7 +12,6 @@ ALTER TABLE scim_imports DROP COLUMN departures_allowed_until;
 ALTER TABLE scim_imports DROP COLUMN departure_window_minutes;
 ALTER TABLE scim_imports DROP COLUMN departure_percent;
 ALTER TABLE scim_imports DROP COLUMN departure_floor;
-DROP INDEX persons_active_source;
 DROP INDEX departures_at;
 DROP INDEX departures_enterprise_at;
 DROP TABLE departures;

@@ -23,9 +23,10 @@ use actix_web::http::{StatusCode, header};
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{HttpRequest, HttpResponse, web};
 use ens_ports::usecases::AdminError;
-use ens_ports::usecases::persons::{PersonOrder, PersonSearch};
+use ens_ports::usecases::health::ReachFilter;
+use ens_ports::usecases::persons::{PersonFilter, PersonOrder, PersonSearch};
 use ens_ports::usecases::principals::{NewSession, PrincipalContext};
-use ens_ports::{Outcome, PersonId, Ports, PrincipalId, SyncState};
+use ens_ports::{ActivityFilter, ActivityKind, Outcome, PersonId, Ports, PrincipalId, Source, SyncState};
 use serde::Deserialize;
 use utoipa::{IntoParams, OpenApi};
 
@@ -76,6 +77,9 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             .route("/scim-import/mapping", web::put().to(put_mapping))
             .route("/scim-import/departure-limit", web::put().to(put_departure_limit))
             .route("/scim-import/hold/allow", web::post().to(allow_held))
+            .route("/scim-import/purge", web::put().to(put_purge))
+            .route("/health", web::get().to(health))
+            .route("/health/conflicts", web::get().to(conflicts))
             .route("/scim-import/test-email", web::post().to(test_mail::start))
             .route("/scim-import/test-email", web::get().to(test_mail::latest))
             .route("/scim-import/activity", web::get().to(activity))
@@ -183,6 +187,9 @@ value in the `X-CSRF-Token` header). Errors are `application/problem+json`."
         put_mapping,
         put_departure_limit,
         allow_held,
+        put_purge,
+        health,
+        conflicts,
         test_mail::start,
         test_mail::latest,
         activity,
@@ -425,6 +432,65 @@ async fn allow_held(Principal(ctx): Principal, state: web::Data<AppState>) -> Re
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// Switch the purge of long-inactive persons on (`days`: 30 at least) or off (`null`):
+/// housekeeping then deletes, every hour, the persons from Entra inactive for longer, records
+/// each deletion in the activity log and e-mails the notification addresses a summary.
+#[utoipa::path(put, path = "/api/v1/scim-import/purge", tag = "scim-import", request_body = PurgeRequest,
+    responses((status = 200, body = ImportView), (status = 422, description = "Fewer than 30 days", body = Problem)))]
+async fn put_purge(
+    Principal(ctx): Principal,
+    state: web::Data<AppState>,
+    body: web::Json<PurgeRequest>,
+) -> Result<HttpResponse, Problem> {
+    let days = body.days;
+    change_setup(ctx, &state, move |ports, ctx| ports.set_purge_rule(ctx, days)).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct HealthParams {
+    /// "Long inactive": more than this many days (default 90).
+    inactive_days: Option<u32>,
+}
+
+/// The Person list's health: counts at a glance, who cannot be alerted, mapping drift,
+/// conflicts, long-inactive persons. Each count has a Persons (or activity) filter.
+#[utoipa::path(get, path = "/api/v1/health", tag = "health", params(HealthParams),
+    responses((status = 200, body = HealthView), (status = 401, body = Problem)))]
+async fn health(
+    Principal(ctx): Principal,
+    state: web::Data<AppState>,
+    q: web::Query<HealthParams>,
+) -> Result<HttpResponse, Problem> {
+    let days = q.inactive_days;
+    let ports = state.ports.clone();
+    let view = blocking(&state.lanes.admin, move || Ok(HealthView::from(&ports.health(&ctx, days)?))).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ConflictsParams {
+    /// Entries of each kind at most (default 50, at most 200).
+    limit: Option<u64>,
+}
+
+/// Conflicts: Entra's creates refused in the last 30 days because another person holds the
+/// userName (with that person), and manual persons that share a work e-mail with a person
+/// from Entra.
+#[utoipa::path(get, path = "/api/v1/health/conflicts", tag = "health", params(ConflictsParams),
+    responses((status = 200, body = ConflictsView), (status = 401, body = Problem)))]
+async fn conflicts(
+    Principal(ctx): Principal,
+    state: web::Data<AppState>,
+    q: web::Query<ConflictsParams>,
+) -> Result<HttpResponse, Problem> {
+    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let ports = state.ports.clone();
+    let view = blocking(&state.lanes.admin, move || Ok(ConflictsView::from(&ports.conflicts(&ctx, limit)?))).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
 /// Choose the imported fields.
 #[utoipa::path(put, path = "/api/v1/scim-import/mapping", tag = "scim-import", request_body = MappingRequest,
     responses((status = 200, body = ImportView), (status = 422, description = "Required field left out, or unknown key", body = Problem)))]
@@ -462,6 +528,23 @@ struct ActivityParams {
     /// Only entries with one of these outcomes, comma-separated: `applied`, `rejected`,
     /// `failed` (e.g. `failed,rejected` for what went wrong). Absent or empty: every entry.
     outcome: Option<String>,
+    /// Only entries of these kinds, comma-separated (e.g. `user_name_conflict`).
+    kind: Option<String>,
+    /// Only entries about this person (id).
+    person: Option<String>,
+}
+
+/// A comma-separated list, each item parsed; absent or empty: none.
+fn list_param<T>(raw: Option<&str>, parse: impl Fn(&str) -> Option<T>, what: &str) -> Result<Vec<T>, Problem> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(Vec::new()),
+        Some(list) => list
+            .split(',')
+            .map(|item| {
+                parse(item.trim()).ok_or_else(|| Problem::bad_request(format!("Unknown {what} {:?}.", item.trim())))
+            })
+            .collect(),
+    }
 }
 
 /// What SCIM did, and who switched import on or off: newest first, optionally only the
@@ -474,23 +557,16 @@ async fn activity(
     q: web::Query<ActivityParams>,
 ) -> Result<HttpResponse, Problem> {
     let q = q.into_inner();
-    let outcomes = match q.outcome.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-        None => Vec::new(),
-        Some(list) => list
-            .split(',')
-            .map(|o| {
-                Outcome::parse(o.trim()).ok_or_else(|| {
-                    Problem::bad_request(format!(
-                        "Unknown outcome {o:?}: use applied, rejected or failed, separated by commas."
-                    ))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?,
+    let filter = ActivityFilter {
+        outcomes: list_param(q.outcome.as_deref(), Outcome::parse, "outcome (use applied, rejected or failed)")?,
+        kinds: list_param(q.kind.as_deref(), ActivityKind::parse, "kind")?,
+        person: q.person.as_deref().map(person_id).transpose()?,
+        since: None,
     };
     let ports = state.ports.clone();
     let (page, per_page, offset) = PageParams { page: q.page, per_page: q.per_page }.bounds();
     let view = blocking(&state.lanes.admin, move || {
-        let (items, total) = ports.activity_log(&ctx, &outcomes, offset, per_page)?;
+        let (items, total) = ports.activity_log(&ctx, &filter, offset, per_page)?;
         let mut logins: HashMap<PrincipalId, Option<String>> = HashMap::new();
         for a in &items {
             if let ens_ports::Actor::Principal(p) = a.actor
@@ -513,10 +589,20 @@ struct PersonParams {
     q: Option<String>,
     page: Option<u64>,
     per_page: Option<u64>,
-    /// `user_name` (default), `display_name`, `family_name` or `last_changed`.
+    /// `user_name` (default), `display_name`, `family_name`, `mobile`, `department` or
+    /// `last_changed`.
     sort: Option<String>,
     /// `asc` (default; `desc` for last_changed) or `desc`.
     order: Option<String>,
+    /// `scim` (from Entra) or `manual`.
+    source: Option<String>,
+    /// `true` or `false`.
+    active: Option<bool>,
+    /// A Health report: `unreachable` (cannot be alerted) or `only_not_imported` (only
+    /// channels no longer imported).
+    reach: Option<String>,
+    /// Inactive for more than this many days.
+    inactive_days: Option<u32>,
 }
 
 /// The Person list, searched and paged.
@@ -535,6 +621,8 @@ async fn list_persons(
         None | Some("user_name") => PersonOrder::UserName,
         Some("display_name") => PersonOrder::DisplayName,
         Some("family_name") => PersonOrder::FamilyName,
+        Some("mobile") => PersonOrder::Mobile,
+        Some("department") => PersonOrder::Department,
         Some("last_changed") => PersonOrder::LastChanged,
         Some(other) => return Err(Problem::bad_request(format!("Cannot sort by {other:?}."))),
     };
@@ -545,7 +633,28 @@ async fn list_persons(
         Some(other) => return Err(Problem::bad_request(format!("order must be asc or desc, not {other:?}."))),
     };
     let (page, per_page, offset) = PageParams { page: q.page, per_page: q.per_page }.bounds();
-    let search = PersonSearch { text: q.q, order, descending, offset, limit: per_page };
+    let filter = PersonFilter {
+        source: match q.source.as_deref() {
+            None | Some("") => None,
+            Some(s) => Some(
+                Source::parse(s)
+                    .ok_or_else(|| Problem::bad_request(format!("source must be scim or manual, not {s:?}.")))?,
+            ),
+        },
+        active: q.active,
+        reach: match q.reach.as_deref() {
+            None | Some("") => None,
+            Some("unreachable") => Some(ReachFilter::Unreachable),
+            Some("only_not_imported") => Some(ReachFilter::OnlyNotImported),
+            Some(other) => {
+                return Err(Problem::bad_request(format!(
+                    "reach must be unreachable or only_not_imported, not {other:?}."
+                )));
+            }
+        },
+        inactive_days: q.inactive_days,
+    };
+    let search = PersonSearch { text: q.q, filter, order, descending, offset, limit: per_page };
     let ports = state.ports.clone();
     let result = blocking(&state.lanes.admin, move || Ok(ports.list_persons(&ctx, &search)?)).await?;
     Ok(HttpResponse::Ok().json(PersonPageView {

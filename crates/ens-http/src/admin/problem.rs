@@ -178,6 +178,11 @@ impl From<AdminError> for Problem {
                 ]);
                 p
             }
+            AdminError::InvalidPurgeRule { .. } => {
+                let mut p = Problem::new(S::UNPROCESSABLE_ENTITY, "invalid-purge-rule", "Purge rule refused", detail);
+                p.fields = Some(vec!["days".to_owned()]);
+                p
+            }
             AdminError::NoHold => Problem::new(S::CONFLICT, "no-hold", "Nothing is held", detail),
             AdminError::Mapping(m) => {
                 let mut p =

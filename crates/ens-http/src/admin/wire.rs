@@ -3,10 +3,11 @@
 // Problems are returned on cold paths only; their size does not matter.
 #![allow(clippy::result_large_err)]
 
+use ens_ports::usecases::health::{Conflicts, HealthReport};
 use ens_ports::usecases::setup::TestDelivery;
 use ens_ports::{
-    Activity, Actor, Departure, DepartureRule, Enterprise, Field, FieldChange, FieldValue, Hold, Person, ScimImport,
-    Source, SyncState, Timestamp,
+    Activity, Actor, Channels, Departure, DepartureRule, Drift, Enterprise, Field, FieldChange, FieldValue, Hold,
+    Person, ScimImport, Source, SyncState, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -264,6 +265,12 @@ pub struct ImportView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entra_hint: Option<String>,
     pub departure_limit: DepartureLimitView,
+    /// Housekeeping deletes SCIM persons inactive for more than this many days (absent: it
+    /// does not delete anyone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purge_inactive_after_days: Option<u32>,
+    /// The fewest days the purge rule accepts.
+    pub purge_min_days: u32,
 }
 
 pub const MAPPING_HINT: &str = "Map the same fields in Entra (Provisioning › Mappings). Entra sends newly selected fields \
@@ -350,6 +357,8 @@ impl ImportView {
             last_change_at: None,
             entra_hint: None,
             departure_limit: DepartureLimitView::new(import, now),
+            purge_inactive_after_days: import.purge_inactive_after_days,
+            purge_min_days: ens_ports::enterprise::PURGE_MIN_DAYS,
         }
     }
 }
@@ -471,7 +480,16 @@ pub struct PersonSummary {
     pub display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mobile: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
     pub active: bool,
+    /// Since when the person is inactive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inactive_since: Option<String>,
+    /// Whether any channel (mobile, work phone, work or other e-mail) holds a value.
+    pub alertable: bool,
     /// `scim` (from Entra) or `manual`.
     pub source: String,
     /// When SCIM last changed this person.
@@ -487,7 +505,11 @@ impl From<&Person> for PersonSummary {
             user_name: p.values.user_name().to_string(),
             display_name: p.values.text(Field::DisplayName).map(str::to_owned),
             email: p.values.text(Field::EmailWork).or(p.values.text(Field::EmailOther)).map(str::to_owned),
+            mobile: p.values.text(Field::PhoneMobile).map(str::to_owned),
+            department: p.values.text(Field::Department).map(str::to_owned),
             active: p.values.active(),
+            inactive_since: p.inactive_since.map(ts),
+            alertable: !Channels::of(&p.values).is_empty(),
             source: p.source.as_str().to_owned(),
             scim_updated_at: p.scim_updated_at.map(ts),
             updated_at: ts(p.updated_at),
@@ -513,6 +535,8 @@ pub struct PersonDetail {
     pub updated_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_updated_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inactive_since: Option<String>,
     /// Every field with a value, by stable key (`active` is a boolean, the rest strings).
     #[schema(value_type = Object)]
     pub fields: Map<String, Value>,
@@ -546,6 +570,7 @@ impl PersonDetail {
             created_at: ts(p.created_at),
             updated_at: ts(p.updated_at),
             scim_updated_at: p.scim_updated_at.map(ts),
+            inactive_since: p.inactive_since.map(ts),
             fields,
             imported,
         }
@@ -588,6 +613,160 @@ impl PersonWrite {
             })
             .collect()
     }
+}
+
+/// Setup's Health section: will an alert reach everyone?
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthView {
+    pub persons: PersonCountsView,
+    /// Active persons no channel of which holds a value (Persons filter `reach=unreachable`).
+    pub unreachable: u64,
+    /// Active persons from Entra whose every channel is a field no longer imported: their
+    /// numbers and addresses are not kept up to date (`reach=only_not_imported`).
+    pub only_not_imported: u64,
+    /// Activity log entries in the last 24 hours.
+    pub applied_last_day: u64,
+    pub refused_last_day: u64,
+    /// Fields on which ENS+'s mapping and Entra's seem to disagree.
+    pub drift: Vec<DriftView>,
+    /// Entra's creates refused in the last 30 days because the userName is taken.
+    pub refused_creates: u64,
+    /// Manual persons whose work e-mail belongs to a person from Entra.
+    pub shared_identities: u64,
+    /// Persons inactive for more than `long_inactive_days` (Persons filter `inactive_days`).
+    pub long_inactive: u64,
+    pub long_inactive_days: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonCountsView {
+    pub total: u64,
+    pub active: u64,
+    pub inactive: u64,
+    pub from_entra: u64,
+    pub manual: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DriftView {
+    pub key: String,
+    pub label: String,
+    /// `not_sent_by_entra` (imported here, but Entra has not sent it since it was selected,
+    /// although it created persons since) or `not_imported` (Entra sends it; not imported).
+    pub kind: String,
+    pub advice: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selected_since: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_sent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_created: Option<String>,
+}
+
+impl From<&HealthReport> for HealthView {
+    fn from(h: &HealthReport) -> Self {
+        let c = &h.counts;
+        Self {
+            persons: PersonCountsView {
+                total: c.total(),
+                active: c.active(),
+                inactive: c.total() - c.active(),
+                from_entra: c.from_source(Source::Scim),
+                manual: c.from_source(Source::Manual),
+            },
+            unreachable: h.unreachable,
+            only_not_imported: h.only_not_imported,
+            applied_last_day: h.applied_last_day,
+            refused_last_day: h.refused_last_day,
+            drift: h
+                .drift
+                .iter()
+                .map(|d| {
+                    let (kind, selected_since, last_sent, last_created) = match d {
+                        Drift::NotSentByEntra { selected_since, last_sent, last_created, .. } => (
+                            "not_sent_by_entra",
+                            (*selected_since != Timestamp::UNIX_EPOCH).then(|| ts(*selected_since)),
+                            last_sent.map(ts),
+                            Some(ts(*last_created)),
+                        ),
+                        Drift::NotImported { last_sent, .. } => ("not_imported", None, Some(ts(*last_sent)), None),
+                    };
+                    DriftView {
+                        key: d.field().key().to_owned(),
+                        label: d.field().spec().label.to_owned(),
+                        kind: kind.to_owned(),
+                        advice: d.advice().to_owned(),
+                        selected_since,
+                        last_sent,
+                        last_created,
+                    }
+                })
+                .collect(),
+            refused_creates: h.refused_creates,
+            shared_identities: h.shared_identities,
+            long_inactive: h.long_inactive,
+            long_inactive_days: h.long_inactive_days,
+        }
+    }
+}
+
+/// The conflicts report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConflictsView {
+    /// Entra's creates refused in the last 30 days because the userName is taken, newest
+    /// first, with the person holding it (absent if deleted since).
+    pub refused_creates: Vec<RefusedCreateView>,
+    pub refused_total: u64,
+    /// Manual persons whose work e-mail is the work e-mail or userName of a person from Entra.
+    pub shared: Vec<SharedIdentityView>,
+    pub shared_total: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefusedCreateView {
+    pub at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<PersonSummary>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SharedIdentityView {
+    pub manual: PersonSummary,
+    pub from_entra: PersonSummary,
+}
+
+impl From<&Conflicts> for ConflictsView {
+    fn from(c: &Conflicts) -> Self {
+        Self {
+            refused_creates: c
+                .refused_creates
+                .iter()
+                .map(|(a, holder)| RefusedCreateView {
+                    at: ts(a.at),
+                    user_name: a.user_name.clone(),
+                    detail: a.detail.clone(),
+                    holder: holder.as_ref().map(PersonSummary::from),
+                })
+                .collect(),
+            refused_total: c.refused_total,
+            shared: c
+                .shared
+                .iter()
+                .map(|(m, s)| SharedIdentityView { manual: m.into(), from_entra: s.into() })
+                .collect(),
+            shared_total: c.shared_total,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PurgeRequest {
+    /// Delete SCIM persons inactive for more than this many days (30 at least); `null`
+    /// switches the rule off.
+    pub days: Option<u32>,
 }
 
 #[cfg(test)]

@@ -151,7 +151,7 @@ fn from_provisioning(e: ProvisioningError, config: &ScimConfig) -> ScimError {
             ScimError::unavailable(disabled_detail(&state), config.retry_after_secs).with_cause(RequestEnd::ImportOff)
         }
         ProvisioningError::NotFound => ScimError::not_found("No such User."),
-        ProvisioningError::UserNameTaken(u) => ScimError::new(
+        ProvisioningError::UserNameTaken { user_name: u, .. } => ScimError::new(
             StatusCode::CONFLICT,
             Some(ScimType::Uniqueness),
             format!("Another User already has the userName {u:?}."),
@@ -509,9 +509,18 @@ async fn create_user(
     let created = call
         .run(&state, move |ports, import| {
             let user_name = body.get("userName").and_then(Value::as_str).map(str::to_owned);
-            user::parse_resource(&body)
-                .and_then(|changes| ports.scim_create(import, changes).map_err(|e| from_provisioning(e, &config)))
-                .map_err(|e| rejected(ports, import, ActivityKind::PersonCreated, None, user_name, e))
+            let changes = user::parse_resource(&body)
+                .map_err(|e| rejected(ports, import, ActivityKind::PersonCreated, None, user_name.clone(), e))?;
+            ports.scim_create(import, changes).map_err(|e| match e {
+                // The activity entry names the person holding the userName.
+                ProvisioningError::UserNameTaken { holder, .. } => {
+                    let (kind, e) = (ActivityKind::UserNameConflict, from_provisioning(e, &config));
+                    rejected(ports, import, kind, holder, user_name, e)
+                }
+                e => {
+                    rejected(ports, import, ActivityKind::PersonCreated, None, user_name, from_provisioning(e, &config))
+                }
+            })
         })
         .await?;
     let person = created.person;

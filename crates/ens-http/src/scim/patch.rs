@@ -388,6 +388,7 @@ mod tests {
             created_at: Timestamp::from_micros(0),
             updated_at: Timestamp::from_micros(0),
             scim_updated_at: None,
+            inactive_since: None,
         }
     }
 

@@ -299,6 +299,7 @@ mod tests {
             created_at: Timestamp::from_micros(0),
             updated_at: Timestamp::from_micros(1_000_000),
             scim_updated_at: None,
+            inactive_since: None,
         };
         let json = render(&p, "https://ens.example.com/portal/scim/Users");
         assert_eq!(json["id"], "00000000-0000-0000-0000-000000000007");

@@ -2,6 +2,7 @@
 //! [`Ports`](crate::Ports).
 
 pub mod guard;
+pub mod health;
 pub mod operators;
 pub mod persons;
 pub mod principals;
@@ -42,6 +43,8 @@ pub enum AdminError {
     InvalidDepartureRule(#[from] ens_domain::DepartureRuleError),
     #[error("there is no held mass deactivation to allow: SCIM import was not held by the departure limit")]
     NoHold,
+    #[error("persons can be deleted after between {min} and {max} days of inactivity")]
+    InvalidPurgeRule { min: u32, max: u32 },
     #[error(transparent)]
     Mapping(#[from] MappingError),
     #[error("another person already has the userName {0:?}")]

@@ -7,26 +7,41 @@ use ens_domain::{
 };
 
 use super::AdminError;
+use super::health::ReachFilter;
 use super::principals::PrincipalContext;
 use crate::Ports;
-use crate::outbound::{PersonPage, StoreError, UniqueKey};
+use crate::outbound::{PersonPage, PersonWrite, StoreError, UniqueKey};
 
-/// Orders the Person list can be shown in.
+/// Orders the Person list can be shown in: by any of its columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PersonOrder {
     UserName,
     DisplayName,
     FamilyName,
+    Mobile,
+    Department,
     /// Most recently changed first by default.
     LastChanged,
 }
 
-/// A page of the Person list, searched.
+/// Which persons the list shows, beyond the search text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PersonFilter {
+    pub source: Option<Source>,
+    pub active: Option<bool>,
+    /// A Health report's persons.
+    pub reach: Option<ReachFilter>,
+    /// Persons inactive for more than this many days.
+    pub inactive_days: Option<u32>,
+}
+
+/// A page of the Person list, searched and filtered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonSearch {
-    /// Matches userName, display name, given and family name and both e-mails (substring,
-    /// without regard to case).
+    /// Matches userName, names, e-mail addresses, phone numbers, employee number, external id
+    /// and department (substring, without regard to case).
     pub text: Option<String>,
+    pub filter: PersonFilter,
     pub order: PersonOrder,
     pub descending: bool,
     pub offset: u64,
@@ -36,21 +51,45 @@ pub struct PersonSearch {
 /// Most persons in one page of the admin list.
 pub const MAX_PAGE: u64 = 200;
 
-const SEARCHED: [Field; 6] =
-    [Field::UserName, Field::DisplayName, Field::GivenName, Field::FamilyName, Field::EmailWork, Field::EmailOther];
+const SEARCHED: [Field; 11] = [
+    Field::UserName,
+    Field::DisplayName,
+    Field::GivenName,
+    Field::FamilyName,
+    Field::EmailWork,
+    Field::EmailOther,
+    Field::PhoneMobile,
+    Field::PhoneWork,
+    Field::EmployeeNumber,
+    Field::ExternalId,
+    Field::Department,
+];
 
 impl PersonSearch {
-    fn query(&self) -> PersonQuery {
-        let filter = match self.text.as_deref().map(str::trim) {
+    /// The query, with `reach` the filter of a Health report and `inactive` that of long
+    /// inactivity, already built (they depend on the mapping and the clock).
+    fn query(&self, reach: Option<Filter>, inactive: Option<Filter>) -> PersonQuery {
+        let mut filter = match self.text.as_deref().map(str::trim) {
             None | Some("") => Filter::Const(true),
             Some(t) => SEARCHED.iter().fold(Filter::Const(false), |acc, f| {
                 acc.or(Filter::Text { attr: Attr::Field(*f), op: CmpOp::Co, value: t.to_owned() })
             }),
         };
+        if let Some(source) = self.filter.source {
+            filter = filter.and(Filter::Source(source));
+        }
+        if let Some(active) = self.filter.active {
+            filter = filter.and(Filter::Bool { attr: Attr::Field(Field::Active), op: CmpOp::Eq, value: active });
+        }
+        for f in [reach, inactive].into_iter().flatten() {
+            filter = filter.and(f);
+        }
         let attr = match self.order {
             PersonOrder::UserName => Attr::Field(Field::UserName),
             PersonOrder::DisplayName => Attr::Field(Field::DisplayName),
             PersonOrder::FamilyName => Attr::Field(Field::FamilyName),
+            PersonOrder::Mobile => Attr::Field(Field::PhoneMobile),
+            PersonOrder::Department => Attr::Field(Field::Department),
             PersonOrder::LastChanged => Attr::LastModified,
         };
         PersonQuery {
@@ -73,7 +112,9 @@ impl Ports {
 
     pub fn list_persons(&self, ctx: &PrincipalContext, search: &PersonSearch) -> Result<PersonPage, AdminError> {
         ctx.require_ready()?;
-        Ok(self.persons.query_persons(ctx.enterprise(), &search.query())?)
+        let reach = search.filter.reach.map(|r| self.reach_filter(ctx, r)).transpose()?;
+        let inactive = search.filter.inactive_days.map(|d| self.long_inactive_filter(d));
+        Ok(self.persons.query_persons(ctx.enterprise(), &search.query(reach, inactive))?)
     }
 
     pub fn person_of(&self, ctx: &PrincipalContext, id: PersonId) -> Result<Person, AdminError> {
@@ -98,7 +139,7 @@ impl Ports {
         ctx.require_ready()?;
         let values = PersonValues::from_changes(changes)?;
         let now = self.clock.now();
-        let person = Person {
+        let mut person = Person {
             id: PersonId::from_uuid(self.ids.new_id()),
             enterprise_id: ctx.enterprise(),
             source: Source::Manual,
@@ -107,9 +148,11 @@ impl Ports {
             created_at: now,
             updated_at: now,
             scim_updated_at: None,
+            inactive_since: None,
         };
+        person.track_active(true, now);
         let log = self.person_activity(ctx, ActivityKind::PersonCreated, &person, "created by hand".into());
-        match self.persons.insert_person(&person, &log, &self.deadline) {
+        match self.persons.insert_person(&person, &PersonWrite::new(&log, &self.deadline)) {
             Ok(()) => Ok(person),
             Err(StoreError::Duplicate(UniqueKey::UserName)) => {
                 Err(AdminError::UserNameTaken(person.values.user_name().to_string()))
@@ -148,10 +191,11 @@ impl Ports {
         }
         next.version += 1;
         next.updated_at = self.clock.now();
+        next.track_active(current.values.active(), next.updated_at);
         let detail = format!("changed by hand: {}", Field::list_labels(&changed));
         let log = self.person_activity(ctx, ActivityKind::PersonPatched, &next, detail);
         // A principal's own edit: not Entra's, so no departure limit.
-        match self.persons.update_person(&next, &log, None, &self.deadline) {
+        match self.persons.update_person(&next, &PersonWrite::new(&log, &self.deadline)) {
             Ok(()) => Ok(next),
             Err(StoreError::Conflict) => Err(AdminError::Conflict),
             Err(StoreError::NotFound) => Err(AdminError::NotFound),
@@ -169,7 +213,8 @@ impl Ports {
             return Err(AdminError::ManagedByScim);
         }
         let log = self.person_activity(ctx, ActivityKind::PersonDeleted, &current, "deleted by hand".into());
-        match self.persons.delete_person(ctx.enterprise(), id, current.version, &log, None, &self.deadline) {
+        let write = PersonWrite::new(&log, &self.deadline);
+        match self.persons.delete_person(ctx.enterprise(), id, current.version, &write) {
             Ok(true) => Ok(()),
             Ok(false) => Err(AdminError::NotFound),
             Err(StoreError::Conflict) => Err(AdminError::Conflict),
@@ -195,6 +240,7 @@ mod tests {
     fn search(text: Option<&str>) -> PersonSearch {
         PersonSearch {
             text: text.map(str::to_owned),
+            filter: PersonFilter::default(),
             order: PersonOrder::UserName,
             descending: false,
             offset: 0,

@@ -3,13 +3,13 @@
 //! overwritten. Every applied change is written together with its activity entry.
 
 use ens_domain::{
-    Activity, ActivityKind, Actor, Crossing, Departure, DepartureAction, DepartureLimit, Field, FieldChange,
+    Activity, ActivityKind, Actor, Crossing, Departure, DepartureAction, DepartureLimit, EntraMark, Field, FieldChange,
     FieldError, Hold, Mapping, Outcome, Person, PersonId, PersonQuery, PersonValues, Retirement, ScimImport,
     SecretToken, Source, SyncState, TokenHash, TokenUse,
 };
 
 use crate::Ports;
-use crate::outbound::{PersonPage, StoreError, UniqueKey};
+use crate::outbound::{PersonPage, PersonWrite, StoreError, UniqueKey};
 
 /// How often a write is retried when another request changed the same person in between.
 const MAX_ATTEMPTS: usize = 5;
@@ -36,8 +36,12 @@ pub enum ProvisioningError {
     Disabled(SyncState),
     #[error("no person with this id")]
     NotFound,
-    #[error("another person already has the userName {0:?}")]
-    UserNameTaken(String),
+    #[error("another person already has the userName {user_name:?}")]
+    UserNameTaken {
+        user_name: String,
+        /// Who holds it, when known.
+        holder: Option<PersonId>,
+    },
     #[error(transparent)]
     Invalid(#[from] FieldError),
     #[error("the person has changed since the version in If-Match")]
@@ -126,9 +130,19 @@ fn hold(
     }
 }
 
+/// The fields a request carried (set or removed), each once.
+fn carried(changes: &[FieldChange]) -> Vec<Field> {
+    let mut fields: Vec<Field> = changes.iter().map(|c| c.field).collect();
+    fields.sort();
+    fields.dedup();
+    fields
+}
+
 fn map_write(e: StoreError, user_name: &str) -> ProvisioningError {
     match e {
-        StoreError::Duplicate(UniqueKey::UserName) => ProvisioningError::UserNameTaken(user_name.to_owned()),
+        StoreError::Duplicate(UniqueKey::UserName) => {
+            ProvisioningError::UserNameTaken { user_name: user_name.to_owned(), holder: None }
+        }
         StoreError::NotFound => ProvisioningError::NotFound,
         e => ProvisioningError::Store(e),
     }
@@ -215,6 +229,7 @@ impl Ports {
 
     /// Creates a person, or takes over the manual person with the same userName.
     pub fn scim_create(&self, import: &ScimImport, changes: Vec<FieldChange>) -> Result<Created, ProvisioningError> {
+        let carried = carried(&changes);
         let (kept, ignored) = import.mapping.split(changes);
         let values = PersonValues::from_changes(&kept)?;
         let e = import.enterprise_id;
@@ -222,7 +237,7 @@ impl Ports {
             // Insert first: a new person, the usual case, costs one write and no lookup; the
             // unique index says when the userName is taken.
             let now = self.clock.now();
-            let person = Person {
+            let mut person = Person {
                 id: PersonId::from_uuid(self.ids.new_id()),
                 enterprise_id: e,
                 source: Source::Scim,
@@ -231,11 +246,18 @@ impl Ports {
                 created_at: now,
                 updated_at: now,
                 scim_updated_at: Some(now),
+                inactive_since: None,
             };
+            person.track_active(true, now);
             let fields: Vec<Field> = person.values.iter().map(|(f, _)| f).collect();
             let log = self.activity(import, ActivityKind::PersonCreated, &person, summary(&fields, &ignored));
-            match self.persons.insert_person(&person, &log, &self.deadline) {
-                Ok(()) => return Ok(Created { person, adopted: false }),
+            let marks = self.marks_due(e, Some(EntraMark::Created), &carried, now);
+            let write = PersonWrite { marks: &marks, ..PersonWrite::new(&log, &self.deadline) };
+            match self.persons.insert_person(&person, &write) {
+                Ok(()) => {
+                    self.marks_written(e, &marks, now);
+                    return Ok(Created { person, adopted: false });
+                }
                 Err(StoreError::Duplicate(UniqueKey::UserName)) => {}
                 Err(e) => return Err(map_write(e, values.user_name().as_str())),
             }
@@ -247,12 +269,21 @@ impl Ports {
                     adopted.version += 1;
                     adopted.updated_at = now;
                     adopted.scim_updated_at = Some(now);
+                    adopted.track_active(existing.values.active(), now);
                     let changed = existing.values.differing_fields(&adopted.values);
                     let detail = format!("took over the manual person; {}", summary(&changed, &ignored));
                     let log = self.activity(import, ActivityKind::PersonCreated, &adopted, detail);
                     let limit = import.departure_limit(now);
-                    match self.persons.update_person(&adopted, &log, Some(&limit), &self.deadline) {
-                        Ok(()) => return Ok(Created { person: adopted, adopted: true }),
+                    let write = PersonWrite {
+                        departures: Some(&limit),
+                        marks: &marks,
+                        ..PersonWrite::new(&log, &self.deadline)
+                    };
+                    match self.persons.update_person(&adopted, &write) {
+                        Ok(()) => {
+                            self.marks_written(e, &marks, now);
+                            return Ok(Created { person: adopted, adopted: true });
+                        }
                         Err(StoreError::Conflict | StoreError::NotFound) => continue,
                         Err(StoreError::DeparturesHeld(c)) => {
                             return Err(self.held(import, &existing, DepartureAction::Deactivated, c, &limit));
@@ -260,7 +291,12 @@ impl Ports {
                         Err(e) => return Err(map_write(e, values.user_name().as_str())),
                     }
                 }
-                Some(_) => return Err(ProvisioningError::UserNameTaken(values.user_name().to_string())),
+                Some(holder) => {
+                    return Err(ProvisioningError::UserNameTaken {
+                        user_name: values.user_name().to_string(),
+                        holder: Some(holder.id),
+                    });
+                }
                 // Deleted in between: try again.
                 None => continue,
             }
@@ -277,6 +313,7 @@ impl Ports {
         changes: Vec<FieldChange>,
         if_match: Option<&IfMatch>,
     ) -> Result<Person, ProvisioningError> {
+        let carried = carried(&changes);
         let (kept, ignored) = import.mapping.split(changes);
         let replacement = PersonValues::from_changes(&kept)?;
         self.update_with(import, id, if_match, ActivityKind::PersonReplaced, &ignored, |current| {
@@ -284,7 +321,7 @@ impl Ports {
             for f in import.mapping.fields() {
                 next.set(f, replacement.get(f))?;
             }
-            Ok(next)
+            Ok((next, carried.clone()))
         })
     }
 
@@ -307,11 +344,12 @@ impl Ports {
                     return Err(Abort.into());
                 }
             };
+            let carried = carried(&changes);
             let (kept, ignored) = import.mapping.split(changes);
             ignored_fields = ignored;
             let mut next = current.values.clone();
             next.apply(&kept)?;
-            Ok(next)
+            Ok((next, carried))
         });
         match (result, request_error) {
             (_, Some(e)) => Err(PatchError::Request(e)),
@@ -328,23 +366,25 @@ impl Ports {
         if_match: Option<&IfMatch>,
         kind: ActivityKind,
         ignored: &[Field],
-        mut next_values: impl FnMut(&Person) -> Result<PersonValues, UpdateError>,
+        mut next_values: impl FnMut(&Person) -> Result<(PersonValues, Vec<Field>), UpdateError>,
     ) -> Result<Person, ProvisioningError> {
         for _ in 0..MAX_ATTEMPTS {
             let current = self.scim_get(import, id)?;
             IfMatch::check(if_match, current.version)?;
-            let values = match next_values(&current) {
+            let (values, carried) = match next_values(&current) {
                 Ok(v) => v,
                 Err(UpdateError::Field(e)) => return Err(e.into()),
                 Err(UpdateError::Abort) => return Err(ProvisioningError::NotFound),
             };
             let changed = current.values.differing_fields(&values);
             if changed.is_empty() && current.source == Source::Scim {
-                // Nothing to write: Entra re-sent what we have, or only fields we ignore.
+                // Nothing to write: Entra re-sent what we have, or only fields we ignore —
+                // which is worth knowing (mapping drift).
+                self.mark_alone(import.enterprise_id, &carried);
                 return Ok(current);
             }
             let now = self.clock.now();
-            let next = Person {
+            let mut next = Person {
                 values,
                 source: Source::Scim,
                 version: current.version + 1,
@@ -352,14 +392,21 @@ impl Ports {
                 scim_updated_at: Some(now),
                 ..current.clone()
             };
+            next.track_active(current.values.active(), now);
             let mut detail = summary(&changed, ignored);
             if current.source == Source::Manual {
                 detail = format!("took over the manual person; {detail}");
             }
             let log = self.activity(import, kind, &next, detail);
             let limit = import.departure_limit(now);
-            match self.persons.update_person(&next, &log, Some(&limit), &self.deadline) {
-                Ok(()) => return Ok(next),
+            let marks = self.marks_due(import.enterprise_id, None, &carried, now);
+            let write =
+                PersonWrite { departures: Some(&limit), marks: &marks, ..PersonWrite::new(&log, &self.deadline) };
+            match self.persons.update_person(&next, &write) {
+                Ok(()) => {
+                    self.marks_written(import.enterprise_id, &marks, now);
+                    return Ok(next);
+                }
                 Err(StoreError::Conflict) => continue,
                 Err(StoreError::DeparturesHeld(c)) => {
                     return Err(self.held(import, &current, DepartureAction::Deactivated, c, &limit));
@@ -381,14 +428,8 @@ impl Ports {
             IfMatch::check(if_match, current.version)?;
             let log = self.activity(import, ActivityKind::PersonDeleted, &current, "deleted".into());
             let limit = import.departure_limit(log.at);
-            match self.persons.delete_person(
-                import.enterprise_id,
-                id,
-                current.version,
-                &log,
-                Some(&limit),
-                &self.deadline,
-            ) {
+            let write = PersonWrite { departures: Some(&limit), ..PersonWrite::new(&log, &self.deadline) };
+            match self.persons.delete_person(import.enterprise_id, id, current.version, &write) {
                 Ok(true) => return Ok(()),
                 Ok(false) => return Err(ProvisioningError::NotFound),
                 Err(StoreError::Conflict) => continue,

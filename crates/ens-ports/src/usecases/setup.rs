@@ -45,7 +45,7 @@ impl Ports {
 
     /// Reads, changes and writes the caller's import setup, again if another change won.
     /// `change` returns the activity entry to write with it.
-    fn change_import(
+    pub(crate) fn change_import(
         &self,
         ctx: &PrincipalContext,
         mut change: impl FnMut(&mut ScimImport) -> Result<Option<Activity>, AdminError>,
@@ -310,7 +310,7 @@ impl Ports {
         self.change_import(ctx, |i| {
             let added: Vec<Field> = mapping.fields().filter(|f| !i.mapping.admits(*f)).collect();
             let removed: Vec<Field> = i.mapping.fields().filter(|f| !mapping.admits(*f)).collect();
-            i.mapping = mapping.clone();
+            i.set_mapping(mapping.clone(), self.clock.now());
             let mut parts = Vec::new();
             if !added.is_empty() {
                 parts.push(format!("now imported: {}", Field::list_labels(&added)));
@@ -358,12 +358,12 @@ impl Ports {
     pub fn activity_log(
         &self,
         ctx: &PrincipalContext,
-        outcomes: &[Outcome],
+        filter: &ens_domain::ActivityFilter,
         offset: u64,
         limit: u64,
     ) -> Result<(Vec<Activity>, u64), AdminError> {
         ctx.require_ready()?;
-        Ok(self.activity.activities(ctx.enterprise(), outcomes, offset, limit)?)
+        Ok(self.activity.activities(ctx.enterprise(), filter, offset, limit)?)
     }
 
     /// Deletes activity entries older than the retention; returns how many. Departures (the examples of a held mass deactivation) are kept as long.

@@ -9,6 +9,7 @@ use crate::memory::{ManualClock, MemoryStore, RecordingMailer, SeqIds};
 use crate::outbound::{ActivityLog as _, Clock as _, Outbox as _, SetupStore as _};
 use crate::testing::cheap_passwords;
 use crate::{Policy, Ports};
+use ens_domain::ActivityFilter;
 
 const TOKEN: &str = "guarded-token";
 
@@ -50,7 +51,7 @@ fn rig() -> Rig {
 }
 
 fn switch_offs(r: &Rig) -> Vec<Activity> {
-    let (log, _) = r.store.inner().activities(r.import.enterprise_id, &[], 0, 100).expect("log");
+    let (log, _) = r.store.inner().activities(r.import.enterprise_id, &ActivityFilter::default(), 0, 100).expect("log");
     log.into_iter().filter(|a| a.kind == ActivityKind::ImportSwitchedOff).collect()
 }
 
@@ -123,7 +124,7 @@ fn nothing_is_lost_the_failed_change_is_applied_when_retried_after_switching_on(
         r.ports.scim_get(&import, created.person.id).expect("stored").values.user_name().as_str(),
         "jdoe@contoso.com"
     );
-    let (log, _) = r.store.inner().activities(import.enterprise_id, &[], 0, 10).expect("log");
+    let (log, _) = r.store.inner().activities(import.enterprise_id, &ActivityFilter::default(), 0, 10).expect("log");
     let kinds: Vec<ActivityKind> = log.iter().map(|a| a.kind).collect();
     assert_eq!(
         kinds[..3],
@@ -301,7 +302,7 @@ fn a_regenerated_token_overlaps_until_entra_uses_the_new_one_or_the_overlap_ends
     // …and the worker records its retirement, once.
     assert_eq!(r.ports.retire_expired_tokens().expect("swept"), 1);
     assert_eq!(r.ports.retire_expired_tokens().expect("swept"), 0);
-    let (log, _) = r.store.inner().activities(r.import.enterprise_id, &[], 0, 10).expect("log");
+    let (log, _) = r.store.inner().activities(r.import.enterprise_id, &ActivityFilter::default(), 0, 10).expect("log");
     assert_eq!(log[0].kind, ActivityKind::TokenRetired);
     assert_eq!(log[0].actor, Actor::SyncGuard);
     assert!(log[0].detail.contains("overlap"), "{}", log[0].detail);
@@ -315,7 +316,7 @@ fn a_regenerated_token_overlaps_until_entra_uses_the_new_one_or_the_overlap_ends
     assert!(seen.previous_token.as_ref().is_some_and(|p| p.last_used_at.is_some()), "its last use is shown");
     r.ports.scim_begin(third.expose()).expect("the new token");
     assert!(matches!(r.ports.scim_begin(second.expose()), Err(ProvisioningError::Unauthorized)));
-    let (log, _) = r.store.inner().activities(r.import.enterprise_id, &[], 0, 10).expect("log");
+    let (log, _) = r.store.inner().activities(r.import.enterprise_id, &ActivityFilter::default(), 0, 10).expect("log");
     assert_eq!((log[0].kind, log[0].actor), (ActivityKind::TokenRetired, Actor::Scim));
     assert!(matches!(r.ports.revoke_previous_token(&ctx), Err(crate::usecases::AdminError::NoPreviousToken)));
 }
@@ -405,7 +406,7 @@ fn the_21st_deactivation_of_100_is_held_not_applied_and_switches_off_once() {
         deactivate(&r, &import, p).expect("lifted for the next window");
     }
     assert_eq!(inactive(&r), 30, "every change applied, none twice");
-    let (log, _) = r.store.inner().activities(import.enterprise_id, &[], 0, 20).expect("log");
+    let (log, _) = r.store.inner().activities(import.enterprise_id, &ActivityFilter::default(), 0, 20).expect("log");
     let allowed = log.iter().find(|a| a.kind == ActivityKind::ImportSwitchedOn).expect("recorded");
     assert!(matches!(allowed.actor, Actor::Principal(_)));
     assert!(allowed.detail.contains("allowing the held changes"), "{}", allowed.detail);

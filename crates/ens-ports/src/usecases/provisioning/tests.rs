@@ -1,15 +1,17 @@
 use std::sync::Arc;
 
 use ens_domain::{
-    Activity, EnterpriseId, Field, FieldChange, Mapping, Person, PersonId, PersonValues, SecretToken, Source,
-    SyncState, Timestamp, TokenInfo, UserName,
+    EnterpriseId, Field, FieldChange, Mapping, Person, PersonId, PersonValues, SecretToken, Source, SyncState,
+    Timestamp, TokenInfo, UserName,
 };
 
 use super::*;
 use crate::PersonStore as _;
 use crate::memory::MemoryStore;
 use crate::outbound::Deadline;
+use crate::outbound::PersonWrite;
 use crate::testing::ports;
+use ens_domain::ActivityFilter;
 
 const TOKEN: &str = "entra-secret";
 
@@ -58,10 +60,10 @@ fn create_stores_and_logs_and_refuses_a_taken_user_name() {
     assert_eq!((person.source, person.version), (Source::Scim, 1));
     assert!(matches!(
         p.scim_create(&i, vec![FieldChange::set(Field::UserName, "jdoe@CONTOSO.com")]),
-        Err(ProvisioningError::UserNameTaken(_))
+        Err(ProvisioningError::UserNameTaken { .. })
     ));
     assert!(matches!(p.scim_create(&i, vec![FieldChange::set(Field::Title, "x")]), Err(ProvisioningError::Invalid(_))));
-    let (log, total) = p.activity.activities(i.enterprise_id, &[], 0, 10).expect("log");
+    let (log, total) = p.activity.activities(i.enterprise_id, &ActivityFilter::default(), 0, 10).expect("log");
     assert_eq!(total, 1);
     assert_eq!(log[0].kind, ActivityKind::PersonCreated);
     assert_eq!(log[0].user_name.as_deref(), Some("JDoe@contoso.com"));
@@ -85,9 +87,10 @@ fn create_takes_over_a_manual_person_instead_of_duplicating() {
         created_at: now,
         updated_at: now,
         scim_updated_at: None,
+        inactive_since: None,
     };
     let log = p.activity(&i, ActivityKind::PersonCreated, &manual, "manual".into());
-    p.persons.insert_person(&manual, &log, &Deadline::NONE).expect("stored");
+    p.persons.insert_person(&manual, &PersonWrite::new(&log, &Deadline::NONE)).expect("stored");
 
     let created = p
         .scim_create(
@@ -118,7 +121,7 @@ fn unselected_fields_are_neither_stored_nor_overwritten() {
         &[FieldChange::set(Field::Title, "Eng"), FieldChange::set(Field::PhoneMobile, "invalid but ignored")],
     );
     assert_eq!(person.values.text(Field::PhoneMobile), None);
-    let (log, _) = p.activity.activities(i.enterprise_id, &[], 0, 1).expect("log");
+    let (log, _) = p.activity.activities(i.enterprise_id, &ActivityFilter::default(), 0, 1).expect("log");
     assert!(log[0].detail.contains("not imported: Mobile phone"), "{}", log[0].detail);
 
     // A principal's value in a non-imported field survives PUT and PATCH.
@@ -126,7 +129,7 @@ fn unselected_fields_are_neither_stored_nor_overwritten() {
     manual_edit.values.set(Field::PhoneMobile, Some("+41 79 000 00 00".into())).expect("valid");
     manual_edit.version += 1;
     let log = p.activity(&i, ActivityKind::PersonPatched, &manual_edit, "principal".into());
-    p.persons.update_person(&manual_edit, &log, None, &Deadline::NONE).expect("stored");
+    p.persons.update_person(&manual_edit, &PersonWrite::new(&log, &Deadline::NONE)).expect("stored");
 
     let replaced = p
         .scim_replace(
@@ -178,7 +181,7 @@ fn patch_versions_preconditions_and_request_errors() {
     let other = create(&p, &i, "taken", &[]);
     assert!(matches!(
         p.scim_patch(&i, other.id, None, |_, _| Ok::<_, ()>(vec![FieldChange::set(Field::UserName, "U")])),
-        Err(PatchError::Provisioning(ProvisioningError::UserNameTaken(_)))
+        Err(PatchError::Provisioning(ProvisioningError::UserNameTaken { .. }))
     ));
     assert!(matches!(
         p.scim_patch(&i, PersonId::from_uuid(uuid::Uuid::from_u128(999)), None, set_title("x")),
@@ -217,28 +220,26 @@ fn enterprises_do_not_see_each_other() {
 struct AlwaysConflicting(MemoryStore);
 
 impl crate::PersonStore for AlwaysConflicting {
-    fn insert_person(&self, p: &Person, a: &Activity, d: &Deadline) -> Result<(), StoreError> {
-        self.0.insert_person(p, a, d)
+    fn insert_person(&self, p: &Person, w: &PersonWrite<'_>) -> Result<(), StoreError> {
+        self.0.insert_person(p, w)
     }
-    fn update_person(
-        &self,
-        _: &Person,
-        _: &Activity,
-        _: Option<&DepartureLimit>,
-        _: &Deadline,
-    ) -> Result<(), StoreError> {
+    fn update_person(&self, _: &Person, _: &PersonWrite<'_>) -> Result<(), StoreError> {
         Err(StoreError::Conflict)
     }
-    fn delete_person(
-        &self,
-        _: EnterpriseId,
-        _: PersonId,
-        _: u64,
-        _: &Activity,
-        _: Option<&DepartureLimit>,
-        _: &Deadline,
-    ) -> Result<bool, StoreError> {
+    fn delete_person(&self, _: EnterpriseId, _: PersonId, _: u64, _: &PersonWrite<'_>) -> Result<bool, StoreError> {
         Err(StoreError::Conflict)
+    }
+    fn person_counts(&self, e: EnterpriseId) -> Result<ens_domain::PersonCounts, StoreError> {
+        self.0.person_counts(e)
+    }
+    fn mark_entra(&self, e: EnterpriseId, marks: &[EntraMark], at: Timestamp) -> Result<(), StoreError> {
+        self.0.mark_entra(e, marks, at)
+    }
+    fn entra_marks(&self, e: EnterpriseId) -> Result<std::collections::BTreeMap<EntraMark, Timestamp>, StoreError> {
+        self.0.entra_marks(e)
+    }
+    fn shared_identities(&self, e: EnterpriseId, limit: u64) -> Result<(Vec<(Person, Person)>, u64), StoreError> {
+        self.0.shared_identities(e, limit)
     }
     fn departures(&self, e: EnterpriseId, since: Timestamp, limit: u64) -> Result<Vec<Departure>, StoreError> {
         self.0.departures(e, since, limit)
@@ -264,7 +265,7 @@ fn endless_races_end_in_contention_not_a_loop() {
     let person = create(&p, &i, "u", &[]);
     let racing = Arc::new(AlwaysConflicting(MemoryStore::new()));
     let log = p.activity(&i, ActivityKind::PersonCreated, &person, String::new());
-    racing.0.insert_person(&person, &log, &Deadline::NONE).expect("stored");
+    racing.0.insert_person(&person, &PersonWrite::new(&log, &Deadline::NONE)).expect("stored");
     p.persons = racing;
     assert!(matches!(
         p.scim_patch(&i, person.id, None, |_, _| Ok::<_, ()>(vec![FieldChange::set(Field::Title, "x")])),
@@ -279,7 +280,7 @@ fn refused_values_are_logged_cut_to_size() {
     let i = enabled(&p, Mapping::default());
     let huge = "x".repeat(1_000_000);
     p.scim_record_rejection(&i, ActivityKind::PersonCreated, None, Some(huge), &"why ".repeat(10_000));
-    let (log, _) = p.activity.activities(i.enterprise_id, &[], 0, 10).expect("log");
+    let (log, _) = p.activity.activities(i.enterprise_id, &ActivityFilter::default(), 0, 10).expect("log");
     let entry = &log[0];
     let logged = entry.user_name.as_deref().expect("kept, cut");
     assert_eq!(logged.chars().count(), 257, "256 characters and an ellipsis");
@@ -287,6 +288,6 @@ fn refused_values_are_logged_cut_to_size() {
     assert_eq!(entry.detail.chars().count(), 301);
     let short = "jdoe@contoso.com".to_owned();
     p.scim_record_rejection(&i, ActivityKind::PersonCreated, None, Some(short.clone()), "409");
-    let (log, _) = p.activity.activities(i.enterprise_id, &[], 0, 10).expect("log");
+    let (log, _) = p.activity.activities(i.enterprise_id, &ActivityFilter::default(), 0, 10).expect("log");
     assert_eq!(log[0].user_name.as_deref(), Some(short.as_str()), "short values stay whole");
 }

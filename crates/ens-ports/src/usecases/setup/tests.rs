@@ -36,7 +36,7 @@ fn token_generation_keeps_two_tokens_at_most() {
     assert!(p.setup.scim_import_by_token(&first.hash()).expect("store").is_none(), "the oldest is gone at once");
     assert!(p.setup.scim_import_by_token(&second.hash()).expect("store").is_some());
     assert!(p.setup.scim_import_by_token(&third.hash()).expect("store").is_some());
-    let (log, _) = p.activity_log(&ctx, &[], 0, 10).expect("log");
+    let (log, _) = p.activity_log(&ctx, &ens_domain::ActivityFilter::default(), 0, 10).expect("log");
     assert_eq!(log[0].kind, ActivityKind::TokenGenerated);
     assert!(!log[0].detail.contains(third.expose()), "the token is never written down");
     assert!(log[0].detail.contains("two live at most"), "{}", log[0].detail);
@@ -54,7 +54,13 @@ fn switching_on_needs_a_token_and_clears_a_failure() {
     assert!(matches!(off.state, SyncState::DisabledByPrincipal { .. }));
     let again = p.set_import_enabled(&ctx, false).expect("still off");
     assert_eq!(again.version, off.version, "no change, no write");
-    let kinds: Vec<ActivityKind> = p.activity_log(&ctx, &[], 0, 10).expect("log").0.iter().map(|a| a.kind).collect();
+    let kinds: Vec<ActivityKind> = p
+        .activity_log(&ctx, &ens_domain::ActivityFilter::default(), 0, 10)
+        .expect("log")
+        .0
+        .iter()
+        .map(|a| a.kind)
+        .collect();
     assert_eq!(kinds, [ActivityKind::ImportSwitchedOff, ActivityKind::ImportSwitchedOn, ActivityKind::TokenGenerated]);
 }
 
@@ -85,7 +91,7 @@ fn mapping_keeps_required_fields() {
     let i =
         p.set_mapping(&ctx, &["user_name".into(), "external_id".into(), "active".into(), "title".into()]).expect("ok");
     assert!(i.mapping.admits(Field::Title) && !i.mapping.admits(Field::PhoneMobile));
-    let (log, _) = p.activity_log(&ctx, &[], 0, 1).expect("log");
+    let (log, _) = p.activity_log(&ctx, &ens_domain::ActivityFilter::default(), 0, 1).expect("log");
     assert!(
         log[0].detail.contains("no longer imported") && log[0].detail.contains("Mobile phone"),
         "{}",

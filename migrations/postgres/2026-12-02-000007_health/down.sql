@@ -1,0 +1,11 @@
+DROP INDEX activities_person;
+DROP INDEX activities_enterprise_outcome_at;
+ALTER TABLE scim_imports DROP COLUMN purge_inactive_after_days;
+ALTER TABLE scim_imports DROP COLUMN mapping_since;
+DROP TABLE entra_marks;
+DROP TABLE person_counts;
+DROP INDEX persons_inactive_since;
+DROP INDEX persons_source;
+DROP INDEX persons_reach;
+ALTER TABLE persons DROP COLUMN inactive_since;
+ALTER TABLE persons DROP COLUMN channels;
