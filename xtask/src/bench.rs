@@ -85,29 +85,43 @@ fn sh(cmd: &mut Command) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// The SQL that adds `n` persons `user{i}@bench.example` (ids derived from i) to `enterprise`.
+/// The SQL that adds `n` persons `user{i}@bench.example` (ids derived from i) to `enterprise`,
+/// as the service would have written them (channels, counters). Every 100th has no channel
+/// (cannot be alerted); every 10th (from 1) has been inactive for 100 days.
 fn seed_sql(backend: Backend, enterprise: &str, n: u64) -> String {
     let now = 1_767_225_600_000_000i64;
+    let long_ago = now - 100 * 86_400 * 1_000_000;
+    let (columns, values) = (
+        "id, enterprise_id, source, user_name, user_name_lower, external_id, active, display_name, email_work,
+         phone_mobile, version, created_at, updated_at, scim_updated_at, channels, inactive_since",
+        format!(
+            "'{enterprise}', 'scim', 'user' || n || '@bench.example', 'user' || n || '@bench.example', 'ext' || n,
+             n % 10 <> 1, 'User ' || n,
+             CASE WHEN n % 100 = 0 THEN NULL ELSE 'user' || n || '@bench.example' END,
+             CASE WHEN n % 100 = 0 THEN NULL ELSE '+41 79 000 00 00' END, 1, {now}, {now}, {now},
+             CASE WHEN n % 100 = 0 THEN 0 ELSE 5 END, CASE WHEN n % 10 = 1 THEN {long_ago} ELSE NULL END"
+        ),
+    );
+    let counters = format!(
+        "INSERT INTO person_counts (enterprise_id, stripe, source, active, channels, n)
+         SELECT enterprise_id, 0, source, active, channels, COUNT(*) FROM persons WHERE enterprise_id = '{enterprise}'
+         GROUP BY enterprise_id, source, active, channels;"
+    );
     match backend {
         Backend::Sqlite => format!(
             "PRAGMA journal_mode = WAL;
              WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < {last})
-             INSERT INTO persons (id, enterprise_id, source, user_name, user_name_lower, external_id, active,
-                 display_name, email_work, phone_mobile, version, created_at, updated_at, scim_updated_at)
-             SELECT printf('%08x-0000-4000-8000-%012x', n, n), '{enterprise}', 'scim',
-                 'user' || n || '@bench.example', 'user' || n || '@bench.example', 'ext' || n, 1,
-                 'User ' || n, 'user' || n || '@bench.example', '+41 79 000 00 00', 1, {now}, {now}, {now}
-             FROM seq;
+             INSERT INTO persons ({columns})
+             SELECT printf('%08x-0000-4000-8000-%012x', n, n), {values} FROM seq;
+             {counters}
              ANALYZE;",
             last = n - 1
         ),
         Backend::Postgres => format!(
-            "INSERT INTO persons (id, enterprise_id, source, user_name, user_name_lower, external_id, active,
-                 display_name, email_work, phone_mobile, version, created_at, updated_at, scim_updated_at)
-             SELECT lpad(to_hex(n), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(n), 12, '0'), '{enterprise}', 'scim',
-                 'user' || n || '@bench.example', 'user' || n || '@bench.example', 'ext' || n, true,
-                 'User ' || n, 'user' || n || '@bench.example', '+41 79 000 00 00', 1, {now}, {now}, {now}
+            "INSERT INTO persons ({columns})
+             SELECT lpad(to_hex(n), 8, '0') || '-0000-4000-8000-' || lpad(to_hex(n), 12, '0'), {values}
              FROM generate_series(0, {last}) AS n;
+             {counters}
              ANALYZE;",
             last = n - 1
         ),
@@ -117,9 +131,11 @@ fn seed_sql(backend: Backend, enterprise: &str, n: u64) -> String {
 /// wrk scripts: each picks random existing persons (ids follow from the seed's numbering).
 /// Creates make new userNames from `run` (wrk's random numbers repeat from run to run), the
 /// thread and a counter, so that no create meets an existing userName.
-fn script(scenario: &str, persons: u64, token: &str, run: usize) -> String {
+fn script(scenario: &str, persons: u64, token: &str, session: &str, run: usize) -> String {
+    // The principals' scenarios authenticate with a session, Entra's with the SCIM token.
+    let bearer = if ADMIN_SCENARIOS.contains(&scenario) { session } else { token };
     let common = format!(
-        r#"wrk.headers["Authorization"] = "Bearer {token}"
+        r#"wrk.headers["Authorization"] = "Bearer {bearer}"
 wrk.headers["Content-Type"] = "application/scim+json"
 local counter = 0
 local thread_id = 0
@@ -159,6 +175,13 @@ end"#
 end"#,
             last = persons - 1
         ),
+        // Setup's Health section, as its page asks for it.
+        "health" => r#"function request() return wrk.format("GET", "/api/v1/health") end"#.to_owned(),
+        // The Persons list filtered to "cannot be alerted", first page.
+        "unreachable" => {
+            r#"function request() return wrk.format("GET", "/api/v1/persons?reach=unreachable&per_page=25") end"#
+                .to_owned()
+        }
         _ => String::new(),
     };
     format!("{common}{body}\n")
@@ -276,7 +299,9 @@ const PG_ONE_1: &str = "PostgreSQL, 1 client, one-row transactions";
 const PG_ONE_16: &str = "PostgreSQL, 16 clients, one-row transactions";
 const PG_SHAPED_16: &str = "PostgreSQL, 16 clients, create-shaped transactions";
 
-const SCENARIOS: [&str; 4] = ["lookup", "get", "create", "patch"];
+const SCENARIOS: [&str; 6] = ["lookup", "get", "create", "patch", "health", "unreachable"];
+/// Scenarios of principals' pages (admin API, session token).
+const ADMIN_SCENARIOS: [&str; 2] = ["health", "unreachable"];
 
 /// What to measure: everything by default.
 pub struct Options {
@@ -361,7 +386,7 @@ pub fn run(root: &Path, options: &Options) -> Result<String> {
                     let script_path = work.join(format!("{scenario}.lua"));
                     let mut samples = Vec::new();
                     for run in 0..repeats {
-                        std::fs::write(&script_path, script(scenario, persons, &setup.token, run))?;
+                        std::fs::write(&script_path, script(scenario, persons, &setup.token, &setup.session, run))?;
                         let out = sh(Command::new("wrk")
                             .args([
                                 "-t2",
@@ -520,10 +545,15 @@ mod tests {
 
     #[test]
     fn scripts_address_seeded_persons() {
-        let s = script("get", 10_000, "tok", 0);
+        let s = script("get", 10_000, "tok", "session", 0);
         assert!(s.contains("math.random(0, 9999)") && s.contains("Bearer tok"));
+        assert!(script("health", 10, "tok", "session", 0).contains("Bearer session"), "a principal's page");
         assert!(seed_sql(Backend::Sqlite, "e", 10).contains("n < 9"));
-        let (first, second) = (script("create", 10, "tok", 0), script("create", 10, "tok", 1));
+        assert!(
+            seed_sql(Backend::Sqlite, "e", 10).contains("INSERT INTO person_counts"),
+            "counters as writes keep them"
+        );
+        let (first, second) = (script("create", 10, "tok", "s", 0), script("create", 10, "tok", "s", 1));
         assert!(first.contains(r#""new-0-" .. thread_id"#) && second.contains(r#""new-1-" .. thread_id"#));
         assert!(first.contains(r#"'{"schemas":["#) && first.contains(r#"}]}')"#));
         assert!(seed_sql(Backend::Postgres, "e", 10).contains("generate_series(0, 9)"));

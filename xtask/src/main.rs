@@ -32,7 +32,7 @@ fn main() -> Result<()> {
         _ => {
             eprintln!(
                 "usage: cargo xtask <ci|tidy|conformance|bench [--quick] [--backend sqlite|postgres] \
-                 [--persons N] [--scenario lookup|get|create|patch]|fuzz [seconds]>"
+                 [--persons N] [--scenario lookup|get|create|patch|health|unreachable]|fuzz [seconds]>"
             );
             bail!("unknown or missing command")
         }

@@ -61,6 +61,8 @@ pub struct Service {
     pub base: String,
     /// The enterprise's secret SCIM token.
     pub token: String,
+    /// A principal's session token (admin API).
+    pub session: String,
 }
 
 impl Drop for Service {
@@ -112,7 +114,7 @@ pub fn start(
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()?;
-    let mut service = Service { child, base: base.clone(), token: String::new() };
+    let mut service = Service { child, base: base.clone(), token: String::new(), session: String::new() };
     let deadline = Instant::now() + Duration::from_secs(60);
     while call("GET", &format!("{base}/healthz"), None, None).map(|(s, _)| s).unwrap_or(0) != 200 {
         if Instant::now() > deadline {
@@ -129,6 +131,7 @@ pub fn start(
     let session = s["token"].as_str().context("password change failed")?.to_owned();
     let (_, t) = call("POST", &api("/scim-import/token"), Some(&session), None)?;
     service.token = t["token"].as_str().context("token generation failed")?.to_owned();
+    service.session = session.clone();
     let (status, _) = call("PUT", &api("/scim-import/enabled"), Some(&session), Some(json!({"enabled": true})))?;
     if status != 200 {
         bail!("switching SCIM import on failed: {status}");

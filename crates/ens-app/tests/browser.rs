@@ -525,3 +525,122 @@ async fn a_held_mass_deactivation_and_its_two_choices() {
     })
     .await;
 }
+
+/// Setup's Health section: counts that link to the filtered Persons list and activity log,
+/// mapping drift, conflicts, and the purge rule; the Persons list's filters, columns and
+/// sorting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_health_section_and_the_persons_filters() {
+    bounded(async {
+        let dir = tempfile::tempdir().unwrap();
+        let w = World::start(&format!("sqlite://{}", dir.path().join("health.db").display()), &[]);
+        let mut b = Browser::open("health").await;
+        first_login(&mut b, &w, "/setup/scim-import").await;
+        let session = w.api_session();
+        let (_, token) = w.api("POST", "/api/v1/scim-import/token", &session, None);
+        let token = token["token"].as_str().unwrap().to_owned();
+        w.api("PUT", "/api/v1/scim-import/enabled", &session, Some(json!({"enabled": true})));
+        // Title is not imported, and Entra sends it.
+        let selected: Vec<&str> =
+            ["user_name", "external_id", "active", "display_name", "phone_mobile", "email_work", "department"].into();
+        w.api("PUT", "/api/v1/scim-import/mapping", &session, Some(json!({"selected": selected})));
+        let users = w.server.url("/portal/scim/Users");
+        let people = [
+            ("anna@contoso.com", "Anna", Some("+41 79 111 11 11"), "Ops"),
+            ("bert@contoso.com", "Bert", None, "Night shift"),
+            ("cleo@contoso.com", "Cleo", Some("+41 79 333 33 33"), "Ops"),
+        ];
+        for (user, name, mobile, department) in people {
+            let mut u = json!({
+                "userName": user, "displayName": name, "title": "Nurse",
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": department}
+            });
+            if let Some(m) = mobile {
+                u["phoneNumbers"] = json!([{"type": "mobile", "value": m}]);
+            }
+            let (status, v) = send("POST", &users, Some(&token), Some(u));
+            assert_eq!(status, 201, "{v}");
+        }
+        let (status, _) = send("POST", &users, Some(&token), Some(json!({"userName": "ANNA@contoso.com"})));
+        assert_eq!(status, 409);
+        w.api(
+            "POST",
+            "/api/v1/persons",
+            &session,
+            Some(json!({"fields": {"user_name": "anna-hand", "email_work": "x@y.example"}})),
+        );
+
+        b.refresh().await;
+        b.wait_page("/setup/scim-import").await;
+        b.visible("#health-section").await;
+        b.wait_text("#health-figures", "Cannot be alerted").await;
+        let figures = b.text("#health-figures").await;
+        assert!(figures.contains("Persons\n4"), "{figures}");
+        b.wait_text("#health-drift-list", "Job title").await;
+        b.wait_text("#health-drift-list", "Entra sends it").await;
+        b.wait_text("#health-conflicts-list", "1 create from Entra refused").await;
+        b.snapshot("setup-health").await;
+
+        // "Cannot be alerted" → the Persons list, filtered.
+        b.click("#health-figures a[href='/persons?reach=unreachable']").await;
+        b.wait_page("/persons").await;
+        b.wait_text("#persons-summary", "Only who cannot be alerted: 1 person").await;
+        let rows = b.text("#persons-body").await;
+        assert!(rows.contains("bert@contoso.com") && !rows.contains("anna"), "{rows}");
+        assert!(rows.contains("Cannot be alerted"), "marked in the list: {rows}");
+        assert_eq!(b.value("#reach").await, "unreachable", "the form shows the filter in use");
+        b.snapshot("persons-unreachable").await;
+
+        // The columns, and sorting by one; then the other filters.
+        b.goto(&w.server.url("/persons")).await;
+        b.wait_page("/persons").await;
+        b.wait_text("#persons-body", "Night shift").await;
+        b.click("th a[aria-label='Sort by department']").await;
+        b.wait_until("location.search.includes('sort=department')", "sorted by department").await;
+        b.wait_page("/persons").await;
+        assert_eq!(b.attr("#persons-head th:nth-child(4)", "aria-sort").await.as_deref(), Some("ascending"));
+        let first = b.text("#persons-body tr:first-child").await;
+        assert!(first.contains("Night shift"), "N before O: {first}");
+        b.click("th a[aria-label='Sort by department']").await;
+        b.wait_until("location.search.includes('order=desc')", "reversed").await;
+        b.wait_page("/persons").await;
+        assert_eq!(b.attr("#persons-head th:nth-child(4)", "aria-sort").await.as_deref(), Some("descending"));
+        b.find("#source").await.select_by_value("manual").await.unwrap();
+        b.click("#search-submit").await;
+        b.wait_text("#persons-summary", "Only from Manual: 1 person").await;
+        b.fill("#q", "+41 79 333").await;
+        b.find("#source").await.select_by_value("").await.unwrap();
+        b.click("#search-submit").await;
+        b.wait_text("#persons-summary", "1 person matches").await;
+        assert!(b.text("#persons-body").await.contains("cleo@contoso.com"), "found by phone number");
+        b.snapshot("persons-filtered").await;
+
+        // The refused create, from the Health section to the activity log.
+        b.goto(&w.server.url("/setup/scim-import")).await;
+        b.wait_page("/setup/scim-import").await;
+        b.click("#health-conflicts-list a[href='/activity?kind=user_name_conflict']").await;
+        b.wait_page("/activity").await;
+        b.wait_text("#activity-summary", "1 entry").await;
+        assert!(b.text("#activity-body").await.contains("ANNA@contoso.com"), "the refused userName");
+        let holder = b.attr("#activity-body a[href^='/persons/']", "href").await.unwrap();
+        b.click("#activity-body a[href^='/persons/']").await;
+        b.wait_page(&holder).await;
+        b.wait_text("main", "anna@contoso.com").await;
+
+        // The purge rule: refused below 30 days, saved otherwise.
+        b.goto(&w.server.url("/setup/scim-import")).await;
+        b.wait_page("/setup/scim-import").await;
+        b.click("#purge-enabled").await;
+        b.find("#purge-days").await.clear().await.unwrap();
+        b.fill("#purge-days", "10").await;
+        b.click("#purge-save").await;
+        b.wait_text("#purge-days-hint", "At least 30 days").await;
+        b.find("#purge-days").await.clear().await.unwrap();
+        b.fill("#purge-days", "120").await;
+        b.click("#purge-save").await;
+        b.wait_text("#purge-message", "more than 120 days are deleted").await;
+        assert_eq!(w.api("GET", "/api/v1/scim-import", &session, None).1["purge_inactive_after_days"], 120);
+        b.close().await;
+    })
+    .await;
+}

@@ -32,8 +32,13 @@ startPage(async () => {
   const outcome = Object.hasOwn(FILTERS, params.get('outcome') || '') ? params.get('outcome') || '' : '';
   $('outcome').value = outcome;
 
+  // Links from Setup's Health section and a person's page narrow the log further.
+  const kind = (params.get('kind') || '').trim();
+  const person = (params.get('person') || '').trim();
   const query = new URLSearchParams({ page: String(page), per_page: String(PER_PAGE) });
   if (outcome) query.set('outcome', outcome);
+  if (kind) query.set('kind', kind);
+  if (person) query.set('person', person);
   const result = await api('GET', `/api/v1/scim-import/activity?${query}`);
 
   $('activity-body').replaceChildren(
@@ -60,9 +65,12 @@ startPage(async () => {
   );
   $('activity-table').hidden = result.items.length === 0;
 
-  if (outcome) {
+  if (outcome || kind || person) {
     const count = result.total === 0 ? 'none in the log' : `${result.total} ${result.total === 1 ? 'entry' : 'entries'}`;
-    $('activity-summary').textContent = `${FILTERS[outcome]}: ${count}.`;
+    const what = [outcome ? FILTERS[outcome] : 'Entries', kind ? `of kind “${words(kind)}”` : '', person ? 'about one person' : '']
+      .filter(Boolean)
+      .join(' ');
+    $('activity-summary').textContent = `${what}: ${count}.`;
   } else if (result.total === 0) {
     $('activity-summary').textContent = 'Nothing yet: Entra has not sent any change.';
   } else {
@@ -75,6 +83,8 @@ startPage(async () => {
   pager(page, PER_PAGE, result.total, (n) => {
     const next = new URLSearchParams({ page: String(n) });
     if (outcome) next.set('outcome', outcome);
+    if (kind) next.set('kind', kind);
+    if (person) next.set('person', person);
     return `/activity?${next}`;
   });
 });

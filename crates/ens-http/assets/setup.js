@@ -2,6 +2,7 @@
 // notification addresses, the imported fields.
 
 import { $, ApiError, api, copy, h, leaveIfLoggedOut, problemText, say, startPage, time } from './app.js';
+import { renderHealth } from './health.js';
 
 /** The last answer of GET /api/v1/scim-import (or of a write, which answers the same). */
 let view = null;
@@ -497,4 +498,5 @@ startPage(async () => {
   for (const id of ['state-section', 'connection-section', 'departures-section', 'emails-section', 'mapping-section']) {
     $(id).hidden = false;
   }
+  await renderHealth(view);
 });

@@ -61,6 +61,11 @@ pub const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../assets/activity.js"),
     },
+    Asset {
+        name: "health.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/health.js"),
+    },
     Asset { name: "icon.svg", content_type: "image/svg+xml", body: include_bytes!("../assets/icon.svg") },
 ];
 

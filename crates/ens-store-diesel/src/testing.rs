@@ -110,6 +110,21 @@ impl TestDb {
         PgConnection::establish(url).expect("connect to the test database").batch_execute(sql).expect("run SQL");
     }
 
+    /// Runs SQL in the test database on a connection of its own, either backend: what a
+    /// black-box test cannot reach through the service (e.g. a person inactive for 40 days).
+    pub fn execute(&self, sql: &str) {
+        match self {
+            TestDb::Sqlite { url: DatabaseUrl::Sqlite(path), .. } => {
+                diesel::sqlite::SqliteConnection::establish(&path.to_string_lossy())
+                    .expect("connect")
+                    .batch_execute(sql)
+                    .expect("run SQL");
+            }
+            TestDb::Postgres { .. } => self.execute_as_admin(sql),
+            _ => panic!("a test database has a URL of its backend"),
+        }
+    }
+
     /// Keeps every write to the Person list waiting for `duration` (from another connection,
     /// as a slow database or a long transaction elsewhere would); returns when it lets go.
     /// Reads go on.
