@@ -45,6 +45,8 @@ pub struct Server {
     /// Take client addresses from Forwarded / X-Forwarded-For (only behind a proxy that sets
     /// them; otherwise clients could pick their own address and dodge login throttling).
     pub trust_forwarded_for: bool,
+    /// Whom principals contact about a failure they cannot fix themselves; Setup names it.
+    pub support_contact: String,
 }
 
 impl Default for Server {
@@ -61,6 +63,7 @@ impl Default for Server {
             max_connections: 1024,
             shutdown_timeout_secs: 30,
             trust_forwarded_for: false,
+            support_contact: "the operator of this ENS+ service".into(),
         }
     }
 }

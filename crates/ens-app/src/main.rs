@@ -251,6 +251,7 @@ fn serve(settings: &Settings, ports: Ports, store: Arc<DieselStore>) -> anyhow::
         shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_secs),
         scim: settings.scim.to_http(),
         trust_forwarded_for: settings.server.trust_forwarded_for,
+        support_contact: settings.server.support_contact.clone(),
     };
     let state = AppState::new(ports.clone(), http).context("cannot start the worker threads")?;
     let maintenance = spawn_maintenance(ports.clone(), Duration::from_secs(settings.activity.housekeeping_secs.max(1)));

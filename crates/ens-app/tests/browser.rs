@@ -323,8 +323,9 @@ async fn a_principal_sets_up_scim_import_and_follows_persons_in_the_browser() {
         let mobile = setup["mapping"].as_array().unwrap().iter().find(|f| f["key"] == "phone_mobile").unwrap();
         assert_eq!(mobile["selected"], false, "{mobile}");
 
-        // Switch off, and on again.
+        // Switch off (it asks first), and on again.
         b.click("#enabled-switch").await;
+        b.click("#switch-off-confirm").await;
         b.wait_text("#state-text", "Off since").await;
         b.wait_text("#state-text", LOGIN).await;
         assert_eq!(w.api("GET", "/api/v1/scim-import", &session, None).1["state"]["status"], "off");
@@ -424,10 +425,10 @@ async fn failure_reason_is_shown_after_an_injected_failure() {
 
         // From there to the failures in the activity log: the switch-off, with the same reason.
         b.click("#failure-log").await;
-        b.wait_text("#activity-summary", "Failures and refusals: ").await;
+        b.wait_text("#activity-summary", "Failures: ").await;
         b.wait_page("/activity").await;
         let failed = b.text("#activity-body tr.outcome-failed").await;
-        assert!(failed.contains("Import switched off") && failed.contains(&reason), "{failed}");
+        assert!(failed.contains("SCIM import switched off") && failed.contains(&reason), "{failed}");
         let others = b.js("return document.querySelectorAll('#activity-body tr:not(.outcome-failed)').length;", vec![]);
         assert_eq!(others.await, 0, "only what went wrong is shown");
         b.snapshot("activity-failures").await;
@@ -640,6 +641,134 @@ async fn the_health_section_and_the_persons_filters() {
         b.click("#purge-save").await;
         b.wait_text("#purge-message", "more than 120 days are deleted").await;
         assert_eq!(w.api("GET", "/api/v1/scim-import", &session, None).1["purge_inactive_after_days"], 120);
+        b.close().await;
+    })
+    .await;
+}
+
+/// Setup after the first day: the first token's words, a secondary "Regenerate" whose
+/// confirmation starts on Cancel, a switch-off that asks first, the next steps in Entra once
+/// import is on, the changes refused while it was off, and a failure that would recur named
+/// with whom to contact — linked to the failed request, worded for an administrator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_failed_what_waits_in_entra_and_what_to_do_next() {
+    bounded(async {
+        let dir = tempfile::tempdir().unwrap();
+        let w = World::start(
+            &format!("sqlite://{}", dir.path().join("daily.db").display()),
+            &[("ENS_SCIM__SERVER__SUPPORT_CONTACT", "support@ens.example")],
+        );
+        let mut b = Browser::open("daily").await;
+        first_login(&mut b, &w, "/setup/scim-import").await;
+
+        // The first token: nothing was replaced, so nothing says a previous one stopped.
+        b.click("#token-generate").await;
+        b.visible("#new-token").await;
+        b.wait_text("#connection-message", "a new secret token was generated").await;
+        let said = format!("{} {}", b.text("#connection-message").await, b.text("#new-token-warning").await);
+        assert!(!said.to_lowercase().contains("previous"), "{said}");
+        let token = b.value("#new-token-value").await;
+        assert!(b.attr("#token-generate", "class").await.unwrap_or_default().contains("secondary"));
+        b.click("#token-generate").await;
+        b.visible("#regenerate-dialog").await;
+        let focused = b.js("return document.activeElement.id;", vec![]).await;
+        assert_eq!(focused, "regenerate-cancel", "the safe choice has the focus");
+        b.click("#regenerate-cancel").await;
+        b.wait_until("!document.getElementById('regenerate-dialog').open", "the dialog to close").await;
+
+        // On: what to do next in Entra, with Microsoft's instructions.
+        assert!(!b.is_visible("#entra-steps").await);
+        b.click("#enabled-switch").await;
+        b.wait_text("#state-text", "On since").await;
+        b.wait_text("#entra-steps", "Test Connection").await;
+        b.wait_text("#entra-steps", "Start provisioning").await;
+        let link = b.attr("#entra-steps-link", "href").await.unwrap_or_default();
+        assert!(link.starts_with("https://learn.microsoft.com/"), "{link}");
+        b.snapshot("setup-next-steps").await;
+
+        // Entra's changes, one refused with the value it sent, one deactivation.
+        let users = w.server.url("/portal/scim/Users");
+        let (status, jane) = send("POST", &users, Some(&token), Some(json!({"userName": "jdoe@contoso.com"})));
+        assert_eq!(status, 201, "{jane}");
+        let jane_id = jane["id"].as_str().unwrap().to_owned();
+        let jane = format!("{users}/{jane_id}");
+        assert_eq!(send("POST", &users, Some(&token), Some(json!({"userName": "jdoe@contoso.com"}))).0, 409);
+        let gone = json!({"Operations": [{"op": "replace", "path": "title", "value": "X"}]});
+        let nobody = format!("{users}/00000000-0000-4000-8000-000000000000");
+        assert_eq!(send("PATCH", &nobody, Some(&token), Some(gone)).0, 404);
+        let bad = json!({"Operations": [{"op": "replace", "path": "phoneNumbers[type eq \"mobile\"].value", "value": "call me"}]});
+        assert_eq!(send("PATCH", &jane, Some(&token), Some(bad)).0, 400);
+        let off = json!({"Operations": [{"op": "replace", "path": "active", "value": false}]});
+        assert_eq!(send("PATCH", &jane, Some(&token), Some(off)).0, 200);
+
+        // Switching off asks first, with the focus on keeping it on.
+        b.click("#enabled-switch").await;
+        b.visible("#switch-off-dialog").await;
+        assert_eq!(b.js("return document.activeElement.id;", vec![]).await, "switch-off-cancel");
+        b.snapshot("setup-switch-off-confirm").await;
+        b.click("#switch-off-cancel").await;
+        b.wait_until("!document.getElementById('switch-off-dialog').open", "the dialog to close").await;
+        assert_eq!(b.attr("#enabled-switch", "aria-checked").await.as_deref(), Some("true"));
+        b.click("#enabled-switch").await;
+        b.click("#switch-off-confirm").await;
+        b.wait_text("#state-text", "Off since").await;
+        assert!(!b.is_visible("#entra-steps").await);
+
+        // While off, Entra's changes are refused and counted.
+        for k in 0..3 {
+            let (status, _) = send("POST", &users, Some(&token), Some(json!({"userName": format!("new{k}@contoso.com")})));
+            assert_eq!(status, 503);
+        }
+        assert_eq!(send("GET", &users, Some(&token), None).0, 503, "a lookup is not a change");
+        b.refresh().await;
+        b.wait_page("/setup/scim-import").await;
+        b.wait_text("#refused-while-off", "3 changes from Entra were refused while import was off").await;
+        b.wait_text("#refused-while-off", "Entra retries them after you switch on").await;
+        b.snapshot("setup-refused-while-off").await;
+
+        // A request over a limit of ours: it would fail again on Entra's retry.
+        b.click("#enabled-switch").await;
+        b.wait_text("#state-text", "On since").await;
+        assert!(!b.is_visible("#refused-while-off").await, "on: Entra retries them");
+        let big = json!({"userName": "big@contoso.com", "displayName": "x".repeat(2 * 1024 * 1024)});
+        assert_eq!(send("POST", &users, Some(&token), Some(big)).0, 413);
+        b.refresh().await;
+        b.wait_page("/setup/scim-import").await;
+        b.visible("#failure").await;
+        b.wait_text("#failure-detail", "POST /Users").await;
+        b.wait_text("#failure-recurs", "will fail again as soon as Entra retries it").await;
+        b.wait_text("#failure-recurs", "support@ens.example").await;
+        b.wait_text("#what-to-do", "support@ens.example").await;
+        assert!(!b.is_visible("#refused-while-off").await, "the earlier switch-off's count was cleared");
+        b.snapshot("setup-failure-recurs").await;
+
+        // The failure box leads to the failed request, worded as what it attempted.
+        b.click("#failure-log").await;
+        b.wait_page("/activity").await;
+        b.wait_text("#activity-body", "Creation failed").await;
+        // And the log in an administrator's words.
+        b.goto(&w.server.url("/activity")).await;
+        b.wait_page("/activity").await;
+        let rows = b.text("#activity-body").await;
+        assert!(rows.contains("Update refused"), "{rows}");
+        assert!(rows.contains("“call me”") && rows.contains("fix it in Entra"), "{rows}");
+        assert!(rows.contains("deactivated"), "{rows}");
+        assert!(!rows.contains("changed: Active"), "{rows}");
+        // A refused create is not "Person created"; the 409 names the holder, linked; the 404
+        // links nowhere.
+        let refused: Vec<Value> = serde_json::from_value(
+            b.js(
+                "return [...document.querySelectorAll('#activity-body tr.outcome-rejected')].map((r) => \
+                 [r.cells[2].innerText, (r.cells[4].querySelector('a') || {}).pathname || null]);",
+                vec![],
+            )
+            .await,
+        )
+        .unwrap();
+        assert!(refused.iter().all(|r| r[0] != "Person created"), "{refused:?}");
+        assert!(refused.contains(&json!(["User name already taken", format!("/persons/{jane_id}")])), "{refused:?}");
+        assert!(refused.contains(&json!(["Update refused", null])), "the 404 links nowhere: {refused:?}");
+        b.snapshot("activity-words").await;
         b.close().await;
     })
     .await;

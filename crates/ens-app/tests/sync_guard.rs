@@ -161,7 +161,28 @@ fn decorator_over_the_real_store(db: TestDb) {
     }
     let (_, setup) = send("GET", &app.url("/api/v1/scim-import"), Some(&session), None);
     assert_eq!(setup["state"]["status"], "failed");
-    assert_eq!(setup["state"]["failure"]["kind"], "database_error");
+    let failure = &setup["state"]["failure"];
+    assert_eq!(failure["kind"], "database_error");
+    assert_eq!(failure["recurs_on_retry"], false);
+    assert!(failure["detail"].as_str().unwrap().contains("POST /Users (jdoe@contoso.example)"), "{failure}");
+    assert_eq!(failure["activity_link"], "/activity?outcome=failed");
+    // The failing request itself is in the log: what it would have done, to whom, why not.
+    let (_, log) =
+        send("GET", &app.url("/api/v1/scim-import/activity?outcome=failed&kind=person_created"), Some(&session), None);
+    let failed = &log["items"][0];
+    assert_eq!(
+        (failed["kind"].as_str(), failed["user_name"].as_str(), failed["outcome"].as_str()),
+        (Some("person_created"), Some("jdoe@contoso.example"), Some("failed")),
+        "{log}"
+    );
+    assert!(failed["detail"].as_str().unwrap().starts_with("Entra's request POST /Users"), "{failed}");
+    // Lookups refused while off are not changes waiting in Entra; changes are counted.
+    assert_eq!(setup["refused_while_off"], 0, "{setup}");
+    for _ in 0..2 {
+        assert_eq!(create_user(&users, &token, "waiting@contoso.example").0, 503);
+    }
+    let (_, setup) = send("GET", &app.url("/api/v1/scim-import"), Some(&session), None);
+    assert_eq!(setup["refused_while_off"], 2, "{setup}");
 
     // The outbox delivers one notice per address, and only one.
     for _ in 0..3 {
@@ -186,6 +207,19 @@ fn decorator_over_the_real_store(db: TestDb) {
     let kinds: Vec<&str> = log["items"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds[..3], ["person_created", "import_switched_on", "import_switched_off"]);
     assert_eq!(switch_off_mails(&smtp).len(), 2, "still one per address");
+    let (_, setup) = send("GET", &app.url("/api/v1/scim-import"), Some(&session), None);
+    assert!(setup.get("refused_while_off").is_none(), "on: nothing is refused {setup}");
+
+    // A request over a limit of ours fails again on every retry: Setup says so before the
+    // principal switches on, and whom to contact.
+    let big = json!({"userName": "big@contoso.example", "displayName": "x".repeat(2 * 1024 * 1024)});
+    let (status, _) = send("POST", &users, Some(&token), Some(big));
+    assert_eq!(status, 413);
+    let (_, setup) = send("GET", &app.url("/api/v1/scim-import"), Some(&session), None);
+    assert_eq!(setup["state"]["failure"]["kind"], "limit", "{setup}");
+    assert_eq!(setup["state"]["failure"]["recurs_on_retry"], true);
+    let what = setup["state"]["what_to_do"].as_str().unwrap();
+    assert!(what.contains("fail again") && what.contains(setup["support_contact"].as_str().unwrap()), "{what}");
 }
 
 #[test]

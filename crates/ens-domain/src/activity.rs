@@ -40,10 +40,12 @@ pub enum ActivityKind {
     PurgeRuleChanged,
     /// Housekeeping deleted long-inactive SCIM persons (one summary per run).
     InactivePurged,
+    /// A request of Entra's that changes nothing (a lookup) failed on our side.
+    RequestFailed,
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 15] = [
+    pub const ALL: [ActivityKind; 16] = [
         ActivityKind::PersonCreated,
         ActivityKind::PersonReplaced,
         ActivityKind::PersonPatched,
@@ -59,6 +61,7 @@ impl ActivityKind {
         ActivityKind::UserNameConflict,
         ActivityKind::PurgeRuleChanged,
         ActivityKind::InactivePurged,
+        ActivityKind::RequestFailed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -78,6 +81,7 @@ impl ActivityKind {
             ActivityKind::UserNameConflict => "user_name_conflict",
             ActivityKind::PurgeRuleChanged => "purge_rule_changed",
             ActivityKind::InactivePurged => "inactive_purged",
+            ActivityKind::RequestFailed => "request_failed",
         }
     }
 

@@ -52,14 +52,29 @@ impl fmt::Display for Field {
 /// Why a value could not be set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FieldError {
-    #[error("{field} {error}")]
-    Invalid { field: Field, error: ValueError },
+    /// `value` is the refused value as it may be shown: escaped, and cut when long.
+    #[error("{field} {error}: “{value}”")]
+    Invalid { field: Field, error: ValueError, value: String },
     #[error("{0} is required and cannot be removed")]
     Required(Field),
     #[error("{0} must be true or false")]
     NotBoolean(Field),
     #[error("{0} must be a string")]
     NotText(Field),
+}
+
+impl FieldError {
+    /// The longest part of a refused value an error repeats.
+    const SHOWN_CHARS: usize = 60;
+
+    fn invalid(field: Field, error: ValueError, raw: &str) -> Self {
+        // Escaped, so that an invisible or control character the error is about can be seen.
+        let mut value: String = raw.chars().flat_map(char::escape_debug).take(Self::SHOWN_CHARS).collect();
+        if raw.chars().flat_map(char::escape_debug).nth(Self::SHOWN_CHARS).is_some() {
+            value.push('…');
+        }
+        FieldError::Invalid { field, error, value }
+    }
 }
 
 /// One change to one field: a new value, or `None` to clear it.
@@ -102,7 +117,7 @@ impl PersonValues {
             .ok_or(FieldError::Required(Field::UserName))?;
         let user_name = match user_name {
             FieldValue::Text(s) => {
-                UserName::parse(s.as_str()).map_err(|error| FieldError::Invalid { field: Field::UserName, error })?
+                UserName::parse(s.as_str()).map_err(|error| FieldError::invalid(Field::UserName, error, s))?
             }
             FieldValue::Bool(_) => return Err(FieldError::NotText(Field::UserName)),
         };
@@ -166,17 +181,17 @@ impl PersonValues {
             (_, Some(FieldValue::Bool(_))) => return Err(FieldError::NotText(field)),
             (ValueType::UserName, None) => return Err(FieldError::Required(field)),
             (ValueType::UserName, Some(FieldValue::Text(s))) => {
-                self.user_name = UserName::parse(&s).map_err(|error| FieldError::Invalid { field, error })?;
+                self.user_name = UserName::parse(&s).map_err(|error| FieldError::invalid(field, error, &s))?;
             }
             (_, None) => {
                 self.text.remove(&field);
             }
             (ValueType::Email, Some(FieldValue::Text(s))) => {
-                let email = EmailAddress::parse(&s).map_err(|error| FieldError::Invalid { field, error })?;
+                let email = EmailAddress::parse(&s).map_err(|error| FieldError::invalid(field, error, &s))?;
                 self.text.insert(field, email.as_str().to_owned());
             }
             (_, Some(FieldValue::Text(s))) => {
-                field.validate_text(&s).map_err(|error| FieldError::Invalid { field, error })?;
+                field.validate_text(&s).map_err(|error| FieldError::invalid(field, error, &s))?;
                 self.text.insert(field, s);
             }
         }
@@ -299,6 +314,17 @@ mod tests {
             v.set(Field::PhoneMobile, Some("not a phone".into())),
             Err(FieldError::Invalid { field: Field::PhoneMobile, .. })
         ));
+    }
+
+    #[test]
+    fn a_refused_value_is_repeated_escaped_and_cut() {
+        let mut v = values();
+        let e = v.set(Field::PhoneMobile, Some("call me".into())).unwrap_err();
+        assert!(e.to_string().ends_with(": “call me”"), "{e}");
+        let e = v.set(Field::UserName, Some("a\u{200B}b".into())).unwrap_err();
+        assert!(e.to_string().ends_with(": “a\\u{200b}b”"), "{e}");
+        let e = v.set(Field::PhoneMobile, Some("9".repeat(500).as_str().into())).unwrap_err();
+        assert!(e.to_string().ends_with(&format!("“{}…”", "9".repeat(60))), "{e}");
     }
 
     #[test]

@@ -57,6 +57,13 @@ impl FailureKind {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// Whether the same request fails again as soon as Entra retries it: a limit of ours
+    /// refuses it whatever the moment (a body over the size ENS+ accepts, say). Switching on
+    /// again does not help until the limit is raised.
+    pub fn recurs_on_retry(self) -> bool {
+        matches!(self, FailureKind::Limit)
+    }
+
     /// What happened, in words a principal understands.
     pub fn describe(self) -> &'static str {
         match self {

@@ -59,6 +59,11 @@ impl Timestamp {
         Self(self.0.saturating_sub(micros))
     }
 
+    /// The UTC day this falls on, counted from the epoch (for per-day counts).
+    pub fn utc_day(self) -> i64 {
+        self.0.div_euclid(86_400_000_000)
+    }
+
     /// How long after `earlier` this is (zero if it is not later).
     pub fn since(self, earlier: Timestamp) -> Duration {
         Duration::from_micros(u64::try_from(self.0.saturating_sub(earlier.0)).unwrap_or(0))

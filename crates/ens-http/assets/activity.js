@@ -12,10 +12,42 @@ const OUTCOMES = {
   failed: { sign: '✗', word: 'Failed' },
 };
 
-/** `person_created` → `Person created`. */
-function words(kind) {
-  const s = kind.replaceAll('_', ' ');
-  return s.charAt(0).toUpperCase() + s.slice(1);
+/** What an entry is, in an administrator's words: what was done, or what was attempted. */
+const KINDS = {
+  person_created: ['Person created', 'Creation refused', 'Creation failed'],
+  person_replaced: ['Person updated', 'Update refused', 'Update failed'],
+  person_patched: ['Person updated', 'Update refused', 'Update failed'],
+  person_deleted: ['Person deleted', 'Deletion refused', 'Deletion failed'],
+  request_failed: ['Request from Entra', 'Request refused', 'Request failed'],
+  import_switched_on: ['SCIM import switched on'],
+  import_switched_off: ['SCIM import switched off'],
+  token_generated: ['Secret token generated'],
+  token_retired: ['Previous token stopped working'],
+  mapping_changed: ['Imported fields changed'],
+  notify_addresses_changed: ['Notification addresses changed'],
+  provisioning_silent: ['Entra went silent'],
+  departure_limit_changed: ['Departure limit changed'],
+  user_name_conflict: ['User name already taken'],
+  purge_rule_changed: ['Purge of inactive persons changed'],
+  inactive_purged: ['Inactive persons deleted'],
+};
+const OUTCOME_INDEX = { applied: 0, rejected: 1, failed: 2 };
+
+function words(kind, outcome) {
+  const names = KINDS[kind];
+  if (!names) {
+    const s = kind.replaceAll('_', ' ');
+    return s.charAt(0).toUpperCase() + s.slice(1);
+  }
+  return names[OUTCOME_INDEX[outcome] ?? 0] || names[0];
+}
+
+/** A refusal is Entra's data: it is fixed there, not here. */
+function details(a) {
+  if (a.actor === 'SCIM (Entra)' && a.outcome === 'rejected' && a.kind !== 'user_name_conflict') {
+    return `${a.detail || 'Refused'} — fix it in Entra; Entra sends it again in its next cycle.`;
+  }
+  return a.detail || '—';
 }
 
 /** The filters the form offers; anything else in the address shows everything. */
@@ -56,10 +88,10 @@ startPage(async () => {
           { 'data-label': 'Outcome' },
           h('span', { class: `badge outcome ${a.outcome}` }, h('span', { 'aria-hidden': 'true' }, `${o.sign} `), o.word),
         ),
-        h('td', { 'data-label': 'What' }, words(a.kind)),
+        h('td', { 'data-label': 'What' }, words(a.kind, a.outcome)),
         h('td', { 'data-label': 'Who' }, a.actor),
         h('td', { 'data-label': 'Person' }, person),
-        h('td', { 'data-label': 'Details', class: 'detail' }, a.detail || '—'),
+        h('td', { 'data-label': 'Details', class: 'detail' }, details(a)),
       );
     }),
   );
@@ -67,7 +99,7 @@ startPage(async () => {
 
   if (outcome || kind || person) {
     const count = result.total === 0 ? 'none in the log' : `${result.total} ${result.total === 1 ? 'entry' : 'entries'}`;
-    const what = [outcome ? FILTERS[outcome] : 'Entries', kind ? `of kind “${words(kind)}”` : '', person ? 'about one person' : '']
+    const what = [outcome ? FILTERS[outcome] : 'Entries', kind ? `of kind “${words(kind, 'applied')}”` : '', person ? 'about one person' : '']
       .filter(Boolean)
       .join(' ');
     $('activity-summary').textContent = `${what}: ${count}.`;

@@ -52,7 +52,21 @@ function renderState(v) {
     $('failure-time').replaceChildren(time(state.since));
     $('failure-detail').textContent = failure.detail || '—';
     $('failure-incident').textContent = failure.incident;
+    $('failure-log').href = failure.activity_link;
+    $('failure-recurs').hidden = !failure.recurs_on_retry;
+    $('failure-recurs').textContent = failure.recurs_on_retry
+      ? `This request will fail again as soon as Entra retries it. Contact ${v.support_contact} before you switch on.`
+      : '';
   }
+
+  const refused = $('refused-while-off');
+  const n = v.refused_while_off || 0;
+  refused.hidden = n === 0;
+  refused.textContent =
+    n === 1
+      ? '1 change from Entra was refused while import was off; Entra retries it after you switch on.'
+      : `${n} changes from Entra were refused while import was off; Entra retries them after you switch on.`;
+  $('entra-steps').hidden = !on;
 
   const todo = $('what-to-do');
   todo.hidden = !state.what_to_do;
@@ -119,9 +133,24 @@ $('hold-keep').addEventListener('click', () => {
   $('enabled-switch').focus();
 });
 
-$('enabled-switch').addEventListener('click', async () => {
+$('enabled-switch').addEventListener('click', () => {
+  // Switching off stops every change from Entra: it is asked first.
+  if (view.state.status === 'on') {
+    $('switch-off-dialog').showModal();
+    $('switch-off-cancel').focus();
+  } else switchImport(true);
+});
+$('switch-off-confirm').addEventListener('click', () => {
+  $('switch-off-dialog').close();
+  switchImport(false);
+});
+$('switch-off-cancel').addEventListener('click', () => {
+  $('switch-off-dialog').close();
+  $('enabled-switch').focus();
+});
+
+async function switchImport(enabled) {
   const sw = $('enabled-switch');
-  const enabled = view.state.status !== 'on';
   const message = $('state-message');
   sw.disabled = true;
   say(message, enabled ? 'Switching SCIM import on…' : 'Switching SCIM import off…', 'info');
@@ -134,7 +163,7 @@ $('enabled-switch').addEventListener('click', async () => {
   } finally {
     sw.disabled = false;
   }
-});
+}
 
 // ---- Tenant URL and secret token -----------------------------------------------------------
 
@@ -155,6 +184,8 @@ function renderConnection(v) {
     text.textContent = 'No secret token yet. Generate one, then enter it in Entra together with the Tenant URL.';
   }
   $('token-generate').textContent = v.token.exists ? 'Regenerate secret token' : 'Generate secret token';
+  // Once a token exists, regenerating is the rare, disruptive choice.
+  $('token-generate').classList.toggle('secondary', v.token.exists);
   const previous = v.previous_token;
   $('previous-token').hidden = !previous;
   if (previous) {
@@ -212,8 +243,10 @@ async function generate() {
 }
 
 $('token-generate').addEventListener('click', () => {
-  if (view.token.exists) $('regenerate-dialog').showModal();
-  else generate();
+  if (view.token.exists) {
+    $('regenerate-dialog').showModal();
+    $('regenerate-cancel').focus();
+  } else generate();
 });
 $('regenerate-confirm').addEventListener('click', () => {
   $('regenerate-dialog').close();

@@ -39,6 +39,8 @@ pub struct HttpConfig {
     /// Take the client address from `Forwarded` / `X-Forwarded-For` (only behind a proxy that
     /// sets them), for login throttling.
     pub trust_forwarded_for: bool,
+    /// Whom principals contact about a failure they cannot fix themselves (Setup names it).
+    pub support_contact: String,
 }
 
 impl Default for HttpConfig {
@@ -50,6 +52,7 @@ impl Default for HttpConfig {
             body_timeout: Duration::from_secs(10),
             max_connections: 1024,
             shutdown_timeout: Duration::from_secs(30),
+            support_contact: "the operator of this ENS+ service".into(),
             scim: scim::ScimConfig::default(),
             trust_forwarded_for: false,
         }

@@ -241,6 +241,21 @@ impl<S: SetupStore> SetupStore for FaultyStore<S> {
         self.inner.update_scim_import(import, activity, notices)
     }
 
+    fn count_refused_while_off(&self, enterprise: EnterpriseId, at: Timestamp) -> Result<(), StoreError> {
+        self.any()?;
+        self.inner.count_refused_while_off(enterprise, at)
+    }
+
+    fn refused_while_off(&self, enterprise: EnterpriseId, since: Timestamp) -> Result<u64, StoreError> {
+        self.any()?;
+        self.inner.refused_while_off(enterprise, since)
+    }
+
+    fn clear_refused_while_off(&self, enterprise: EnterpriseId) -> Result<(), StoreError> {
+        self.any()?;
+        self.inner.clear_refused_while_off(enterprise)
+    }
+
     fn scim_imports_purging(&self) -> Result<Vec<ScimImport>, StoreError> {
         self.any()?;
         self.inner.scim_imports_purging()

@@ -81,6 +81,7 @@ struct State {
     persons: BTreeMap<PersonId, Person>,
     departures: Vec<(EnterpriseId, Departure)>,
     marks: BTreeMap<EnterpriseId, BTreeMap<EntraMark, Timestamp>>,
+    refused: BTreeMap<(EnterpriseId, i64), u64>,
     activities: Vec<Activity>,
     sessions: BTreeMap<String, ens_domain::Session>,
     bootstrapped: bool,
@@ -485,6 +486,24 @@ impl SetupStore for MemoryStore {
                         || i.previous_token.as_ref().is_some_and(|p| &p.token.hash == token)
                 })
                 .cloned())
+        })
+    }
+
+    fn count_refused_while_off(&self, enterprise: EnterpriseId, at: Timestamp) -> Result<(), StoreError> {
+        self.with(|s| {
+            *s.refused.entry((enterprise, at.utc_day())).or_default() += 1;
+            Ok(())
+        })
+    }
+
+    fn refused_while_off(&self, enterprise: EnterpriseId, since: Timestamp) -> Result<u64, StoreError> {
+        self.with(|s| Ok(s.refused.range((enterprise, since.utc_day())..=(enterprise, i64::MAX)).map(|(_, n)| n).sum()))
+    }
+
+    fn clear_refused_while_off(&self, enterprise: EnterpriseId) -> Result<(), StoreError> {
+        self.with(|s| {
+            s.refused.retain(|(e, _), _| *e != enterprise);
+            Ok(())
         })
     }
 

@@ -251,6 +251,16 @@ pub trait SetupStore: Send + Sync + 'static {
         notices: &[Notice],
     ) -> Result<(), StoreError>;
 
+    /// Counts one change Entra sent while import was off, on the (UTC) day of `at`.
+    fn count_refused_while_off(&self, enterprise: EnterpriseId, at: Timestamp) -> Result<(), StoreError>;
+
+    /// Changes counted by [`SetupStore::count_refused_while_off`] on the day of `since` and
+    /// after.
+    fn refused_while_off(&self, enterprise: EnterpriseId, since: Timestamp) -> Result<u64, StoreError>;
+
+    /// Forgets those counts: import is on again, and Entra retries what was refused.
+    fn clear_refused_while_off(&self, enterprise: EnterpriseId) -> Result<(), StoreError>;
+
     /// Every setup whose principals switched the purge of long-inactive persons on.
     fn scim_imports_purging(&self) -> Result<Vec<ScimImport>, StoreError>;
 

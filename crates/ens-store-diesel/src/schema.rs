@@ -130,6 +130,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    refused_while_off (enterprise_id, day) {
+        enterprise_id -> Text,
+        day -> BigInt,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     entra_marks (enterprise_id, mark) {
         enterprise_id -> Text,
         mark -> Text,
@@ -202,5 +210,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     departures,
     person_counts,
-    entra_marks
+    entra_marks,
+    refused_while_off
 );

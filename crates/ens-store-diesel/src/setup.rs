@@ -9,8 +9,9 @@ use ens_domain::{
 use ens_ports::{PrincipalRecord, SetupStore, StoreError};
 
 use crate::activity::insert_activity;
+use crate::conn::DbConnection;
 use crate::outbox::OutboxRow;
-use crate::schema::{enterprises, outbox, principals, scim_imports, sessions, singletons};
+use crate::schema::{enterprises, outbox, principals, refused_while_off, scim_imports, sessions, singletons};
 use crate::{DieselStore, corrupt, to_i64, to_u64};
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
@@ -549,6 +550,53 @@ impl SetupStore for DieselStore {
             },
             ScimImportRow::into_import,
         )
+    }
+
+    fn count_refused_while_off(&self, enterprise: EnterpriseId, at: Timestamp) -> Result<(), StoreError> {
+        use diesel::sql_types::{BigInt, Text};
+        let (e, day) = (enterprise.to_string(), at.utc_day());
+        self.write(|c| {
+            macro_rules! run {
+                ($conn:expr, $sql:literal) => {
+                    diesel::sql_query($sql).bind::<Text, _>(&e).bind::<BigInt, _>(day).execute($conn)
+                };
+            }
+            // ON CONFLICT is SQL both share, but not through MultiConnection; placeholders differ.
+            match c {
+                DbConnection::Sqlite(s) => run!(
+                    s,
+                    "INSERT INTO refused_while_off (enterprise_id, day, n) VALUES (?, ?, 1) \
+                     ON CONFLICT (enterprise_id, day) DO UPDATE SET n = refused_while_off.n + 1"
+                ),
+                DbConnection::Pg(p) => run!(
+                    p,
+                    "INSERT INTO refused_while_off (enterprise_id, day, n) VALUES ($1, $2, 1) \
+                     ON CONFLICT (enterprise_id, day) DO UPDATE SET n = refused_while_off.n + 1"
+                ),
+            }?;
+            Ok(())
+        })
+    }
+
+    fn refused_while_off(&self, enterprise: EnterpriseId, since: Timestamp) -> Result<u64, StoreError> {
+        let days: Vec<i64> = self.read(|c| {
+            refused_while_off::table
+                .filter(refused_while_off::enterprise_id.eq(enterprise.to_string()))
+                .filter(refused_while_off::day.ge(since.utc_day()))
+                .select(refused_while_off::n)
+                .load(c)
+        })?;
+        Ok(to_u64(days.into_iter().sum()))
+    }
+
+    fn clear_refused_while_off(&self, enterprise: EnterpriseId) -> Result<(), StoreError> {
+        self.write(|c| {
+            diesel::delete(
+                refused_while_off::table.filter(refused_while_off::enterprise_id.eq(enterprise.to_string())),
+            )
+            .execute(c)?;
+            Ok(())
+        })
     }
 
     fn scim_imports_purging(&self) -> Result<Vec<ScimImport>, StoreError> {

@@ -66,6 +66,7 @@ suite!(
     entra_marks_only_move_forward,
     manual_persons_sharing_an_identity_with_scim_persons,
     health_reports_are_answered_from_indexes,
+    changes_refused_while_off_are_counted_per_day,
 );
 
 fn t(n: i64) -> Timestamp {
@@ -1558,4 +1559,20 @@ fn health_reports_are_answered_from_indexes(db: &TestDb, store: &DieselStore) {
             assert!(plan.contains(index), "{q}: {plan}");
         }
     }
+}
+
+/// Changes refused while import is off: one row per enterprise and day, however many.
+fn changes_refused_while_off_are_counted_per_day(_db: &TestDb, store: &DieselStore) {
+    let (e, other) = (enterprise(store, 1), enterprise(store, 2));
+    let day = 86_400_000_000;
+    for at in [t(0), t(1), t(day), t(day + 5)] {
+        store.count_refused_while_off(e, at).unwrap();
+    }
+    store.count_refused_while_off(other, t(0)).unwrap();
+    assert_eq!(store.refused_while_off(e, t(0)).unwrap(), 4);
+    assert_eq!(store.refused_while_off(e, t(day + 1)).unwrap(), 2, "from the day of `since`");
+    assert_eq!(store.refused_while_off(e, t(3 * day)).unwrap(), 0);
+    store.clear_refused_while_off(e).unwrap();
+    assert_eq!(store.refused_while_off(e, t(0)).unwrap(), 0);
+    assert_eq!(store.refused_while_off(other, t(0)).unwrap(), 1, "per enterprise");
 }

@@ -34,8 +34,8 @@ pub(crate) use self::gate::Principal;
 use self::problem::{Problem, internal};
 pub(crate) use self::test_mail::TestMails;
 use self::wire::*;
-use crate::AppState;
 use crate::lanes::{Lane, LaneError};
+use crate::{AppState, HttpConfig};
 
 pub const SESSION_COOKIE: &str = "ens_session";
 pub const CSRF_COOKIE: &str = "ens_csrf";
@@ -125,8 +125,8 @@ fn client_address(req: &HttpRequest, state: &AppState) -> String {
     }
 }
 
-fn tenant_url(state: &AppState) -> String {
-    format!("{}/portal/scim/", state.config.public_base_url)
+fn tenant_url(config: &HttpConfig) -> String {
+    format!("{}/portal/scim/", config.public_base_url)
 }
 
 /// Where principals switch import on again; linked from notices.
@@ -287,7 +287,7 @@ async fn change_password(
     Ok(with_session_cookies(&state, HttpResponse::Ok().json(view), &session))
 }
 
-fn import_view(ports: &Ports, ctx: &PrincipalContext, tenant: String) -> Result<ImportView, Problem> {
+fn import_view(ports: &Ports, ctx: &PrincipalContext, config: &HttpConfig) -> Result<ImportView, Problem> {
     let (enterprise, import) = ports.import_setup(ctx)?;
     let by = match &import.state {
         SyncState::Enabled { by: Some(p), .. } | SyncState::DisabledByPrincipal { by: Some(p), .. } => {
@@ -296,8 +296,10 @@ fn import_view(ports: &Ports, ctx: &PrincipalContext, tenant: String) -> Result<
         _ => None,
     };
     let examples = ports.held_departures(ctx, &import)?;
-    let mut view = ImportView::new(&enterprise, &import, tenant, by, &examples, ports.now());
+    let mut view =
+        ImportView::new(&enterprise, &import, tenant_url(config), by, &examples, &config.support_contact, ports.now());
     view.last_change_at = ports.last_scim_change(ctx)?.map(|t| t.to_rfc3339());
+    view.refused_while_off = ports.refused_while_off(ctx, &import)?;
     Ok(view)
 }
 
@@ -308,10 +310,10 @@ async fn change_setup<T: 'static>(
     change: impl FnOnce(&Ports, &PrincipalContext) -> Result<T, AdminError> + Send + 'static,
 ) -> Result<HttpResponse, Problem> {
     let ports = state.ports.clone();
-    let tenant = tenant_url(state);
+    let config = state.config.clone();
     let view = blocking(&state.lanes.admin, move || {
         change(&ports, &ctx)?;
-        import_view(&ports, &ctx, tenant)
+        import_view(&ports, &ctx, &config)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -322,8 +324,8 @@ async fn change_setup<T: 'static>(
     responses((status = 200, body = ImportView), (status = 401, body = Problem), (status = 403, body = Problem)))]
 async fn get_import(Principal(ctx): Principal, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let ports = state.ports.clone();
-    let tenant = tenant_url(&state);
-    Ok(HttpResponse::Ok().json(blocking(&state.lanes.admin, move || import_view(&ports, &ctx, tenant)).await?))
+    let config = state.config.clone();
+    Ok(HttpResponse::Ok().json(blocking(&state.lanes.admin, move || import_view(&ports, &ctx, &config)).await?))
 }
 
 /// Generate a new secret token (shown once). The previous token keeps working until Entra
@@ -333,7 +335,7 @@ async fn get_import(Principal(ctx): Principal, state: web::Data<AppState>) -> Re
     responses((status = 201, body = NewTokenView), (status = 401, body = Problem)))]
 async fn generate_token(Principal(ctx): Principal, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let ports = state.ports.clone();
-    let tenant = tenant_url(&state);
+    let tenant = tenant_url(&state.config);
     let view = blocking(&state.lanes.admin, move || {
         let (token, import) = ports.generate_scim_token(&ctx)?;
         let info = import.token.ok_or_else(internal)?;
@@ -387,10 +389,10 @@ async fn put_enabled(
 ) -> Result<HttpResponse, Problem> {
     let enabled = body.enabled;
     let ports = state.ports.clone();
-    let tenant = tenant_url(&state);
+    let config = state.config.clone();
     let view = blocking(&state.lanes.admin, move || {
         let (_, was_off_for) = ports.switch_import(&ctx, enabled)?;
-        let mut view = import_view(&ports, &ctx, tenant)?;
+        let mut view = import_view(&ports, &ctx, &config)?;
         view.entra_hint = was_off_for.and_then(restart_hint);
         Ok(view)
     })
@@ -421,10 +423,10 @@ async fn put_departure_limit(
               (status = 409, description = "Import is not held by the departure limit", body = Problem)))]
 async fn allow_held(Principal(ctx): Principal, state: web::Data<AppState>) -> Result<HttpResponse, Problem> {
     let ports = state.ports.clone();
-    let tenant = tenant_url(&state);
+    let config = state.config.clone();
     let view = blocking(&state.lanes.admin, move || {
         let (_, was_off_for) = ports.allow_held_departures(&ctx)?;
-        let mut view = import_view(&ports, &ctx, tenant)?;
+        let mut view = import_view(&ports, &ctx, &config)?;
         view.entra_hint = was_off_for.and_then(restart_hint);
         Ok(view)
     })

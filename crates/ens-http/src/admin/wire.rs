@@ -76,6 +76,11 @@ pub struct FailureView {
     /// For `mass_deactivation_held`: what was held.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hold: Option<HoldView>,
+    /// The same request fails again as soon as Entra retries it (a limit of ours refused
+    /// it): switching on alone does not help.
+    pub recurs_on_retry: bool,
+    /// The pages' address of the failed request in the activity log.
+    pub activity_link: String,
 }
 
 /// A held mass deactivation: Entra tried to take more persons off the alert list than the
@@ -271,6 +276,12 @@ pub struct ImportView {
     pub purge_inactive_after_days: Option<u32>,
     /// The fewest days the purge rule accepts.
     pub purge_min_days: u32,
+    /// While import is off: changes Entra sent since the day it was switched off, refused
+    /// with 503. Entra keeps them and retries after a switch-on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused_while_off: Option<u64>,
+    /// Whom principals contact about a failure they cannot fix themselves.
+    pub support_contact: String,
 }
 
 pub const MAPPING_HINT: &str = "Map the same fields in Entra (Provisioning › Mappings). Entra sends newly selected fields \
@@ -284,6 +295,7 @@ impl ImportView {
         tenant_url: String,
         by_login: Option<String>,
         examples: &[Departure],
+        support_contact: &str,
         now: Timestamp,
     ) -> Self {
         let (status, by, failure, what_to_do) = match &import.state {
@@ -308,17 +320,26 @@ impl ImportView {
                     detail: failure.detail.clone(),
                     incident: failure.incident.to_string(),
                     hold: failure.hold.as_deref().map(|h| HoldView::new(h, examples)),
+                    recurs_on_retry: failure.kind.recurs_on_retry(),
+                    activity_link: "/activity?outcome=failed".to_owned(),
                 }),
-                Some(if failure.hold.is_some() {
+                Some(if failure.kind.recurs_on_retry() {
+                    format!(
+                        "This request will fail again as soon as Entra retries it: switching SCIM import on now would \
+                         switch it off again. Contact {support_contact} with the incident number below to have the \
+                         limit raised, or change the person in Entra so that the request stays within it."
+                    )
+                } else if failure.hold.is_some() {
                     "ENS+ held a mass deactivation: Entra tried to take more persons off the alert list than the \
                      departure limit allows. Nothing of the held change was applied. Allow the changes and switch on, \
                      or fix Entra's assignment and then switch on."
                         .to_owned()
                 } else {
-                    "ENS+ switched SCIM import off because synchronization broke on its side. Once the cause is fixed \
-                     (or ENS+ support confirms it), switch SCIM import on again: Entra then retries the changes it \
-                     could not deliver."
-                        .to_owned()
+                    format!(
+                        "ENS+ switched SCIM import off because synchronization broke on its side. Once the cause is \
+                         fixed, switch SCIM import on again: Entra then retries the changes it could not deliver. If \
+                         it happens again, contact {support_contact} with the incident number below."
+                    )
                 }),
             ),
         };
@@ -358,6 +379,8 @@ impl ImportView {
             entra_hint: None,
             departure_limit: DepartureLimitView::new(import, now),
             purge_inactive_after_days: import.purge_inactive_after_days,
+            refused_while_off: None,
+            support_contact: support_contact.to_owned(),
             purge_min_days: ens_ports::enterprise::PURGE_MIN_DAYS,
         }
     }

@@ -54,11 +54,21 @@ pub struct ScimError {
     /// Why, for the sync guard, when the status alone does not say (503 is both "import is
     /// off" and "database down").
     pub cause: Option<RequestEnd>,
+    /// What the failed request was about, when the handler knew it (for the activity log).
+    pub about: Option<About>,
+}
+
+/// What a request was about: what it would have done, and to whom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct About {
+    pub kind: ens_ports::ActivityKind,
+    pub person: Option<ens_ports::PersonId>,
+    pub user_name: Option<String>,
 }
 
 impl ScimError {
     pub fn new(status: StatusCode, scim_type: Option<ScimType>, detail: impl Into<String>) -> Self {
-        Self { status, scim_type, detail: detail.into(), retry_after_secs: None, allow: None, cause: None }
+        Self { status, scim_type, detail: detail.into(), retry_after_secs: None, allow: None, cause: None, about: None }
     }
 
     pub fn with_cause(mut self, cause: RequestEnd) -> Self {

@@ -20,17 +20,18 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use actix_web::dev::Payload;
-use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap};
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use ens_ports::usecases::guard::FailedRequest;
 use ens_ports::usecases::provisioning::{IfMatch, PatchError, ProvisioningError};
 use ens_ports::{
     ActivityKind, Deadline, PersonId, Ports, RequestEnd, ScimImport, SecretToken, StoreError, SyncState, TokenHash,
 };
 use serde_json::Value;
 
-use self::error::{SCIM_JSON, ScimError, ScimType};
+use self::error::{About, SCIM_JSON, ScimError, ScimType};
 use self::list::{ListRequest, list_response};
 use crate::AppState;
 use crate::lanes::LaneError;
@@ -147,7 +148,7 @@ fn disabled_detail(state: &SyncState) -> String {
 fn from_provisioning(e: ProvisioningError, config: &ScimConfig) -> ScimError {
     match e {
         ProvisioningError::Unauthorized => ScimError::unauthorized(),
-        ProvisioningError::Disabled(state) => {
+        ProvisioningError::Disabled { state, .. } => {
             ScimError::unavailable(disabled_detail(&state), config.retry_after_secs).with_cause(RequestEnd::ImportOff)
         }
         ProvisioningError::NotFound => ScimError::not_found("No such User."),
@@ -192,12 +193,31 @@ fn from_provisioning(e: ProvisioningError, config: &ScimConfig) -> ScimError {
     }
 }
 
-/// What failed, for notices and the activity log: the request's method and route, never
-/// its query string or body.
-fn describe_request(req: &HttpRequest) -> String {
+/// What a request is, for the activity log and notices should it fail: its method and route
+/// (never its query string or body), and what it would do.
+fn describe_request(req: &HttpRequest) -> (String, ActivityKind) {
     let route = req.match_pattern().unwrap_or_else(|| req.path().to_owned());
     let route = route.split("/portal/scim").last().unwrap_or(&route).trim_start_matches("/v2").to_owned();
-    format!("Entra's request {} {} could not be completed", req.method(), if route.is_empty() { "/" } else { &route })
+    let kind = match *req.method() {
+        Method::POST => ActivityKind::PersonCreated,
+        Method::PUT => ActivityKind::PersonReplaced,
+        Method::PATCH => ActivityKind::PersonPatched,
+        Method::DELETE => ActivityKind::PersonDeleted,
+        _ => ActivityKind::RequestFailed,
+    };
+    (format!("{} {}", req.method(), if route.is_empty() { "/" } else { &route }), kind)
+}
+
+/// The failed request `error` ended, for the sync guard and the activity log.
+fn failed_request(request: &(String, ActivityKind), error: Option<&ScimError>) -> FailedRequest {
+    let about = error.and_then(|e| e.about.clone());
+    FailedRequest {
+        kind: about.as_ref().map_or(request.1, |a| a.kind),
+        person: about.as_ref().and_then(|a| a.person),
+        user_name: about.and_then(|a| a.user_name),
+        request: request.0.clone(),
+        reason: error.map(|e| e.detail.clone()).unwrap_or_default(),
+    }
 }
 
 /// 503 for a request that ran out of time: whatever it would have changed was not, and
@@ -215,8 +235,8 @@ struct Call {
     /// enterprise's tokens Entra used.
     token: TokenHash,
     deadline: Deadline,
-    /// What failed, should it fail ([`describe_request`]).
-    detail: String,
+    /// What it is, should it fail ([`describe_request`]).
+    detail: (String, ActivityKind),
 }
 
 /// The SCIM caller as a handler's first argument: extracted before anything else of the
@@ -252,7 +272,18 @@ impl Call {
             Some(answer) => answer.map_err(|e| from_provisioning(e, config))?,
             None => {
                 let ports = state.ports.clone();
-                let lookup = state.lanes.scim.run(move || ports.scim_begin(&token));
+                // A change Entra sends while import is off is counted, so Setup can say how
+                // many wait in Entra.
+                let change = req.method() != Method::GET;
+                let lookup = state.lanes.scim.run(move || {
+                    let answer = ports.scim_begin(&token);
+                    if let Err(ProvisioningError::Disabled { enterprise, .. }) = &answer
+                        && change
+                    {
+                        ports.scim_refused_while_off(*enterprise);
+                    }
+                    answer
+                });
                 match actix_web::rt::time::timeout(deadline.remaining().unwrap_or_default(), lookup).await {
                     Ok(Ok(answer)) => answer.map_err(|e| from_provisioning(e, config))?,
                     Ok(Err(LaneError::Panicked(_))) => {
@@ -293,7 +324,7 @@ impl Call {
                 let end = result.as_ref().map_or_else(ScimError::request_end, |_| RequestEnd::Succeeded);
                 // A timeout is reported once, below, whichever side noticed it.
                 if end != RequestEnd::Timeout {
-                    ports.guard_observe(&import, end, &detail);
+                    ports.guard_observe_request(&import, end, &failed_request(&detail, result.as_ref().err()));
                 }
                 result
             })
@@ -329,7 +360,7 @@ impl Call {
             && !reported
         {
             tracing::error!(status = e.status.as_u16(), detail = %e.detail, "SCIM request did not finish");
-            report_later(state, import, e.request_end(), detail);
+            report_later(state, import, e.request_end(), failed_request(&detail, Some(e)));
         }
         result
     }
@@ -359,9 +390,9 @@ impl Call {
 
 /// Tells the sync guard of an ending the work itself could not report (it timed out or never
 /// ran), without making the answer wait for it.
-fn report_later(state: &AppState, import: ScimImport, end: RequestEnd, detail: String) {
+fn report_later(state: &AppState, import: ScimImport, end: RequestEnd, failed: FailedRequest) {
     let ports = state.ports.clone();
-    let report = move || ports.guard_observe(&import, end, &detail);
+    let report = move || ports.guard_observe_request(&import, end, &failed);
     if let Err(LaneError::Busy(_)) = state.lanes.scim.spawn(report.clone()) {
         // The lane is what is overloaded; the report must still be made.
         std::thread::spawn(report);
@@ -369,16 +400,21 @@ fn report_later(state: &AppState, import: ScimImport, end: RequestEnd, detail: S
 }
 
 /// Writes a refused change (a client error, not 401) to the activity log, then passes the
-/// error on.
+/// error on. A failure of ours is not a refusal: the error learns what the request was about,
+/// and the sync guard records it as failed.
 fn rejected(
     ports: &Ports,
     import: &ScimImport,
     kind: ActivityKind,
     person: Option<PersonId>,
     user_name: Option<String>,
-    error: ScimError,
+    mut error: ScimError,
 ) -> ScimError {
-    if error.status.is_client_error() && error.status != StatusCode::UNAUTHORIZED {
+    if error.request_end().fault().is_some() {
+        error.about = Some(About { kind, person, user_name });
+    } else if error.status.is_client_error() && error.status != StatusCode::UNAUTHORIZED {
+        // A 404 is about a person that does not exist: the entry must not link to it.
+        let person = person.filter(|_| error.status != StatusCode::NOT_FOUND);
         ports.scim_record_rejection(
             import,
             kind,

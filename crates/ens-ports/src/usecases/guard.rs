@@ -134,6 +134,27 @@ impl<'a> Draft<'a> {
     }
 }
 
+/// A SCIM request that failed on our side, as the HTTP adapter knows it: what Entra asked and
+/// about whom (when its body could be read), and why it failed, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedRequest {
+    /// What the request would have done (`RequestFailed` for a lookup).
+    pub kind: ActivityKind,
+    pub person: Option<ens_domain::PersonId>,
+    pub user_name: Option<String>,
+    /// `POST /Users`: the method and route, never the query string or body.
+    pub request: String,
+    pub reason: String,
+}
+
+impl FailedRequest {
+    /// "Entra's request POST /Users (jdoe@contoso.com) could not be completed: …".
+    pub fn describe(&self) -> String {
+        let who = self.user_name.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
+        format!("Entra's request {}{who} could not be completed: {}", self.request, self.reason)
+    }
+}
+
 /// What one outbox run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct DeliveryReport {
@@ -151,10 +172,10 @@ impl Ports {
         let now = self.clock.now();
         let (import, read) = self.guard.known.lock().get(hash).cloned()?;
         if let Some(p) = self.pending_incident(import.enterprise_id) {
-            return Some(Err(ProvisioningError::Disabled(SyncState::DisabledByFailure {
-                since: p.at,
-                failure: p.failure,
-            })));
+            return Some(Err(ProvisioningError::Disabled {
+                enterprise: import.enterprise_id,
+                state: SyncState::DisabledByFailure { since: p.at, failure: p.failure },
+            }));
         }
         // A previous token whose overlap ended is asked about again, even within the second.
         (now.since(read) < self.policy.guard.auth_cache
@@ -175,10 +196,10 @@ impl Ports {
         match self.authenticate_hash(&hash) {
             Ok(import) => {
                 if let Some(p) = self.pending_incident(import.enterprise_id) {
-                    return Err(ProvisioningError::Disabled(SyncState::DisabledByFailure {
-                        since: p.at,
-                        failure: p.failure,
-                    }));
+                    return Err(ProvisioningError::Disabled {
+                        enterprise: import.enterprise_id,
+                        state: SyncState::DisabledByFailure { since: p.at, failure: p.failure },
+                    });
                 }
                 {
                     let mut known = self.guard.known.lock();
@@ -194,10 +215,10 @@ impl Ports {
                 if let Some(import) = known {
                     self.guard_observe(&import, RequestEnd::DatabaseUnavailable, "the database could not be reached");
                     if let Some(p) = self.pending_incident(import.enterprise_id) {
-                        return Err(ProvisioningError::Disabled(SyncState::DisabledByFailure {
-                            since: p.at,
-                            failure: p.failure,
-                        }));
+                        return Err(ProvisioningError::Disabled {
+                            enterprise: import.enterprise_id,
+                            state: SyncState::DisabledByFailure { since: p.at, failure: p.failure },
+                        });
                     }
                 }
                 Err(ProvisioningError::Store(StoreError::Unavailable(e)))
@@ -211,6 +232,18 @@ impl Ports {
     pub fn scim_seen(&self, import: &ScimImport, hash: &TokenHash) {
         if let Some(used) = import.token_use(hash, self.clock.now()) {
             self.touch(import.enterprise_id, used);
+        }
+    }
+
+    /// Entra sent a change while import is off: counted per day (not an entry each), so that
+    /// Setup can say how many changes wait in Entra. Best effort; not while the database is
+    /// known to be down (the incident is held in memory then).
+    pub fn scim_refused_while_off(&self, enterprise: EnterpriseId) {
+        if self.pending_incident(enterprise).is_some() {
+            return;
+        }
+        if let Err(e) = self.setup.count_refused_while_off(enterprise, self.clock.now()) {
+            tracing::warn!(enterprise = %enterprise, error = %e, "could not count a change refused while import is off");
         }
     }
 
@@ -231,6 +264,34 @@ impl Ports {
         if due && let Err(e) = self.setup.touch_scim_request(enterprise, token, now) {
             tracing::warn!(enterprise = %enterprise, error = %e, "could not record the time of the SCIM request");
         }
+    }
+
+    /// [`Ports::guard_observe`] for a request the HTTP adapter knows: a failure of ours is
+    /// also written to the activity log as the failed request itself (what Entra asked, about
+    /// whom, why it failed), so a principal finds it there. Best effort: the database may be
+    /// what failed.
+    pub fn guard_observe_request(&self, import: &ScimImport, end: RequestEnd, failed: &FailedRequest) {
+        if end.fault().is_none() {
+            self.guard_observe(import, end, "");
+            return;
+        }
+        let detail = failed.describe();
+        let entry = Activity {
+            enterprise_id: import.enterprise_id,
+            at: self.clock.now(),
+            kind: failed.kind,
+            actor: Actor::Scim,
+            outcome: Outcome::Failed,
+            person_id: failed.person,
+            user_name: failed.user_name.clone(),
+            detail: detail.chars().take(300).collect(),
+        };
+        if self.pending_incident(import.enterprise_id).is_none()
+            && let Err(e) = self.activity.record(&entry)
+        {
+            tracing::warn!(enterprise = %import.enterprise_id, error = %e, "could not record the failed SCIM request");
+        }
+        self.guard_observe(import, end, &detail);
     }
 
     /// Observes how a SCIM request of `import`'s enterprise ended. `detail` says what failed,

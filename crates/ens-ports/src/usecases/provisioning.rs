@@ -3,9 +3,9 @@
 //! overwritten. Every applied change is written together with its activity entry.
 
 use ens_domain::{
-    Activity, ActivityKind, Actor, Crossing, Departure, DepartureAction, DepartureLimit, EntraMark, Field, FieldChange,
-    FieldError, Hold, Mapping, Outcome, Person, PersonId, PersonQuery, PersonValues, Retirement, ScimImport,
-    SecretToken, Source, SyncState, TokenHash, TokenUse,
+    Activity, ActivityKind, Actor, Crossing, Departure, DepartureAction, DepartureLimit, EnterpriseId, EntraMark,
+    Field, FieldChange, FieldError, Hold, Mapping, Outcome, Person, PersonId, PersonQuery, PersonValues, Retirement,
+    ScimImport, SecretToken, Source, SyncState, TokenHash, TokenUse,
 };
 
 use crate::Ports;
@@ -33,7 +33,7 @@ pub enum ProvisioningError {
     #[error("unknown or missing SCIM token")]
     Unauthorized,
     #[error("SCIM import is switched off in ENS+")]
-    Disabled(SyncState),
+    Disabled { enterprise: EnterpriseId, state: SyncState },
     #[error("no person with this id")]
     NotFound,
     #[error("another person already has the userName {user_name:?}")]
@@ -92,17 +92,36 @@ pub enum PatchError<E> {
     Provisioning(#[from] ProvisioningError),
 }
 
-/// "changed: Display name, Work e-mail; not imported: Mobile phone".
-fn summary(changed: &[Field], ignored: &[Field]) -> String {
+/// What a change did, in an administrator's words: "deactivated; changed: Display name, Work
+/// e-mail; not imported: Mobile phone". `active` is the person's state after the change.
+fn summary(changed: &[Field], ignored: &[Field], active: bool) -> String {
     let mut parts = Vec::new();
-    if !changed.is_empty() {
-        parts.push(format!("changed: {}", Field::list_labels(changed)));
+    if changed.contains(&Field::Active) {
+        parts.push(if active { "reactivated".to_owned() } else { "deactivated".to_owned() });
+    }
+    let rest: Vec<Field> = changed.iter().copied().filter(|f| *f != Field::Active).collect();
+    if !rest.is_empty() {
+        parts.push(format!("changed: {}", Field::list_labels(&rest)));
     }
     if !ignored.is_empty() {
         parts.push(format!("not imported: {}", Field::list_labels(ignored)));
     }
     if parts.is_empty() {
         parts.push("no change".into());
+    }
+    parts.join("; ")
+}
+
+/// What a create stored: "with User name, Display name; not imported: Mobile phone", and
+/// "inactive" when Entra created the person deactivated.
+fn created_summary(fields: &[Field], ignored: &[Field], active: bool) -> String {
+    let shown: Vec<Field> = fields.iter().copied().filter(|f| *f != Field::Active).collect();
+    let mut parts = vec![format!("with {}", Field::list_labels(&shown))];
+    if !active {
+        parts.push("inactive: not alerted".to_owned());
+    }
+    if !ignored.is_empty() {
+        parts.push(format!("not imported: {}", Field::list_labels(ignored)));
     }
     parts.join("; ")
 }
@@ -170,7 +189,7 @@ impl Ports {
             Some(_) => {}
         }
         if !import.state.accepts_scim() {
-            return Err(ProvisioningError::Disabled(import.state));
+            return Err(ProvisioningError::Disabled { enterprise: import.enterprise_id, state: import.state });
         }
         Ok(import)
     }
@@ -250,7 +269,12 @@ impl Ports {
             };
             person.track_active(true, now);
             let fields: Vec<Field> = person.values.iter().map(|(f, _)| f).collect();
-            let log = self.activity(import, ActivityKind::PersonCreated, &person, summary(&fields, &ignored));
+            let log = self.activity(
+                import,
+                ActivityKind::PersonCreated,
+                &person,
+                created_summary(&fields, &ignored, person.values.active()),
+            );
             let marks = self.marks_due(e, Some(EntraMark::Created), &carried, now);
             let write = PersonWrite { marks: &marks, ..PersonWrite::new(&log, &self.deadline) };
             match self.persons.insert_person(&person, &write) {
@@ -271,7 +295,10 @@ impl Ports {
                     adopted.scim_updated_at = Some(now);
                     adopted.track_active(existing.values.active(), now);
                     let changed = existing.values.differing_fields(&adopted.values);
-                    let detail = format!("took over the manual person; {}", summary(&changed, &ignored));
+                    let detail = format!(
+                        "took over the manual person; {}",
+                        summary(&changed, &ignored, adopted.values.active())
+                    );
                     let log = self.activity(import, ActivityKind::PersonCreated, &adopted, detail);
                     let limit = import.departure_limit(now);
                     let write = PersonWrite {
@@ -393,7 +420,7 @@ impl Ports {
                 ..current.clone()
             };
             next.track_active(current.values.active(), now);
-            let mut detail = summary(&changed, ignored);
+            let mut detail = summary(&changed, ignored, next.values.active());
             if current.source == Source::Manual {
                 detail = format!("took over the manual person; {detail}");
             }

@@ -63,6 +63,13 @@ impl Ports {
                 Ok(()) => {
                     // A new token, the switch or the mapping apply at once on this instance.
                     self.forget_cached_setup(ctx.enterprise());
+                    if import.state.accepts_scim()
+                        && !before.state.accepts_scim()
+                        && let Err(e) = self.setup.clear_refused_while_off(ctx.enterprise())
+                    {
+                        // Only the count on Setup is affected; the switch-on stands.
+                        tracing::warn!(error = %e, "could not forget the changes refused while import was off");
+                    }
                     return Ok(import);
                 }
                 Err(StoreError::Conflict) => continue,
@@ -302,6 +309,16 @@ impl Ports {
     pub fn last_scim_change(&self, ctx: &PrincipalContext) -> Result<Option<ens_domain::Timestamp>, AdminError> {
         ctx.require_ready()?;
         Ok(self.activity.last_scim_change(ctx.enterprise())?)
+    }
+
+    /// How many changes Entra sent while `import` was off (since the day it was switched off):
+    /// they wait in Entra, which retries them after a switch-on. `None` while import is on.
+    pub fn refused_while_off(&self, ctx: &PrincipalContext, import: &ScimImport) -> Result<Option<u64>, AdminError> {
+        ctx.require_ready()?;
+        if import.state.accepts_scim() {
+            return Ok(None);
+        }
+        Ok(Some(self.setup.refused_while_off(ctx.enterprise(), import.state.since())?))
     }
 
     /// Chooses the imported fields; required fields cannot be left out.

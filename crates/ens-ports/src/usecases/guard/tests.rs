@@ -69,7 +69,7 @@ fn a_failure_of_ours_switches_off_and_queues_one_notice_per_address() {
     r.ports.guard_observe(&r.import, RequestEnd::DatabaseError, "the database refused a change");
     let SyncState::DisabledByFailure { failure, .. } = state(&r) else { panic!("{:?}", state(&r)) };
     assert_eq!(failure.kind, FailureKind::DatabaseError);
-    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(_))));
+    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled { .. })));
     // Another failure of the same incident: no second switch-off, no second notice.
     r.ports.guard_observe(&r.import, RequestEnd::Timeout, "slow");
     let offs = switch_offs(&r);
@@ -110,7 +110,7 @@ fn nothing_is_lost_the_failed_change_is_applied_when_retried_after_switching_on(
     let Err(ProvisioningError::Store(e)) = create() else { panic!("the write must fail") };
     r.ports.guard_observe(&r.import, RequestEnd::DatabaseError, &e.to_string());
     r.store.set_fault(None);
-    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(_))), "off until a principal acts");
+    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled { .. })), "off until a principal acts");
 
     let creds = r.ports.create_principal(r.import.enterprise_id, "admin@contoso.com").expect("principal");
     let s = r.ports.login("admin@contoso.com", &creds.password, "ip").expect("login");
@@ -140,9 +140,12 @@ fn a_database_outage_answers_503_at_once_mails_directly_and_records_when_back() 
     // Past the authentication cache: the token's setup must be read, and cannot be.
     r.clock.advance(Duration::from_secs(2));
     // The request's own lookup fails; the guard knows the token and trips in memory.
-    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(SyncState::DisabledByFailure { .. }))));
+    assert!(matches!(
+        r.ports.scim_begin(TOKEN),
+        Err(ProvisioningError::Disabled { state: SyncState::DisabledByFailure { .. }, .. })
+    ));
     assert!(
-        matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(_))),
+        matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled { .. })),
         "every further request: 503 at once"
     );
     r.ports.guard_tick();
@@ -164,7 +167,7 @@ fn a_database_outage_answers_503_at_once_mails_directly_and_records_when_back() 
     assert_eq!(offs.len(), 1);
     assert!(offs[0].detail.contains("e-mailed during the outage"), "{}", offs[0].detail);
     assert_eq!(r.ports.deliver_notices().expect("outbox").delivered, 0, "no second notice");
-    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(_))));
+    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled { .. })));
 }
 
 #[test]
@@ -264,7 +267,7 @@ fn authentication_is_cached_briefly_and_changes_made_here_apply_at_once() {
     let s = r.ports.login("admin@contoso.com", &creds.password, "ip").expect("login");
     let ctx = r.ports.change_password(&s.context, &creds.password, "a good new password").expect("changed").context;
     r.ports.set_import_enabled(&ctx, false).expect("off");
-    assert!(matches!(r.ports.scim_begin("another-token"), Err(ProvisioningError::Disabled(_))));
+    assert!(matches!(r.ports.scim_begin("another-token"), Err(ProvisioningError::Disabled { .. })));
 }
 
 #[test]
@@ -278,13 +281,16 @@ fn with_a_cached_token_a_failing_database_still_trips_through_the_request() {
         panic!("the store is down")
     };
     r.ports.guard_observe(&import, RequestEnd::DatabaseUnavailable, &e.to_string());
-    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(_))), "held in memory, 503 at once");
+    assert!(
+        matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled { .. })),
+        "held in memory, 503 at once"
+    );
     // Long after the authentication cache's second, the held incident still answers from
     // memory: no request waits for a database known to be down.
     r.clock.advance(Duration::from_secs(600));
     assert!(matches!(
         r.ports.scim_cached(&SecretToken::new(TOKEN.into()).hash()),
-        Some(Err(ProvisioningError::Disabled(_)))
+        Some(Err(ProvisioningError::Disabled { .. }))
     ));
 }
 
@@ -374,7 +380,7 @@ fn the_21st_deactivation_of_100_is_held_not_applied_and_switches_off_once() {
     let SyncState::DisabledByFailure { failure, .. } = state(&r) else { panic!("{:?}", state(&r)) };
     assert_eq!(failure.kind, FailureKind::MassDeactivationHeld);
     assert_eq!(failure.hold.as_ref().map(|h| h.attempted), Some(21));
-    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled(_))), "every further request: 503");
+    assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled { .. })), "every further request: 503");
     // A request racing the switch-off (another instance's cached setup) is held too: still one incident.
     assert!(matches!(deactivate(&r, &r.import, &people[21]), Err(ProvisioningError::Held(_))));
     assert_eq!(switch_offs(&r).len(), 1);

@@ -47,7 +47,7 @@ fn authentication() {
     p.setup.update_scim_import(&off, None, &[]).expect("stored");
     assert!(matches!(
         p.scim_authenticate(TOKEN),
-        Err(ProvisioningError::Disabled(SyncState::DisabledByPrincipal { .. }))
+        Err(ProvisioningError::Disabled { state: SyncState::DisabledByPrincipal { .. }, .. })
     ));
 }
 
