@@ -1,7 +1,7 @@
 //! `cargo xtask <command>`: the project's automation, in Rust so it runs wherever cargo does.
 //!
-//! - `ci`: everything CI checks — formatting, clippy, the architecture rules, the whole test
-//!   suite (both database backends).
+//! - `ci`: everything CI checks — formatting, the architecture rules, unused dependencies,
+//!   clippy, the whole test suite (both database backends), the conformance suites.
 //! - `tidy`: the architecture rules alone.
 //! - `conformance`: scim2-tester and scim-sanity against a freshly started server.
 //! - `bench [--quick] [--backend B] [--persons N] [--scenario S]`: load (wrk) against a
@@ -102,9 +102,22 @@ fn run_conformance() -> Result<()> {
     Ok(())
 }
 
+/// A cargo subcommand that is installed separately (`.ci/run` installs it).
+fn cargo_tool(tool: &str, args: &[&str]) -> Result<()> {
+    let installed = Command::new(format!("cargo-{tool}")).arg("--version").output().is_ok_and(|o| o.status.success());
+    if !installed {
+        bail!("cargo {tool} is needed: cargo install cargo-{tool} --locked (.ci/run does)");
+    }
+    let mut all = vec![tool];
+    all.extend_from_slice(args);
+    cargo(&all)
+}
+
 fn ci() -> Result<()> {
     cargo(&["fmt", "--all", "--check"])?;
     run_tidy()?;
+    // Every declared dependency is used (an unused one still costs build time and audit work).
+    cargo_tool("machete", &[])?;
     cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     cargo(&["test", "--workspace", "--no-fail-fast"])?;
     run_conformance()?;
