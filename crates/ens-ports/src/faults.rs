@@ -11,8 +11,8 @@ use ens_domain::{
 };
 
 use crate::outbound::{
-    ActivityLog, Deadline, Outbox, OutboxEntry, PersonPage, PersonStore, PrincipalRecord, SessionStore, SetupStore,
-    StoreError,
+    ActivityLog, Census, Deadline, ImportCensus, Outbox, OutboxCensus, OutboxEntry, PersonPage, PersonStore,
+    PrincipalRecord, SessionStore, SetupStore, StoreError,
 };
 
 /// What to fail, and how.
@@ -296,5 +296,17 @@ impl<S: Outbox> Outbox for FaultyStore<S> {
     fn undelivered_notices(&self, enterprise: EnterpriseId) -> Result<u64, StoreError> {
         self.any()?;
         self.inner.undelivered_notices(enterprise)
+    }
+}
+
+impl<S: Census> Census for FaultyStore<S> {
+    fn import_census(&self) -> Result<ImportCensus, StoreError> {
+        self.any()?;
+        self.inner.import_census()
+    }
+
+    fn outbox_census(&self) -> Result<OutboxCensus, StoreError> {
+        self.any()?;
+        self.inner.outbox_census()
     }
 }

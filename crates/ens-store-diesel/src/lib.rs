@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod activity;
+mod census;
 mod conn;
 mod group;
 mod health;

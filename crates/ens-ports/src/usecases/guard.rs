@@ -382,6 +382,11 @@ impl Ports {
         }
     }
 
+    /// Switch-offs this instance holds in memory because the database could not record them.
+    pub fn held_incidents(&self) -> usize {
+        self.guard.pending.lock().len()
+    }
+
     /// The enterprise's setup changed here: authentication reads it again.
     pub fn forget_cached_setup(&self, enterprise: EnterpriseId) {
         // Keep the entries (they identify requests while the database is down) but mark

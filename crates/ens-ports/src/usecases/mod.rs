@@ -3,6 +3,7 @@
 
 pub mod guard;
 pub mod operators;
+pub mod overview;
 pub mod persons;
 pub mod principals;
 pub mod provisioning;
