@@ -85,6 +85,8 @@ pub fn start(
         ("ENS_SCIM__DATABASE__URL".into(), db_url.into()),
         ("ENS_SCIM__SERVER__BIND".into(), format!("127.0.0.1:{port}")),
         ("ENS_SCIM__SERVER__PUBLIC_BASE_URL".into(), base.clone()),
+        // A free port: 9464, the default, may be taken by another instance or a test.
+        ("ENS_SCIM__METRICS__BIND".into(), "127.0.0.1:0".into()),
         ("ENS_SCIM__LOG__FILTER".into(), "warn".into()),
     ];
     env.extend(extra_env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));

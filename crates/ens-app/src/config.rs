@@ -17,6 +17,7 @@ pub struct Settings {
     pub activity: ActivityRetention,
     pub smtp: Smtp,
     pub guard: Guard,
+    pub metrics: Metrics,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -203,6 +204,22 @@ impl Default for Guard {
             silence_minutes: d.silence.as_secs() / 60,
             outbox_poll_secs: 5,
         }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Metrics {
+    /// Serve `GET /metrics` (Prometheus text format) on `bind`.
+    pub enabled: bool,
+    /// Its own address, apart from `server.bind`, so that it is never exposed to Entra's side by
+    /// accident.
+    pub bind: String,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self { enabled: true, bind: "127.0.0.1:9464".into() }
     }
 }
 

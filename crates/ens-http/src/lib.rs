@@ -3,6 +3,7 @@
 pub mod admin;
 mod health;
 pub mod lanes;
+pub mod observe;
 pub mod pages;
 pub mod scim;
 
@@ -13,7 +14,7 @@ use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::NormalizePath;
+use actix_web::middleware::{NormalizePath, from_fn};
 use actix_web::{App, HttpServer, web};
 use ens_ports::Ports;
 
@@ -94,7 +95,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
 }
 
 /// The application: every route, with paths normalised (`//` merged, a trailing `/` dropped:
-/// Tenant URLs are pasted by hand).
+/// Tenant URLs are pasted by hand), each request's metrics recorded from the outside.
 pub fn app(
     state: AppState,
 ) -> App<
@@ -106,7 +107,7 @@ pub fn app(
         InitError = (),
     >,
 > {
-    App::new().wrap(NormalizePath::trim()).configure(configure(state))
+    App::new().wrap(NormalizePath::trim()).wrap(from_fn(observe::observe)).configure(configure(state))
 }
 
 /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish (up

@@ -79,6 +79,7 @@ impl DieselStore {
 
     /// Runs `batch` in one transaction, each job in its own savepoint, and reports to each.
     fn commit_batch(&self, mut batch: Vec<Job>) {
+        crate::observe::group_committed(batch.len());
         let mut attempt = 1;
         let outcome = loop {
             let mut c = match self.conn() {

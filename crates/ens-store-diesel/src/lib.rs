@@ -5,6 +5,7 @@ mod census;
 mod conn;
 mod group;
 mod health;
+mod observe;
 mod outbox;
 mod persons;
 mod schema;
@@ -22,6 +23,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use ens_ports::{StoreError, UniqueKey};
 
 pub use conn::{DatabaseUrl, DbConnection, MigrationError, UrlError};
+pub use observe::{PoolStatus, describe as describe_metrics};
 
 /// Pool and timeouts.
 #[derive(Debug, Clone)]
@@ -88,6 +90,7 @@ impl DieselStore {
             .min_idle(Some(config.pool_size.max(1)))
             .connection_timeout(config.connect_timeout)
             .test_on_check_out(false)
+            .event_handler(Box::new(observe::PoolEvents))
             .build_unchecked(manager);
         Self {
             pool,
