@@ -31,6 +31,9 @@ pub const OWNED_FRAMEWORKS: &[(&str, &str)] = &[
     ("lettre", "ens-notify-smtp"),
     // The exporter: which recorder the adapters' `metrics` calls reach is the binary's choice.
     ("metrics-exporter", "ens-app"),
+    // Trace export, likewise: the adapters emit `tracing` spans and know nothing of OTLP.
+    ("opentelemetry", "ens-app"),
+    ("tracing-opentelemetry", "ens-app"),
 ];
 
 /// What a crate must not depend on at all, and why (docs/decisions/metrics.md).
@@ -288,7 +291,8 @@ mod tests {
         fs::write(krate.join("Cargo.toml"), "[package]\nname = \"ens-domain\"\n[dependencies]\nserde = \"1\"\ndiesel = \"2\"\nens-ports = { path = \"../ens-ports\" }\n").expect("write");
         let ports = dir.join("crates/ens-ports");
         fs::create_dir_all(ports.join("src")).expect("mkdir");
-        fs::write(ports.join("Cargo.toml"), "[package]\nname = \"ens-ports\"\n[dependencies]\nmetrics = \"0.24\"\n").expect("write");
+        fs::write(ports.join("Cargo.toml"), "[package]\nname = \"ens-ports\"\n[dependencies]\nmetrics = \"0.24\"\n")
+            .expect("write");
         fs::write(krate.join("src/lib.rs"), "use lettre::Message;\n").expect("write");
         fs::write(dir.join("xtask/Cargo.toml"), "[package]\nname = \"xtask\"\n").expect("write");
         let deps = dependency_violations(&dir).expect("runs");

@@ -18,6 +18,7 @@ pub struct Settings {
     pub smtp: Smtp,
     pub guard: Guard,
     pub metrics: Metrics,
+    pub traces: Traces,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -220,6 +221,22 @@ pub struct Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         Self { enabled: true, bind: "127.0.0.1:9464".into() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Traces {
+    /// OTLP/HTTP (protobuf) endpoint traces are sent to, e.g.
+    /// `http://127.0.0.1:4318/v1/traces`; empty: no traces are exported.
+    pub otlp_endpoint: String,
+    /// `service.name` of the exported spans.
+    pub service_name: String,
+}
+
+impl Default for Traces {
+    fn default() -> Self {
+        Self { otlp_endpoint: String::new(), service_name: "ens-scim".into() }
     }
 }
 

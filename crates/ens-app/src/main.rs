@@ -90,11 +90,13 @@ fn main() -> ExitCode {
 fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = config::load(cli.config.as_deref())?;
-    telemetry::init(&settings.log)?;
-    command(cli.command, &settings)
+    let telemetry = telemetry::init(&settings.log, &settings.traces)?;
+    let result = command(cli.command, &settings, &telemetry);
+    telemetry.shutdown();
+    result
 }
 
-fn command(command: Command, settings: &Settings) -> anyhow::Result<()> {
+fn command(command: Command, settings: &Settings, telemetry: &telemetry::Telemetry) -> anyhow::Result<()> {
     // One-shot commands: one connection, migrated first.
     let one_shot = || -> anyhow::Result<(Ports, Vec<String>)> {
         let (store, applied) = DieselStore::open(&store_config(settings, false)?)?;
@@ -109,7 +111,7 @@ fn command(command: Command, settings: &Settings) -> anyhow::Result<()> {
             let metrics = settings.metrics.enabled.then(monitoring::install).transpose()?;
             let store = Arc::new(DieselStore::new(&store_config(settings, true)?));
             let ports = build_ports(settings, store.clone())?;
-            serve(settings, ports, store, metrics)
+            serve(settings, ports, store, metrics, telemetry.trace_context())
         }
         Command::Migrate => {
             let (_, applied) = one_shot()?;
@@ -228,6 +230,7 @@ fn serve(
     ports: Ports,
     store: Arc<DieselStore>,
     metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    trace_context: Option<Arc<dyn ens_http::observe::TraceContext>>,
 ) -> anyhow::Result<()> {
     let listener = std::net::TcpListener::bind(&settings.server.bind)
         .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
@@ -271,6 +274,7 @@ fn serve(
         shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_secs),
         scim: settings.scim.to_http(),
         trust_forwarded_for: settings.server.trust_forwarded_for,
+        trace_context,
     };
     let state = AppState::new(ports.clone(), http).context("cannot start the worker threads")?;
     let maintenance = spawn_maintenance(ports.clone());

@@ -40,6 +40,9 @@ pub struct HttpConfig {
     /// Take the client address from `Forwarded` / `X-Forwarded-For` (only behind a proxy that
     /// sets them), for login throttling.
     pub trust_forwarded_for: bool,
+    /// Continues the caller's trace (`traceparent`) when traces are exported; `None`: every
+    /// request starts a trace of its own, if anything records spans at all.
+    pub trace_context: Option<Arc<dyn observe::TraceContext>>,
 }
 
 impl Default for HttpConfig {
@@ -53,6 +56,7 @@ impl Default for HttpConfig {
             shutdown_timeout: Duration::from_secs(30),
             scim: scim::ScimConfig::default(),
             trust_forwarded_for: false,
+            trace_context: None,
         }
     }
 }
@@ -95,7 +99,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
 }
 
 /// The application: every route, with paths normalised (`//` merged, a trailing `/` dropped:
-/// Tenant URLs are pasted by hand), each request's metrics recorded from the outside.
+/// Tenant URLs are pasted by hand), each request observed (a span, metrics) from the outside.
 pub fn app(
     state: AppState,
 ) -> App<
@@ -107,7 +111,8 @@ pub fn app(
         InitError = (),
     >,
 > {
-    App::new().wrap(NormalizePath::trim()).wrap(from_fn(observe::observe)).configure(configure(state))
+    // Observed inside the normalisation: the span and the metrics see the path as routed.
+    App::new().wrap(from_fn(observe::observe)).wrap(NormalizePath::trim()).configure(configure(state))
 }
 
 /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish (up

@@ -1,5 +1,5 @@
-//! Every request, observed from the outside: the metrics operators graph and alert on
-//! (`docs/decisions/metrics.md`).
+//! Every request, observed from the outside: one span for traces, and the metrics operators
+//! graph and alert on (`docs/decisions/metrics.md`).
 //!
 //! Metrics go through the `metrics` facade: nothing is recorded until the binary installs a
 //! recorder, and this crate never knows which. Labels are bounded by the code, never by the
@@ -16,8 +16,18 @@ use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
 use actix_web::web;
 use ens_ports::RequestEnd;
+use tracing::Instrument;
+use tracing::field::Empty;
 
+use crate::AppState;
 use crate::scim::error::ScimError;
+
+/// Joins a request's span to the trace its caller started (W3C Trace Context). The binary
+/// provides it when it exports traces; this crate only knows the headers exist.
+pub trait TraceContext: Send + Sync + std::fmt::Debug {
+    /// Makes `span` a child of the remote span `traceparent` names (`tracestate` as sent).
+    fn adopt(&self, span: &tracing::Span, traceparent: &str, tracestate: Option<&str>);
+}
 
 /// Which part of the service a request is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +93,30 @@ fn status_class(status: StatusCode) -> &'static str {
     }
 }
 
+/// What Entra asked for, from the method and the route template (`/portal/scim[/v2]/…`).
+pub(crate) fn scim_operation(method: &Method, route: &str) -> &'static str {
+    let route = route.strip_prefix("/portal/scim").unwrap_or(route);
+    let route = route.strip_prefix("/v2").unwrap_or(route);
+    match (method, route) {
+        (&Method::GET, "/Users") => "list",
+        (&Method::POST, "/Users") => "create",
+        (&Method::POST, "/Users/.search" | "/.search") => "search",
+        (&Method::GET, "/Users/{id}") => "get",
+        (&Method::PUT, "/Users/{id}") => "replace",
+        (&Method::PATCH, "/Users/{id}") => "patch",
+        (&Method::DELETE, "/Users/{id}") => "delete",
+        (_, r) if r.starts_with("/Groups") => "groups",
+        (_, r)
+            if r.starts_with("/ServiceProviderConfig")
+                || r.starts_with("/Schemas")
+                || r.starts_with("/ResourceTypes") =>
+        {
+            "discovery"
+        }
+        _ => "other",
+    }
+}
+
 /// The sync guard's classification as a label.
 pub(crate) fn outcome_label(end: RequestEnd) -> &'static str {
     match end {
@@ -103,7 +137,7 @@ fn route_of(req: &actix_web::HttpRequest) -> String {
     req.match_pattern().unwrap_or_else(|| "unmatched".to_owned())
 }
 
-/// The middleware: a request's metrics, once it is answered.
+/// The middleware: a span around the whole request, and its metrics once it is answered.
 pub(crate) async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -111,7 +145,30 @@ pub(crate) async fn observe(
     let started = Instant::now();
     let surface = Surface::of(req.path());
     let method = method_label(req.method());
-    let result = next.call(req).await;
+    // Debug level: with no trace exporter nothing wants it, and it costs nothing.
+    let span = tracing::debug_span!(
+        "request",
+        otel.name = Empty,
+        otel.kind = "server",
+        otel.status_code = Empty,
+        http.request.method = method,
+        http.route = Empty,
+        http.response.status_code = Empty,
+        scim.operation = Empty,
+        surface = surface.as_str(),
+    );
+    if !span.is_disabled() {
+        // Named before it starts (an exporter takes the name then): from the route the path
+        // would match, which routing confirms below.
+        let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+        span.record("otel.name", format!("{method} {route}"));
+        span.record("http.route", route.as_str());
+        if surface == Surface::Scim {
+            span.record("scim.operation", scim_operation(req.method(), &route));
+        }
+        adopt_remote_parent(&req, &span);
+    }
+    let result = next.call(req).instrument(span.clone()).await;
     let (status, route, end) = match &result {
         Ok(res) => {
             let status = res.status();
@@ -129,6 +186,12 @@ pub(crate) async fn observe(
         }
     };
     let class = status_class(status);
+    if !span.is_disabled() {
+        span.record("http.response.status_code", status.as_u16());
+        if status.is_server_error() {
+            span.record("otel.status_code", "error");
+        }
+    }
     let elapsed = started.elapsed().as_secs_f64();
     metrics::histogram!(
         "ens_http_request_duration_seconds",
@@ -144,6 +207,16 @@ pub(crate) async fn observe(
         metrics::counter!("ens_scim_requests_total", "outcome" => outcome_label(end)).increment(1);
     }
     result
+}
+
+fn adopt_remote_parent(req: &ServiceRequest, span: &tracing::Span) {
+    let Some(context) = req.app_data::<web::Data<AppState>>().and_then(|s| s.config.trace_context.clone()) else {
+        return;
+    };
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if let Some(parent) = header("traceparent") {
+        context.adopt(span, parent, header("tracestate"));
+    }
 }
 
 /// Names every series this module records, for the exporter's help text.
@@ -232,6 +305,28 @@ mod tests {
     }
 
     #[test]
+    fn scim_operations_from_route_templates() {
+        for (method, route, op) in [
+            (Method::GET, "/portal/scim/Users", "list"),
+            (Method::GET, "/portal/scim/v2/Users", "list"),
+            (Method::POST, "/portal/scim/Users", "create"),
+            (Method::POST, "/portal/scim/Users/.search", "search"),
+            (Method::POST, "/portal/scim/.search", "search"),
+            (Method::GET, "/portal/scim/Users/{id}", "get"),
+            (Method::PUT, "/portal/scim/v2/Users/{id}", "replace"),
+            (Method::PATCH, "/portal/scim/Users/{id}", "patch"),
+            (Method::DELETE, "/portal/scim/Users/{id}", "delete"),
+            (Method::GET, "/portal/scim/Groups/{id}", "groups"),
+            (Method::GET, "/portal/scim/Schemas/{id}", "discovery"),
+            (Method::GET, "/portal/scim/ServiceProviderConfig", "discovery"),
+            (Method::PUT, "/portal/scim/Users", "other"),
+            (Method::GET, "unmatched", "other"),
+        ] {
+            assert_eq!(scim_operation(&method, route), op, "{method} {route}");
+        }
+    }
+
+    #[test]
     fn labels_are_bounded() {
         assert_eq!(method_label(&Method::from_bytes(b"BREW").expect("a method token")), "other");
         assert_eq!(status_class(StatusCode::SERVICE_UNAVAILABLE), "5xx");
@@ -244,7 +339,7 @@ mod tests {
     #[actix_web::test]
     async fn routes_are_templates_whatever_the_path() {
         use actix_web::{App, test};
-        let state = crate::AppState::new(ens_ports::testing::ports(), crate::HttpConfig::default()).expect("lanes");
+        let state = AppState::new(ens_ports::testing::ports(), crate::HttpConfig::default()).expect("lanes");
         let app = test::init_service(App::new().configure(crate::configure(state))).await;
         let cases = [
             ("/portal/scim/Users/0190a6b2-0000-7000-8000-000000000001", Some("/portal/scim/Users/{id}")),

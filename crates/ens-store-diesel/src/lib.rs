@@ -136,6 +136,11 @@ impl DieselStore {
         &self.url
     }
 
+    /// The backend, as traces name it (OpenTelemetry's `db.system.name`).
+    fn system(&self) -> &'static str {
+        if self.url.is_sqlite() { "sqlite" } else { "postgresql" }
+    }
+
     /// A pooled connection — unless the database is known to be down, in which case the
     /// answer is `Unavailable` at once instead of after `connect_timeout`.
     fn conn(&self) -> Result<PooledConnection<conn::Manager>, StoreError> {
@@ -167,6 +172,7 @@ impl DieselStore {
     /// idle, e.g. by a database restart): on a lost connection the read is tried again on
     /// another, so that a restart the service did not notice costs no request.
     fn read<T>(&self, mut f: impl FnMut(&mut DbConnection) -> Result<T, DieselError>) -> Result<T, StoreError> {
+        let _span = tracing::debug_span!("store.read", db.system.name = self.system()).entered();
         let mut attempt = 1;
         loop {
             let mut c = self.conn()?;
@@ -192,6 +198,7 @@ impl DieselStore {
     /// A dead connection that fails before `f` ran (at `BEGIN`) is replaced and the write tried
     /// again; once `f` ran, a lost connection is reported, since the commit may have happened.
     fn write<T>(&self, mut f: impl FnMut(&mut DbConnection) -> Result<T, TxError>) -> Result<T, StoreError> {
+        let _span = tracing::debug_span!("store.write", db.system.name = self.system()).entered();
         let mut attempt = 1;
         loop {
             let mut c = self.conn()?;

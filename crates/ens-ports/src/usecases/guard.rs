@@ -151,6 +151,7 @@ impl Ports {
     /// [`Ports::scim_authenticate`] with the guard: an enterprise whose switch-off is pending
     /// is refused at once; a known token whose database lookup fails counts as a failure of
     /// ours for its enterprise. Asks the database unless [`Ports::scim_cached`] answers.
+    #[tracing::instrument(level = "debug", name = "usecase.scim_authenticate", skip_all)]
     pub fn scim_begin(&self, token: &str) -> Result<ScimImport, ProvisioningError> {
         let hash = ens_domain::SecretToken::new(token.to_owned()).hash();
         if let Some(answer) = self.scim_cached(&hash) {
