@@ -1,7 +1,8 @@
 //! `cargo xtask <command>`: the project's automation, in Rust so it runs wherever cargo does.
 //!
 //! - `ci`: everything CI checks — formatting, the architecture rules, unused dependencies,
-//!   clippy, the whole test suite (both database backends), the conformance suites.
+//!   clippy, the Prometheus rules (promtool), the whole test suite (both database backends),
+//!   the conformance suites.
 //! - `tidy`: the architecture rules alone.
 //! - `conformance`: scim2-tester and scim-sanity against a freshly started server.
 //! - `bench [--quick] [--backend B] [--persons N] [--scenario S]`: load (wrk) against a
@@ -113,12 +114,35 @@ fn cargo_tool(tool: &str, args: &[&str]) -> Result<()> {
     cargo(&all)
 }
 
+/// The Prometheus files in deploy/prometheus: the configuration and rules are valid, and the
+/// rules' unit tests pass (promtool, from Debian's `prometheus` package).
+fn prometheus_rules() -> Result<()> {
+    let dir = tidy::workspace_root().join("deploy/prometheus");
+    for args in [
+        &["check", "config", "prometheus.yml"][..],
+        &["check", "rules", "alerts.yml"],
+        &["test", "rules", "alerts.test.yml"],
+    ] {
+        eprintln!("\n==> promtool {}", args.join(" "));
+        let status = Command::new("promtool")
+            .args(args)
+            .current_dir(&dir)
+            .status()
+            .context("promtool is needed: apt-get install prometheus (.ci/run does)")?;
+        if !status.success() {
+            bail!("promtool {} failed", args.join(" "));
+        }
+    }
+    Ok(())
+}
+
 fn ci() -> Result<()> {
     cargo(&["fmt", "--all", "--check"])?;
     run_tidy()?;
     // Every declared dependency is used (an unused one still costs build time and audit work).
     cargo_tool("machete", &[])?;
     cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    prometheus_rules()?;
     cargo(&["test", "--workspace", "--no-fail-fast"])?;
     run_conformance()?;
     eprintln!("\nci: all checks passed");
