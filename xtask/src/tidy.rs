@@ -27,6 +27,7 @@ pub const OWNED_FRAMEWORKS: &[(&str, &str)] = &[
     ("r2d2", "ens-store-diesel"),
     ("libsqlite3-sys", "ens-store-diesel"),
     ("pq-sys", "ens-store-diesel"),
+    ("openssl-sys", "ens-store-diesel"),
     ("actix", "ens-http"),
     ("lettre", "ens-notify-smtp"),
     // The exporter: which recorder the adapters' `metrics` calls reach is the binary's choice.
