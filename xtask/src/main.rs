@@ -6,8 +6,8 @@
 //! - `tidy`: the architecture rules alone.
 //! - `supply-chain`: cargo deny (licences, bans, sources; advisories where reachable).
 //! - `conformance`: scim2-tester and scim-sanity against a freshly started server.
-//! - `bench [--quick] [--backend B] [--persons N] [--scenario S]`: load (wrk) against a
-//!   release build on both backends.
+//! - `bench [--quick] [--backend B] [--persons N] [--scenario S] [--metrics-cost]`: load
+//!   (wrk) against a release build on both backends; `--metrics-cost`: metrics on against off.
 //! - `fuzz [seconds]`: libFuzzer (cargo-fuzz) on the SCIM filter and PATCH-path grammar.
 
 mod bench;
@@ -35,7 +35,7 @@ fn main() -> Result<()> {
         _ => {
             eprintln!(
                 "usage: cargo xtask <ci|tidy|supply-chain|conformance|bench [--quick] [--backend sqlite|postgres] \
-                 [--persons N] [--scenario lookup|get|create|patch]|fuzz [seconds]>"
+                 [--persons N] [--scenario lookup|get|create|patch] [--metrics-cost]|fuzz [seconds]>"
             );
             bail!("unknown or missing command")
         }
