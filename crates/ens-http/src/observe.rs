@@ -145,7 +145,8 @@ pub(crate) async fn observe(
     let started = Instant::now();
     let surface = Surface::of(req.path());
     let method = method_label(req.method());
-    // Debug level: with no trace exporter nothing wants it, and it costs nothing.
+    // Debug level: without a trace exporter nothing enables it, and a disabled span is a
+    // check of a cached flag.
     let span = tracing::debug_span!(
         "request",
         otel.name = Empty,
@@ -160,7 +161,7 @@ pub(crate) async fn observe(
     if !span.is_disabled() {
         // Named before it starts (an exporter takes the name then): from the route the path
         // would match, which routing confirms below.
-        let route = req.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+        let route = route_of(req.request());
         span.record("otel.name", format!("{method} {route}"));
         span.record("http.route", route.as_str());
         if surface == Surface::Scim {
