@@ -4,6 +4,9 @@
 //! requests/s and p50/p99 latency for: filter lookup by userName, GET by id, create, PATCH
 //! (the median of [`REPEATS`] runs, because the machines are shared and noisy), the ratios
 //! 1M/10k, and each database's raw durable commit rate, which bounds creates.
+//! `--metrics-cost` instead measures what metrics cost: one scenario (lookup unless
+//! `--scenario` says otherwise) against two servers on the same database, one with metrics on
+//! and scraped every second, one with them off, in alternating runs.
 //! Each run is bounded in time; everything listens on 127.0.0.1 and stops by itself.
 
 use std::fmt::Write as _;
@@ -221,9 +224,21 @@ fn parse_wrk(out: &str) -> Sample {
     sample
 }
 
-/// Starts the service on `db_url` with `persons` seeded persons.
-fn start(binary: &Path, db_url: &str, work: &Path, backend: Backend, persons: u64) -> Result<service::Service> {
-    service::start(binary, db_url, work, &[("ENS_SCIM__DATABASE__POOL_SIZE", "16")], |enterprise| {
+/// The service as benchmarked: its defaults but for the pool.
+const POOL: (&str, &str) = ("ENS_SCIM__DATABASE__POOL_SIZE", "16");
+
+/// Starts the service on `db_url` with `persons` seeded persons (and `extra_env`).
+fn start(
+    binary: &Path,
+    db_url: &str,
+    work: &Path,
+    backend: Backend,
+    persons: u64,
+    extra_env: &[(&str, &str)],
+) -> Result<service::Service> {
+    let mut env = vec![POOL];
+    env.extend_from_slice(extra_env);
+    service::start(binary, db_url, work, &env, |enterprise| {
         let t = Instant::now();
         let sql = seed_sql(backend, enterprise, persons);
         match backend {
@@ -309,6 +324,8 @@ pub struct Options {
     backends: Vec<Backend>,
     sizes: Vec<u64>,
     scenarios: Vec<&'static str>,
+    /// Metrics on against off, instead of the scenarios' table.
+    metrics_cost: bool,
 }
 
 impl Options {
@@ -319,12 +336,15 @@ impl Options {
             backends: vec![Backend::Sqlite, Backend::Postgres],
             sizes: if quick { vec![10_000] } else { vec![10_000, 1_000_000] },
             scenarios: SCENARIOS.to_vec(),
+            metrics_cost: false,
         };
+        let mut persons_given = false;
         let mut it = args.iter();
         while let Some(arg) = it.next() {
             let mut value = || it.next().with_context(|| format!("{arg} needs a value"));
             match arg.as_str() {
                 "--quick" => {}
+                "--metrics-cost" => o.metrics_cost = true,
                 "--backend" => {
                     o.backends = vec![match value()?.as_str() {
                         "sqlite" => Backend::Sqlite,
@@ -332,13 +352,25 @@ impl Options {
                         other => bail!("--backend sqlite|postgres, not {other:?}"),
                     }]
                 }
-                "--persons" => o.sizes = vec![value()?.parse().context("--persons takes a number")?],
+                "--persons" => {
+                    o.sizes = vec![value()?.parse().context("--persons takes a number")?];
+                    persons_given = true;
+                }
                 "--scenario" => {
                     let s = value()?;
                     let known = SCENARIOS.iter().find(|k| *k == s);
                     o.scenarios = vec![*known.with_context(|| format!("--scenario is one of {SCENARIOS:?}"))?];
                 }
                 other => bail!("unknown bench option {other:?}"),
+            }
+        }
+        if o.metrics_cost {
+            // One scenario at one size, unless told otherwise.
+            if !persons_given {
+                o.sizes = vec![10_000];
+            }
+            if o.everything() {
+                o.scenarios = vec!["lookup"];
             }
         }
         Ok(o)
@@ -367,40 +399,21 @@ pub fn run(root: &Path, options: &Options) -> Result<String> {
     let server_url = admin.rsplit_once('/').map(|(s, _)| s.to_owned()).unwrap_or(admin.clone());
     let mut runs = Vec::new();
     let mut commit_rates = Vec::new();
+    if options.metrics_cost {
+        return metrics_cost(&binary, options, &admin, &server_url);
+    }
     for &backend in &options.backends {
         for &persons in sizes {
-            let work = std::env::temp_dir().join(format!("ens-bench-{}-{backend:?}-{persons}", std::process::id()));
-            std::fs::create_dir_all(&work)?;
-            let db_name = format!("ens_bench_{}_{persons}", std::process::id());
-            let db_url = match backend {
-                Backend::Sqlite => format!("sqlite://{}", work.join("bench.db").display()),
-                Backend::Postgres => {
-                    sh(Command::new("psql").args(["-q", &admin, "-c", &format!("CREATE DATABASE {db_name}")]))?;
-                    format!("{server_url}/{db_name}")
-                }
-            };
+            let (work, db_name, db_url) = database(backend, persons, &admin, &server_url)?;
             eprintln!("==> {backend:?}, {persons} persons");
             let result = (|| -> Result<()> {
-                let setup = start(&binary, &db_url, &work, backend, persons)?;
+                let setup = start(&binary, &db_url, &work, backend, persons, &[])?;
                 for &scenario in &options.scenarios {
                     let script_path = work.join(format!("{scenario}.lua"));
                     let mut samples = Vec::new();
                     for run in 0..repeats {
                         std::fs::write(&script_path, script(scenario, persons, &setup.token, &setup.session, run))?;
-                        let out = sh(Command::new("wrk")
-                            .args([
-                                "-t2",
-                                &format!("-c{CONNECTIONS}"),
-                                "-d",
-                                duration,
-                                "--timeout",
-                                "10s",
-                                "--latency",
-                                "-s",
-                            ])
-                            .arg(&script_path)
-                            .arg(&setup.base))?;
-                        let s = parse_wrk(&out);
+                        let s = wrk(&script_path, &setup.base, duration)?;
                         eprintln!(
                             "    {scenario:<7} {:>9.0} req/s  p50 {:>9}  p99 {:>9}  errors {}",
                             s.rps,
@@ -434,15 +447,7 @@ pub fn run(root: &Path, options: &Options) -> Result<String> {
                 }
                 Ok(())
             })();
-            if let Backend::Postgres = backend {
-                let _ = sh(Command::new("psql").args([
-                    "-q",
-                    &admin,
-                    "-c",
-                    &format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"),
-                ]));
-            }
-            let _ = std::fs::remove_dir_all(&work);
+            drop_database(backend, &admin, &db_name, &work);
             result?;
         }
     }
@@ -452,6 +457,170 @@ pub fn run(root: &Path, options: &Options) -> Result<String> {
         bail!("some requests were not answered 2xx; these numbers do not count:\n{report}");
     }
     Ok(report)
+}
+
+/// A fresh database for `backend`: (work directory, database name, URL).
+fn database(
+    backend: Backend,
+    persons: u64,
+    admin: &str,
+    server_url: &str,
+) -> Result<(std::path::PathBuf, String, String)> {
+    let work = std::env::temp_dir().join(format!("ens-bench-{}-{backend:?}-{persons}", std::process::id()));
+    std::fs::create_dir_all(&work)?;
+    let db_name = format!("ens_bench_{}_{persons}", std::process::id());
+    let db_url = match backend {
+        Backend::Sqlite => format!("sqlite://{}", work.join("bench.db").display()),
+        Backend::Postgres => {
+            sh(Command::new("psql").args(["-q", admin, "-c", &format!("CREATE DATABASE {db_name}")]))?;
+            format!("{server_url}/{db_name}")
+        }
+    };
+    Ok((work, db_name, db_url))
+}
+
+fn drop_database(backend: Backend, admin: &str, db_name: &str, work: &Path) {
+    if let Backend::Postgres = backend {
+        let _ = sh(Command::new("psql").args([
+            "-q",
+            admin,
+            "-c",
+            &format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"),
+        ]));
+    }
+    let _ = std::fs::remove_dir_all(work);
+}
+
+/// One wrk run of `script` against `base`.
+fn wrk(script: &Path, base: &str, duration: &str) -> Result<Sample> {
+    let out = sh(Command::new("wrk")
+        .args(["-t2", &format!("-c{CONNECTIONS}"), "-d", duration, "--timeout", "10s", "--latency", "-s"])
+        .arg(script)
+        .arg(base))?;
+    Ok(parse_wrk(&out))
+}
+
+/// Alternating runs per side in `--metrics-cost`.
+const COST_REPEATS: usize = 5;
+
+/// Scrapes `url` every second (a Prometheus at the shipped 15 s interval scrapes 15 times
+/// less) until dropped.
+struct Scraper {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<u32>>,
+}
+
+impl Scraper {
+    fn start(url: String) -> Scraper {
+        use std::sync::atomic::Ordering;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut scrapes = 0;
+            while !stopping.load(Ordering::SeqCst) {
+                if service::call("GET", &url, None, None).is_ok_and(|(status, _)| status == 200) {
+                    scrapes += 1;
+                }
+                for _ in 0..10 {
+                    if stopping.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+            }
+            scrapes
+        });
+        Scraper { stop, thread: Some(thread) }
+    }
+
+    /// Stops; how many scrapes were answered.
+    fn stop(mut self) -> u32 {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.thread.take().and_then(|t| t.join().ok()).unwrap_or(0)
+    }
+}
+
+/// Metrics on against metrics off, same database, same binary, alternating runs.
+fn metrics_cost(binary: &Path, options: &Options, admin: &str, server_url: &str) -> Result<String> {
+    let scenario = options.scenarios[0];
+    let duration = if options.quick { "5s" } else { "10s" };
+    let repeats = if options.quick { 1 } else { COST_REPEATS };
+    let mut out = format!(
+        "Metrics cost: {scenario}, {repeats} alternating run(s) of {duration} per side, {CONNECTIONS} connections; \
+         metrics on = the default, scraped every second during its runs; off = metrics.enabled = false.\n\n\
+         | backend | persons | metrics | requests/s (median) | runs | p50 | p99 | scrapes | non-2xx |\n\
+         |---|---:|---|---:|---|---:|---:|---:|---:|\n"
+    );
+    let mut ratios = Vec::new();
+    let mut errors = 0;
+    for &backend in &options.backends {
+        for &persons in &options.sizes {
+            let (work, db_name, db_url) = database(backend, persons, admin, server_url)?;
+            eprintln!("==> metrics cost, {backend:?}, {persons} persons, {scenario}");
+            let result = (|| -> Result<()> {
+                let metrics = format!("127.0.0.1:{}", service::free_port()?);
+                let on = start(binary, &db_url, &work, backend, persons, &[("ENS_SCIM__METRICS__BIND", &metrics)])?;
+                let off_env = [POOL, ("ENS_SCIM__METRICS__ENABLED", "false")];
+                let off = service::another(binary, &db_url, &on, &off_env, &work.join("off.log"))?;
+                let script_path = work.join(format!("{scenario}.lua"));
+                // Both warm (caches, connections) before anything counts.
+                std::fs::write(&script_path, script(scenario, persons, &on.token, &on.session, 99))?;
+                wrk(&script_path, &on.base, "2s")?;
+                wrk(&script_path, &off.base, "2s")?;
+                let (mut with, mut without, mut scrapes) = (Vec::new(), Vec::new(), 0);
+                for run in 0..repeats {
+                    std::fs::write(&script_path, script(scenario, persons, &on.token, &on.session, run))?;
+                    // Alternating which goes first, so that neither always follows the other.
+                    for metrics_on in if run % 2 == 0 { [true, false] } else { [false, true] } {
+                        let scraper = metrics_on.then(|| Scraper::start(format!("http://{metrics}/metrics")));
+                        let s = wrk(&script_path, if metrics_on { &on.base } else { &off.base }, duration)?;
+                        scrapes += scraper.map_or(0, Scraper::stop);
+                        eprintln!(
+                            "    metrics {:<3} {:>9.0} req/s  p50 {:>9}  p99 {:>9}  errors {}",
+                            if metrics_on { "on" } else { "off" },
+                            s.rps,
+                            ms(s.p50_us),
+                            ms(s.p99_us),
+                            s.errors
+                        );
+                        if metrics_on { with.push(s) } else { without.push(s) }
+                    }
+                }
+                for (label, samples, n) in [("on", &with, scrapes), ("off", &without, 0)] {
+                    let r = Run::of(backend, persons, scenario, samples);
+                    let all: Vec<String> = samples.iter().map(|s| format!("{:.0}", s.rps)).collect();
+                    errors += r.errors;
+                    let _ = writeln!(
+                        out,
+                        "| {backend:?} | {persons} | {label} | {:.0} | {} | {} | {} | {n} | {} |",
+                        r.rps,
+                        all.join(", "),
+                        ms(r.p50_us),
+                        ms(r.p99_us),
+                        r.errors
+                    );
+                }
+                let on_rps = median(with.iter().map(|s| s.rps).collect());
+                let off_rps = median(without.iter().map(|s| s.rps).collect());
+                ratios.push(format!(
+                    "{backend:?} {persons}: on ÷ off = {:.3} ({:+.1} %)",
+                    on_rps / off_rps,
+                    (on_rps / off_rps - 1.0) * 100.0
+                ));
+                Ok(())
+            })();
+            drop_database(backend, admin, &db_name, &work);
+            result?;
+        }
+    }
+    out.push('\n');
+    for r in ratios {
+        let _ = writeln!(out, "{r}  ");
+    }
+    if errors > 0 {
+        bail!("some requests were not answered 2xx; these numbers do not count:\n{out}");
+    }
+    Ok(out)
 }
 
 fn report(runs: &[Run], commit_rates: &[(&str, f64)], repeats: usize, duration: &str) -> String {
@@ -541,6 +710,18 @@ mod tests {
         let sample = |rps, p99_us| Sample { rps, p50_us: 100.0, p99_us, errors: 1 };
         let run = Run::of(Backend::Sqlite, 10, "get", &[sample(10.0, 9.0), sample(30.0, 1.0), sample(20.0, 5.0)]);
         assert_eq!((run.rps, run.rps_min, run.rps_max, run.p99_us, run.errors), (20.0, 10.0, 30.0, 5.0, 3));
+    }
+
+    #[test]
+    fn the_metrics_cost_is_one_scenario_at_one_size_unless_told() {
+        let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let o = Options::parse(&args(&["--metrics-cost"])).expect("parses");
+        assert!(o.metrics_cost);
+        assert_eq!((o.scenarios, o.sizes, o.backends.len()), (vec!["lookup"], vec![10_000], 2));
+        let o =
+            Options::parse(&args(&["--metrics-cost", "--scenario", "get", "--persons", "1000000"])).expect("parses");
+        assert_eq!((o.scenarios, o.sizes), (vec!["get"], vec![1_000_000]));
+        assert!(!Options::parse(&args(&["--scenario", "get"])).expect("parses").metrics_cost);
     }
 
     #[test]

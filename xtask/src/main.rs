@@ -1,11 +1,13 @@
 //! `cargo xtask <command>`: the project's automation, in Rust so it runs wherever cargo does.
 //!
-//! - `ci`: everything CI checks — formatting, clippy, the architecture rules, the whole test
-//!   suite (both database backends).
+//! - `ci`: everything CI checks — formatting, the architecture rules, unused dependencies,
+//!   the supply chain (cargo deny), clippy, the Prometheus rules (promtool), the whole test suite (both database backends),
+//!   the conformance suites.
 //! - `tidy`: the architecture rules alone.
+//! - `supply-chain`: cargo deny (licences, bans, sources; advisories where reachable).
 //! - `conformance`: scim2-tester and scim-sanity against a freshly started server.
-//! - `bench [--quick] [--backend B] [--persons N] [--scenario S]`: load (wrk) against a
-//!   release build on both backends.
+//! - `bench [--quick] [--backend B] [--persons N] [--scenario S] [--metrics-cost]`: load
+//!   (wrk) against a release build on both backends; `--metrics-cost`: metrics on against off.
 //! - `fuzz [seconds]`: libFuzzer (cargo-fuzz) on the SCIM filter and PATCH-path grammar.
 
 mod bench;
@@ -22,6 +24,7 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("tidy") => run_tidy(),
+        Some("supply-chain") => supply_chain(),
         Some("conformance") => run_conformance(),
         Some("fuzz") => fuzz(args.get(1).map(String::as_str).unwrap_or("60")),
         Some("bench") => {
@@ -31,8 +34,8 @@ fn main() -> Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|tidy|conformance|bench [--quick] [--backend sqlite|postgres] \
-                 [--persons N] [--scenario lookup|get|create|patch|health|unreachable]|fuzz [seconds]>"
+                "usage: cargo xtask <ci|tidy|supply-chain|conformance|bench [--quick] [--backend sqlite|postgres] \
+                 [--persons N] [--scenario lookup|get|create|patch|health|unreachable] [--metrics-cost]|fuzz [seconds]>"
             );
             bail!("unknown or missing command")
         }
@@ -102,10 +105,69 @@ fn run_conformance() -> Result<()> {
     Ok(())
 }
 
+/// A cargo subcommand that is installed separately (`.ci/run` installs it).
+fn cargo_tool(tool: &str, args: &[&str]) -> Result<()> {
+    let installed = Command::new(format!("cargo-{tool}")).arg("--version").output().is_ok_and(|o| o.status.success());
+    if !installed {
+        bail!("cargo {tool} is needed: cargo install cargo-{tool} --locked (.ci/run does)");
+    }
+    let mut all = vec![tool];
+    all.extend_from_slice(args);
+    cargo(&all)
+}
+
+/// The Prometheus files in deploy/prometheus: the configuration and rules are valid, and the
+/// rules' unit tests pass (promtool, from Debian's `prometheus` package).
+fn prometheus_rules() -> Result<()> {
+    let dir = tidy::workspace_root().join("deploy/prometheus");
+    for args in [
+        &["check", "config", "prometheus.yml"][..],
+        &["check", "rules", "alerts.yml"],
+        &["test", "rules", "alerts.test.yml"],
+    ] {
+        eprintln!("\n==> promtool {}", args.join(" "));
+        let status = Command::new("promtool")
+            .args(args)
+            .current_dir(&dir)
+            .status()
+            .context("promtool is needed: apt-get install prometheus (.ci/run does)")?;
+        if !status.success() {
+            bail!("promtool {} failed", args.join(" "));
+        }
+    }
+    Ok(())
+}
+
+/// The dependency graph against deny.toml: licences, banned crates, sources; and known
+/// vulnerabilities when the RustSec advisory database can be fetched (it lives on GitHub,
+/// which some build machines cannot reach: then this says so and goes on).
+fn supply_chain() -> Result<()> {
+    // Errors only: duplicate versions are warnings (deny.toml), for whoever runs it by hand.
+    cargo_tool("deny", &["--log-level", "error", "check", "licenses", "bans", "sources"])?;
+    let reachable = std::net::ToSocketAddrs::to_socket_addrs(&("github.com", 443)).ok().and_then(|mut a| a.next());
+    let reachable = reachable
+        .is_some_and(|addr| std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(3)).is_ok());
+    let fetched = reachable
+        && Command::new("cargo").args(["deny", "fetch", "db"]).current_dir(tidy::workspace_root()).status()?.success();
+    if fetched {
+        cargo_tool("deny", &["check", "advisories"])
+    } else {
+        eprintln!(
+            "\nsupply chain: advisories NOT checked: the RustSec advisory database (github.com) cannot be \
+             fetched from here; run `cargo deny check advisories` where it can (README.md, Supply chain)"
+        );
+        Ok(())
+    }
+}
+
 fn ci() -> Result<()> {
     cargo(&["fmt", "--all", "--check"])?;
     run_tidy()?;
+    // Every declared dependency is used (an unused one still costs build time and audit work).
+    cargo_tool("machete", &[])?;
+    supply_chain()?;
     cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    prometheus_rules()?;
     cargo(&["test", "--workspace", "--no-fail-fast"])?;
     run_conformance()?;
     eprintln!("\nci: all checks passed");

@@ -50,7 +50,7 @@ pub fn call(method: &str, url: &str, bearer: Option<&str>, body: Option<Value>) 
     Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
 }
 
-fn free_port() -> Result<u16> {
+pub fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
@@ -87,6 +87,8 @@ pub fn start(
         ("ENS_SCIM__DATABASE__URL".into(), db_url.into()),
         ("ENS_SCIM__SERVER__BIND".into(), format!("127.0.0.1:{port}")),
         ("ENS_SCIM__SERVER__PUBLIC_BASE_URL".into(), base.clone()),
+        // A free port: 9464, the default, may be taken by another instance or a test.
+        ("ENS_SCIM__METRICS__BIND".into(), "127.0.0.1:0".into()),
         ("ENS_SCIM__LOG__FILTER".into(), "warn".into()),
     ];
     env.extend(extra_env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
@@ -107,21 +109,7 @@ pub fn start(
         .to_owned();
     before_serve(&enterprise)?;
 
-    let log = std::fs::File::create(work.join("server.log"))?;
-    let child = Command::new(binary)
-        .arg("serve")
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()?;
-    let mut service = Service { child, base: base.clone(), token: String::new(), session: String::new() };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while call("GET", &format!("{base}/healthz"), None, None).map(|(s, _)| s).unwrap_or(0) != 200 {
-        if Instant::now() > deadline {
-            bail!("the server did not start; see {}", work.join("server.log").display());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let mut service = serve(binary, &env, &base, &work.join("server.log"))?;
     let api = |p: &str| format!("{base}/api/v1{p}");
     let (_, s) =
         call("POST", &api("/session"), None, Some(json!({"login": "tooling@ens.example", "password": password})))?;
@@ -135,6 +123,49 @@ pub fn start(
     let (status, _) = call("PUT", &api("/scim-import/enabled"), Some(&session), Some(json!({"enabled": true})))?;
     if status != 200 {
         bail!("switching SCIM import on failed: {status}");
+    }
+    Ok(service)
+}
+
+/// Another server on the database `first` serves (its enterprise and token), with
+/// `extra_env` on top of the usual settings; its log is `log`.
+pub fn another(
+    binary: &Path,
+    db_url: &str,
+    first: &Service,
+    extra_env: &[(&str, &str)],
+    log: &Path,
+) -> Result<Service> {
+    let port = free_port()?;
+    let base = format!("http://127.0.0.1:{port}");
+    let mut env: Vec<(String, String)> = vec![
+        ("ENS_SCIM__DATABASE__URL".into(), db_url.into()),
+        ("ENS_SCIM__SERVER__BIND".into(), format!("127.0.0.1:{port}")),
+        ("ENS_SCIM__SERVER__PUBLIC_BASE_URL".into(), base.clone()),
+        ("ENS_SCIM__METRICS__BIND".into(), "127.0.0.1:0".into()),
+        ("ENS_SCIM__LOG__FILTER".into(), "warn".into()),
+    ];
+    env.extend(extra_env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    let mut service = serve(binary, &env, &base, log)?;
+    service.token = first.token.clone();
+    Ok(service)
+}
+
+/// `binary serve` with `env`, once it answers `/healthz` at `base`.
+fn serve(binary: &Path, env: &[(String, String)], base: &str, log: &Path) -> Result<Service> {
+    let child = Command::new(binary)
+        .arg("serve")
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log)?)
+        .spawn()?;
+    let service = Service { child, base: base.to_owned(), token: String::new(), session: String::new() };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while call("GET", &format!("{base}/healthz"), None, None).map(|(s, _)| s).unwrap_or(0) != 200 {
+        if Instant::now() > deadline {
+            bail!("the server did not start; see {}", log.display());
+        }
+        std::thread::sleep(Duration::from_millis(100));
     }
     Ok(service)
 }

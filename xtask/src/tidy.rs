@@ -27,9 +27,19 @@ pub const OWNED_FRAMEWORKS: &[(&str, &str)] = &[
     ("r2d2", "ens-store-diesel"),
     ("libsqlite3-sys", "ens-store-diesel"),
     ("pq-sys", "ens-store-diesel"),
+    ("openssl-sys", "ens-store-diesel"),
     ("actix", "ens-http"),
     ("lettre", "ens-notify-smtp"),
+    // The exporter: which recorder the adapters' `metrics` calls reach is the binary's choice.
+    ("metrics-exporter", "ens-app"),
+    // Trace export, likewise: the adapters emit `tracing` spans and know nothing of OTLP.
+    ("opentelemetry", "ens-app"),
+    ("tracing-opentelemetry", "ens-app"),
 ];
+
+/// What a crate must not depend on at all, and why (docs/decisions/metrics.md).
+pub const FORBIDDEN_DEPS: &[(&str, &str, &str)] =
+    &[("ens-ports", "metrics", "use cases return numbers (Ports::overview); adapters record them")];
 
 /// The domain is pure: no IO, no wire formats (so no serde either).
 pub const DOMAIN_EXTERNAL_DEPS: &[&str] =
@@ -94,6 +104,11 @@ pub fn dependency_violations(root: &Path) -> Result<Vec<String>> {
             for (framework, owner) in OWNED_FRAMEWORKS {
                 if dep.starts_with(framework) && name != owner {
                     problems.push(format!("{name} names {dep} ({section}); only {owner} may"));
+                }
+            }
+            for (krate, prefix, why) in FORBIDDEN_DEPS {
+                if name == krate && dep.starts_with(prefix) {
+                    problems.push(format!("{name} must not depend on {dep} ({section}): {why}"));
                 }
             }
             if name == "ens-domain" && section != "dev-dependencies" && !DOMAIN_EXTERNAL_DEPS.contains(&dep.as_str()) {
@@ -275,6 +290,10 @@ mod tests {
         fs::create_dir_all(krate.join("src")).expect("mkdir");
         fs::create_dir_all(dir.join("xtask")).expect("mkdir");
         fs::write(krate.join("Cargo.toml"), "[package]\nname = \"ens-domain\"\n[dependencies]\nserde = \"1\"\ndiesel = \"2\"\nens-ports = { path = \"../ens-ports\" }\n").expect("write");
+        let ports = dir.join("crates/ens-ports");
+        fs::create_dir_all(ports.join("src")).expect("mkdir");
+        fs::write(ports.join("Cargo.toml"), "[package]\nname = \"ens-ports\"\n[dependencies]\nmetrics = \"0.24\"\n")
+            .expect("write");
         fs::write(krate.join("src/lib.rs"), "use lettre::Message;\n").expect("write");
         fs::write(dir.join("xtask/Cargo.toml"), "[package]\nname = \"xtask\"\n").expect("write");
         let deps = dependency_violations(&dir).expect("runs");
@@ -282,6 +301,7 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
         assert!(deps.iter().any(|p| p.contains("serde")), "{deps:?}");
         assert!(deps.iter().any(|p| p.contains("names diesel")), "{deps:?}");
+        assert!(deps.iter().any(|p| p.contains("ens-ports must not depend on metrics")), "{deps:?}");
         assert!(src.iter().any(|p| p.contains("lettre::")), "{src:?}");
     }
 

@@ -17,6 +17,8 @@ pub struct Settings {
     pub activity: ActivityRetention,
     pub smtp: Smtp,
     pub guard: Guard,
+    pub metrics: Metrics,
+    pub traces: Traces,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -209,6 +211,38 @@ impl Default for Guard {
             silence_minutes: d.silence.as_secs() / 60,
             outbox_poll_secs: 5,
         }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Metrics {
+    /// Serve `GET /metrics` (Prometheus text format) on `bind`.
+    pub enabled: bool,
+    /// Its own address, apart from `server.bind`, so that it is never exposed to Entra's side by
+    /// accident.
+    pub bind: String,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self { enabled: true, bind: "127.0.0.1:9464".into() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Traces {
+    /// OTLP/HTTP (protobuf) endpoint traces are sent to, e.g.
+    /// `http://127.0.0.1:4318/v1/traces`; empty: no traces are exported.
+    pub otlp_endpoint: String,
+    /// `service.name` of the exported spans.
+    pub service_name: String,
+}
+
+impl Default for Traces {
+    fn default() -> Self {
+        Self { otlp_endpoint: String::new(), service_name: "ens-scim".into() }
     }
 }
 

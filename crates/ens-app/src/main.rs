@@ -1,6 +1,7 @@
 //! `ens-scim`: the ENS+ SCIM import service and its operator commands.
 
 mod config;
+mod monitoring;
 mod telemetry;
 
 use std::path::PathBuf;
@@ -89,20 +90,28 @@ fn main() -> ExitCode {
 fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = config::load(cli.config.as_deref())?;
-    telemetry::init(&settings.log)?;
+    let telemetry = telemetry::init(&settings.log, &settings.traces)?;
+    let result = command(cli.command, &settings, &telemetry);
+    telemetry.shutdown();
+    result
+}
+
+fn command(command: Command, settings: &Settings, telemetry: &telemetry::Telemetry) -> anyhow::Result<()> {
     // One-shot commands: one connection, migrated first.
     let one_shot = || -> anyhow::Result<(Ports, Vec<String>)> {
-        let (store, applied) = DieselStore::open(&store_config(&settings, false)?)?;
+        let (store, applied) = DieselStore::open(&store_config(settings, false)?)?;
         if !applied.is_empty() {
             tracing::info!(migrations = ?applied, "database migrated");
         }
-        Ok((build_ports(&settings, Arc::new(store))?, applied))
+        Ok((build_ports(settings, Arc::new(store))?, applied))
     };
-    match cli.command {
+    match command {
         Command::Serve => {
-            let store = Arc::new(DieselStore::new(&store_config(&settings, true)?));
-            let ports = build_ports(&settings, store.clone())?;
-            serve(&settings, ports, store)
+            // Before anything records: from here on every adapter's metrics are kept.
+            let metrics = settings.metrics.enabled.then(monitoring::install).transpose()?;
+            let store = Arc::new(DieselStore::new(&store_config(settings, true)?));
+            let ports = build_ports(settings, store.clone())?;
+            serve(settings, ports, store, metrics, telemetry.trace_context())
         }
         Command::Migrate => {
             let (_, applied) = one_shot()?;
@@ -167,7 +176,8 @@ fn build_ports(settings: &Settings, store: Arc<DieselStore>) -> anyhow::Result<P
             ..GuardPolicy::default()
         },
     };
-    Ok(Ports::new(store, Arc::new(SystemClock), Arc::new(OsIds), Arc::new(mailer), passwords, policy))
+    let mailer = Arc::new(monitoring::Counted(mailer));
+    Ok(Ports::new(store, Arc::new(SystemClock), Arc::new(OsIds), mailer, passwords, policy))
 }
 
 /// `serving`: the pool opens `database.pool_size` connections ahead, in the background. A
@@ -215,13 +225,26 @@ fn prepare_database(
     Ok(true)
 }
 
-fn serve(settings: &Settings, ports: Ports, store: Arc<DieselStore>) -> anyhow::Result<()> {
+fn serve(
+    settings: &Settings,
+    ports: Ports,
+    store: Arc<DieselStore>,
+    metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    trace_context: Option<Arc<dyn ens_http::observe::TraceContext>>,
+) -> anyhow::Result<()> {
     let listener = std::net::TcpListener::bind(&settings.server.bind)
         .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
     let addr = listener.local_addr()?;
+    let metrics_listener = match &metrics {
+        Some(_) => Some(
+            std::net::TcpListener::bind(&settings.metrics.bind)
+                .with_context(|| format!("cannot listen on {} (metrics.bind)", settings.metrics.bind))?,
+        ),
+        None => None,
+    };
     let public_base_url = settings.server.public_base_url.trim_end_matches('/').to_owned();
     if !prepare_database(&store, &ports, settings, &public_base_url)? {
-        let (ports, settings, base) = (ports.clone(), settings.clone(), public_base_url.clone());
+        let (ports, settings, base, store) = (ports.clone(), settings.clone(), public_base_url.clone(), store.clone());
         std::thread::Builder::new().name("db-start".into()).spawn(move || {
             loop {
                 std::thread::sleep(Duration::from_secs(2));
@@ -252,17 +275,44 @@ fn serve(settings: &Settings, ports: Ports, store: Arc<DieselStore>) -> anyhow::
         scim: settings.scim.to_http(),
         trust_forwarded_for: settings.server.trust_forwarded_for,
         support_contact: settings.server.support_contact.clone(),
+        trace_context,
     };
     let state = AppState::new(ports.clone(), http).context("cannot start the worker threads")?;
     let maintenance = spawn_maintenance(ports.clone(), Duration::from_secs(settings.activity.housekeeping_secs.max(1)));
     let guard = spawn_guard(ports.clone(), Duration::from_secs(settings.guard.outbox_poll_secs.max(1)));
+    let sampler = match &metrics {
+        Some(handle) => Some(
+            monitoring::Sampler::start(ports.clone(), store.clone(), handle.clone())
+                .context("cannot start the metrics thread")?,
+        ),
+        None => None,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         tracing::info!(version = env!("CARGO_PKG_VERSION"), "listening on http://{addr}");
-        ens_http::serve(listener, state, shutdown_signal()).await
+        // The metrics listener stops once the service has: its last requests are counted.
+        let (service_stopped, stop_metrics) = tokio::sync::oneshot::channel::<()>();
+        let service = async move {
+            let result = ens_http::serve(listener, state, shutdown_signal()).await;
+            let _ = service_stopped.send(());
+            result
+        };
+        let exporter = async move {
+            let (Some(listener), Some(handle)) = (metrics_listener, metrics) else { return Ok(()) };
+            tracing::info!("serving metrics on http://{}/metrics", listener.local_addr()?);
+            let render = Arc::new(move || handle.render());
+            ens_http::observe::serve_metrics(listener, render, async {
+                let _ = stop_metrics.await;
+            })
+            .await
+        };
+        tokio::try_join!(service, exporter).map(|_| ())
     })?;
     maintenance.stop();
     guard.stop();
+    if let Some(s) = sampler {
+        s.stop();
+    }
     tracing::info!("stopped");
     Ok(())
 }
@@ -281,6 +331,7 @@ fn spawn_guard(ports: Ports, poll: Duration) -> Maintenance {
             }
             match ports.deliver_notices() {
                 Ok(r) if r != Default::default() => {
+                    monitoring::notices_abandoned(r.abandoned);
                     tracing::info!(delivered = r.delivered, retried = r.retried, abandoned = r.abandoned, "outbox")
                 }
                 Ok(_) => {}

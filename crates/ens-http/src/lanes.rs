@@ -86,16 +86,18 @@ impl Lane {
         self.name
     }
 
-    /// Runs `f` on one of this lane's threads; `Busy` at once if too much is waiting.
+    /// Runs `f` on one of this lane's threads; `Busy` at once if too much is waiting. `f` runs
+    /// in the caller's span, so that what it records belongs to the request's trace.
     pub async fn run<T, F>(&self, f: F) -> Result<T, LaneError>
     where
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
         let slot = self.slots.clone().try_acquire_owned().map_err(|_| LaneError::Busy(self.name))?;
+        let span = tracing::Span::current();
         let job = self.handle.spawn_blocking(move || {
             let _slot = slot;
-            f()
+            span.in_scope(f)
         });
         job.await.map_err(|_| LaneError::Panicked(self.name))
     }
@@ -106,9 +108,10 @@ impl Lane {
         F: FnOnce() + Send + 'static,
     {
         let slot = self.slots.clone().try_acquire_owned().map_err(|_| LaneError::Busy(self.name))?;
+        let span = tracing::Span::current();
         drop(self.handle.spawn_blocking(move || {
             let _slot = slot;
-            f()
+            span.in_scope(f)
         }));
         Ok(())
     }

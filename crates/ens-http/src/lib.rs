@@ -3,6 +3,7 @@
 pub mod admin;
 mod health;
 pub mod lanes;
+pub mod observe;
 pub mod pages;
 pub mod scim;
 
@@ -13,7 +14,7 @@ use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::NormalizePath;
+use actix_web::middleware::{NormalizePath, from_fn};
 use actix_web::{App, HttpServer, web};
 use ens_ports::Ports;
 
@@ -41,6 +42,9 @@ pub struct HttpConfig {
     pub trust_forwarded_for: bool,
     /// Whom principals contact about a failure they cannot fix themselves (Setup names it).
     pub support_contact: String,
+    /// Continues the caller's trace (`traceparent`) when traces are exported; `None`: every
+    /// request starts a trace of its own, if anything records spans at all.
+    pub trace_context: Option<Arc<dyn observe::TraceContext>>,
 }
 
 impl Default for HttpConfig {
@@ -55,6 +59,7 @@ impl Default for HttpConfig {
             support_contact: "the operator of this ENS+ service".into(),
             scim: scim::ScimConfig::default(),
             trust_forwarded_for: false,
+            trace_context: None,
         }
     }
 }
@@ -97,7 +102,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
 }
 
 /// The application: every route, with paths normalised (`//` merged, a trailing `/` dropped:
-/// Tenant URLs are pasted by hand).
+/// Tenant URLs are pasted by hand), each request observed (a span, metrics) from the outside.
 pub fn app(
     state: AppState,
 ) -> App<
@@ -109,7 +114,8 @@ pub fn app(
         InitError = (),
     >,
 > {
-    App::new().wrap(NormalizePath::trim()).configure(configure(state))
+    // Observed inside the normalisation: the span and the metrics see the path as routed.
+    App::new().wrap(from_fn(observe::observe)).wrap(NormalizePath::trim()).configure(configure(state))
 }
 
 /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish (up

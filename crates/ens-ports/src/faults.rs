@@ -14,8 +14,8 @@ use ens_domain::{
 };
 
 use crate::outbound::{
-    ActivityLog, Outbox, OutboxEntry, PersonPage, PersonStore, PersonWrite, PrincipalRecord, SessionStore, SetupStore,
-    StoreError,
+    ActivityLog, Census, ImportCensus, Outbox, OutboxCensus, OutboxEntry, PersonPage, PersonStore, PersonWrite,
+    PrincipalRecord, SessionStore, SetupStore, StoreError,
 };
 
 /// What to fail, and how.
@@ -353,5 +353,17 @@ impl<S: Outbox> Outbox for FaultyStore<S> {
     fn undelivered_notices(&self, enterprise: EnterpriseId) -> Result<u64, StoreError> {
         self.any()?;
         self.inner.undelivered_notices(enterprise)
+    }
+}
+
+impl<S: Census> Census for FaultyStore<S> {
+    fn import_census(&self) -> Result<ImportCensus, StoreError> {
+        self.any()?;
+        self.inner.import_census()
+    }
+
+    fn outbox_census(&self) -> Result<OutboxCensus, StoreError> {
+        self.any()?;
+        self.inner.outbox_census()
     }
 }

@@ -18,8 +18,8 @@ use std::time::Duration;
 
 pub use ens_domain::*;
 pub use outbound::{
-    ActivityLog, Clock, Deadline, Ids, MailError, Mailer, Outbox, OutboxEntry, PersonPage, PersonStore, PersonWrite,
-    PrincipalRecord, SessionStore, SetupStore, StoreError, UniqueKey,
+    ActivityLog, Census, Clock, Deadline, Ids, ImportCensus, MailError, Mailer, Outbox, OutboxCensus, OutboxEntry,
+    PersonPage, PersonStore, PersonWrite, PrincipalRecord, SessionStore, SetupStore, StoreError, UniqueKey,
 };
 pub use password::Passwords;
 
@@ -60,6 +60,7 @@ pub struct Ports {
     pub(crate) activity: Arc<dyn ActivityLog>,
     pub(crate) sessions: Arc<dyn SessionStore>,
     pub(crate) outbox: Arc<dyn Outbox>,
+    pub(crate) census: Arc<dyn Census>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) ids: Arc<dyn Ids>,
     pub(crate) mailer: Arc<dyn Mailer>,
@@ -95,14 +96,15 @@ impl Ports {
         policy: Policy,
     ) -> Self
     where
-        S: PersonStore + SetupStore + ActivityLog + SessionStore + Outbox,
+        S: PersonStore + SetupStore + ActivityLog + SessionStore + Outbox + Census,
     {
         Self {
             persons: store.clone(),
             setup: store.clone(),
             activity: store.clone(),
             sessions: store.clone(),
-            outbox: store,
+            outbox: store.clone(),
+            census: store,
             clock,
             ids,
             mailer,

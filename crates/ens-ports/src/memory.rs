@@ -91,6 +91,7 @@ struct State {
 #[derive(Debug, Clone)]
 struct OutboxRow {
     notice: ens_domain::Notice,
+    queued_at: Timestamp,
     attempts: u32,
     next_attempt_at: Timestamp,
     claimed_until: Option<Timestamp>,
@@ -548,6 +549,7 @@ impl SetupStore for MemoryStore {
             let now = activity.map_or(import.state.since(), |a| a.at);
             s.outbox.extend(notices.iter().map(|n| OutboxRow {
                 notice: n.clone(),
+                queued_at: now,
                 attempts: 0,
                 next_attempt_at: now,
                 claimed_until: None,
@@ -652,6 +654,36 @@ impl crate::outbound::Outbox for MemoryStore {
 
     fn undelivered_notices(&self, enterprise: EnterpriseId) -> Result<u64, StoreError> {
         self.with(|s| Ok(s.outbox.iter().filter(|r| !r.done && r.notice.enterprise_id == enterprise).count() as u64))
+    }
+}
+
+impl crate::outbound::Census for MemoryStore {
+    fn import_census(&self) -> Result<crate::outbound::ImportCensus, StoreError> {
+        self.with(|s| {
+            let mut c = crate::outbound::ImportCensus::default();
+            for import in s.imports.values() {
+                match &import.state {
+                    ens_domain::SyncState::Enabled { since, .. } => {
+                        c.on += 1;
+                        let heard = import.last_request_at.map_or(*since, |t| t.max(*since));
+                        c.quietest_since = Some(c.quietest_since.map_or(heard, |q| q.min(heard)));
+                    }
+                    ens_domain::SyncState::DisabledByPrincipal { .. } => c.off += 1,
+                    ens_domain::SyncState::DisabledByFailure { .. } => c.failed += 1,
+                }
+            }
+            Ok(c)
+        })
+    }
+
+    fn outbox_census(&self) -> Result<crate::outbound::OutboxCensus, StoreError> {
+        self.with(|s| {
+            let waiting = s.outbox.iter().filter(|r| !r.done);
+            Ok(crate::outbound::OutboxCensus {
+                undelivered: waiting.clone().count() as u64,
+                oldest_queued_at: waiting.map(|r| r.queued_at).min(),
+            })
+        })
     }
 }
 

@@ -308,6 +308,36 @@ pub trait Outbox: Send + Sync + 'static {
     fn undelivered_notices(&self, enterprise: EnterpriseId) -> Result<u64, StoreError>;
 }
 
+/// How many enterprises' imports are in each state, across the whole database.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCensus {
+    /// Switched on.
+    pub on: u64,
+    /// Switched off by a principal (or never switched on).
+    pub off: u64,
+    /// Switched off by a failure of ours.
+    pub failed: u64,
+    /// Of the imports switched on, the earliest "last heard from Entra": its last request, or
+    /// when import was switched on if Entra has not called since. `None` when none is on.
+    pub quietest_since: Option<Timestamp>,
+}
+
+/// Notices not delivered (nor given up) yet, across every enterprise.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxCensus {
+    pub undelivered: u64,
+    /// When the oldest of them was queued.
+    pub oldest_queued_at: Option<Timestamp>,
+}
+
+/// Counts across every enterprise, for operators (metrics): one aggregate query each,
+/// whatever the number of enterprises.
+pub trait Census: Send + Sync + 'static {
+    fn import_census(&self) -> Result<ImportCensus, StoreError>;
+
+    fn outbox_census(&self) -> Result<OutboxCensus, StoreError>;
+}
+
 /// Principals' sessions.
 pub trait SessionStore: Send + Sync + 'static {
     fn create_session(&self, session: &Session) -> Result<(), StoreError>;

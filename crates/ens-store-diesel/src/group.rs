@@ -41,6 +41,8 @@ impl DieselStore {
         let (Some(lock), Some(queue)) = (&self.sqlite_writer, &self.group) else {
             return self.write(f);
         };
+        // The span covers the wait for the batch that commits this write, whoever leads it.
+        let _span = tracing::debug_span!("store.write", db.system.name = "sqlite", grouped = true).entered();
         let (value_tx, value_rx) = mpsc::sync_channel::<T>(1);
         let (done_tx, done_rx) = mpsc::sync_channel(1);
         let work = Box::new(move |c: &mut DbConnection| {
@@ -79,6 +81,7 @@ impl DieselStore {
 
     /// Runs `batch` in one transaction, each job in its own savepoint, and reports to each.
     fn commit_batch(&self, mut batch: Vec<Job>) {
+        crate::observe::group_committed(batch.len());
         let mut attempt = 1;
         let outcome = loop {
             let mut c = match self.conn() {

@@ -1,9 +1,11 @@
 #![doc = include_str!("../README.md")]
 
 mod activity;
+mod census;
 mod conn;
 mod group;
 mod health;
+mod observe;
 mod outbox;
 mod persons;
 mod schema;
@@ -21,6 +23,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use ens_ports::{StoreError, UniqueKey};
 
 pub use conn::{DatabaseUrl, DbConnection, MigrationError, UrlError};
+pub use observe::{PoolStatus, describe as describe_metrics};
 
 /// Pool and timeouts.
 #[derive(Debug, Clone)]
@@ -87,6 +90,7 @@ impl DieselStore {
             .min_idle(Some(config.pool_size.max(1)))
             .connection_timeout(config.connect_timeout)
             .test_on_check_out(false)
+            .event_handler(Box::new(observe::PoolEvents))
             .build_unchecked(manager);
         Self {
             pool,
@@ -132,6 +136,11 @@ impl DieselStore {
         &self.url
     }
 
+    /// The backend, as traces name it (OpenTelemetry's `db.system.name`).
+    fn system(&self) -> &'static str {
+        if self.url.is_sqlite() { "sqlite" } else { "postgresql" }
+    }
+
     /// A pooled connection — unless the database is known to be down, in which case the
     /// answer is `Unavailable` at once instead of after `connect_timeout`.
     fn conn(&self) -> Result<PooledConnection<conn::Manager>, StoreError> {
@@ -163,6 +172,7 @@ impl DieselStore {
     /// idle, e.g. by a database restart): on a lost connection the read is tried again on
     /// another, so that a restart the service did not notice costs no request.
     fn read<T>(&self, mut f: impl FnMut(&mut DbConnection) -> Result<T, DieselError>) -> Result<T, StoreError> {
+        let _span = tracing::debug_span!("store.read", db.system.name = self.system()).entered();
         let mut attempt = 1;
         loop {
             let mut c = self.conn()?;
@@ -188,6 +198,7 @@ impl DieselStore {
     /// A dead connection that fails before `f` ran (at `BEGIN`) is replaced and the write tried
     /// again; once `f` ran, a lost connection is reported, since the commit may have happened.
     fn write<T>(&self, mut f: impl FnMut(&mut DbConnection) -> Result<T, TxError>) -> Result<T, StoreError> {
+        let _span = tracing::debug_span!("store.write", db.system.name = self.system()).entered();
         let mut attempt = 1;
         loop {
             let mut c = self.conn()?;

@@ -38,6 +38,8 @@ impl Server {
         let mut child = Command::new(BIN)
             .arg("serve")
             .env("ENS_SCIM__SERVER__BIND", "127.0.0.1:0")
+            // Its own free port too: tests run side by side, and 9464 is the default.
+            .env("ENS_SCIM__METRICS__BIND", "127.0.0.1:0")
             .env("ENS_SCIM__SERVER__WORKERS", "2")
             .env_remove("RUST_LOG")
             .envs(env.iter().copied())
@@ -80,6 +82,14 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// `http://127.0.0.1:PORT/metrics`, as the server announced it.
+    pub fn metrics_url(&self) -> String {
+        let logs = self.wait_for_output("serving metrics on http://");
+        let rest = logs.split("serving metrics on http://").nth(1).unwrap_or_default();
+        let addr: String = rest.chars().take_while(|c| !c.is_whitespace() && *c != '"').collect();
+        format!("http://{addr}")
     }
 
     pub fn logs(&self) -> String {

@@ -187,6 +187,7 @@ impl Ports {
     /// [`Ports::scim_authenticate`] with the guard: an enterprise whose switch-off is pending
     /// is refused at once; a known token whose database lookup fails counts as a failure of
     /// ours for its enterprise. Asks the database unless [`Ports::scim_cached`] answers.
+    #[tracing::instrument(level = "debug", name = "usecase.scim_authenticate", skip_all)]
     pub fn scim_begin(&self, token: &str) -> Result<ScimImport, ProvisioningError> {
         let hash = ens_domain::SecretToken::new(token.to_owned()).hash();
         if let Some(answer) = self.scim_cached(&hash) {
@@ -486,6 +487,11 @@ impl Ports {
         if p.import.notify.is_empty() {
             tracing::warn!(enterprise = %e, "database down and no notification address configured: nobody can be e-mailed");
         }
+    }
+
+    /// Switch-offs this instance holds in memory because the database could not record them.
+    pub fn held_incidents(&self) -> usize {
+        self.guard.pending.lock().len()
     }
 
     /// The enterprise's setup changed here: authentication reads it again.

@@ -4,6 +4,7 @@
 pub mod guard;
 pub mod health;
 pub mod operators;
+pub mod overview;
 pub mod persons;
 pub mod principals;
 pub mod provisioning;

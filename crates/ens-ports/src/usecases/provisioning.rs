@@ -238,15 +238,18 @@ impl Ports {
         }
     }
 
+    #[tracing::instrument(level = "debug", name = "usecase.scim_get", skip_all, fields(enterprise = %import.enterprise_id))]
     pub fn scim_get(&self, import: &ScimImport, id: PersonId) -> Result<Person, ProvisioningError> {
         self.persons.person(import.enterprise_id, id)?.ok_or(ProvisioningError::NotFound)
     }
 
+    #[tracing::instrument(level = "debug", name = "usecase.scim_query", skip_all, fields(enterprise = %import.enterprise_id))]
     pub fn scim_query(&self, import: &ScimImport, query: &PersonQuery) -> Result<PersonPage, ProvisioningError> {
         Ok(self.persons.query_persons(import.enterprise_id, query)?)
     }
 
     /// Creates a person, or takes over the manual person with the same userName.
+    #[tracing::instrument(level = "debug", name = "usecase.scim_create", skip_all, fields(enterprise = %import.enterprise_id))]
     pub fn scim_create(&self, import: &ScimImport, changes: Vec<FieldChange>) -> Result<Created, ProvisioningError> {
         let carried = carried(&changes);
         let (kept, ignored) = import.mapping.split(changes);
@@ -333,6 +336,7 @@ impl Ports {
 
     /// Replaces the imported fields (PUT): those in `changes` are set, the other imported
     /// fields are cleared; fields that are not imported stay as they are.
+    #[tracing::instrument(level = "debug", name = "usecase.scim_replace", skip_all, fields(enterprise = %import.enterprise_id))]
     pub fn scim_replace(
         &self,
         import: &ScimImport,
@@ -354,6 +358,7 @@ impl Ports {
 
     /// Applies changes computed from the current person (PATCH). `compute` gets the person as
     /// stored and the mapping, and may be called again if the person changed in between.
+    #[tracing::instrument(level = "debug", name = "usecase.scim_patch", skip_all, fields(enterprise = %import.enterprise_id))]
     pub fn scim_patch<E>(
         &self,
         import: &ScimImport,
@@ -444,6 +449,7 @@ impl Ports {
         Err(ProvisioningError::Contention)
     }
 
+    #[tracing::instrument(level = "debug", name = "usecase.scim_delete", skip_all, fields(enterprise = %import.enterprise_id))]
     pub fn scim_delete(
         &self,
         import: &ScimImport,
