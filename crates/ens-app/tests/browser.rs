@@ -773,3 +773,209 @@ async fn what_failed_what_waits_in_entra_and_what_to_do_next() {
     })
     .await;
 }
+
+/// A person's page for daily use: the manager by name, linked; the person's own SCIM
+/// activity; when Entra last changed it; a compact list at phone width. Setup's field list
+/// is grouped, with Save in reach.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_page_names_the_manager_and_stays_short_on_a_phone() {
+    bounded(async {
+        let dir = tempfile::tempdir().unwrap();
+        let w = World::start(&format!("sqlite://{}", dir.path().join("person.db").display()), &[]);
+        let mut b = Browser::open("person").await;
+        first_login(&mut b, &w, "/setup/scim-import").await;
+        let session = w.api_session();
+        let (_, token) = w.api("POST", "/api/v1/scim-import/token", &session, None);
+        let token = token["token"].as_str().unwrap().to_owned();
+        w.api("PUT", "/api/v1/scim-import/enabled", &session, Some(json!({"enabled": true})));
+
+        // Setup's field list, grouped; Save visible without scrolling through the list.
+        b.refresh().await;
+        b.wait_page("/setup/scim-import").await;
+        b.visible("#mapping-section").await;
+        let groups = b.js("return [...document.querySelectorAll('#mapping-list h3')].map((e) => e.innerText);", vec![]);
+        assert_eq!(groups.await, json!(["Sign-in and state", "Name", "Contact", "Address", "Organization"]));
+        // A Save above the list and one below: either is in reach of any group.
+        for (field, save) in [("user_name", "mapping-save-top"), ("manager", "mapping-save")] {
+            b.js(&format!("document.getElementById('field-{field}').scrollIntoView({{block: 'center'}});"), vec![])
+                .await;
+            let script = format!(
+                "const r = document.getElementById('{save}').getBoundingClientRect(); \
+                 return r.top >= 0 && r.bottom <= window.innerHeight;"
+            );
+            let in_view = b.js(&script, vec![]).await;
+            assert_eq!(in_view, json!(true), "{save} next to {field}");
+        }
+
+        let users = w.server.url("/portal/scim/Users");
+        let boss = json!({"userName": "boss@contoso.com", "displayName": "Ada Boss"});
+        let (status, boss) = send("POST", &users, Some(&token), Some(boss));
+        assert_eq!(status, 201, "{boss}");
+        let boss_id = boss["id"].as_str().unwrap().to_owned();
+        let jane = json!({
+            "userName": "jdoe@contoso.com",
+            "displayName": "Jane Doe",
+            "phoneNumbers": [{"type": "mobile", "value": "+41 79 000 00 00"}],
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": boss_id}}
+        });
+        let (status, jane) = send("POST", &users, Some(&token), Some(jane));
+        assert_eq!(status, 201, "{jane}");
+        let jane_id = jane["id"].as_str().unwrap().to_owned();
+
+        b.goto(&w.server.url(&format!("/persons/{jane_id}"))).await;
+        b.wait_text("#person-heading", "Jane Doe").await;
+        b.wait_text("#fields-body tr[data-key=manager]", "Ada Boss").await;
+        let link = b.attr("#fields-body tr[data-key=manager] a", "href").await.unwrap_or_default();
+        assert!(link.ends_with(&format!("/persons/{boss_id}")), "{link}");
+        assert_ne!(b.text("#person-scim-updated").await, "never", "Entra created it");
+        let activity = b.attr("#person-activity", "href").await.unwrap_or_default();
+        assert!(activity.ends_with(&format!("/activity?person={jane_id}")), "{activity}");
+
+        // Fields without a value are folded away; a phone shows a short list.
+        assert!(!b.is_visible("#fields-body tr[data-key=phone_fax]").await, "no fax: folded away");
+        b.wait_text("#show-empty", "fields without a value").await;
+        let height = b.phone_height().await;
+        assert!(height < 1600, "the person page is {height} px tall at phone width");
+        b.snapshot("person-compact").await;
+        b.click("#show-empty").await;
+        b.visible("#fields-body tr.empty").await;
+        b.snapshot("person-all-fields").await;
+
+        // Its activity, and the manager's page.
+        b.click("#person-activity").await;
+        b.wait_page("/activity").await;
+        b.wait_text("#activity-summary", "about one person").await;
+        b.wait_text("#activity-body", "Person created").await;
+        b.goto(&link).await;
+        b.wait_text("#person-heading", "Ada Boss").await;
+        b.close().await;
+    })
+    .await;
+}
+
+/// Loading, errors and wrong turns: the address refused by the API is marked at its field; a
+/// session that ends while the principal works says so and keeps what was typed; an unknown
+/// address gets a page in the site's style; a page number past the end is clamped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_lost_sessions_and_wrong_addresses() {
+    bounded(async {
+        let dir = tempfile::tempdir().unwrap();
+        let w = World::start(&format!("sqlite://{}", dir.path().join("errors.db").display()), &[]);
+        let mut b = Browser::open("errors").await;
+        first_login(&mut b, &w, "/setup/scim-import").await;
+        assert!(!b.is_visible("#page-loading").await, "loaded: no loading word left");
+
+        // An address the page cannot tell is wrong, the API can: said at the field.
+        b.fill("#email-new", "ops..x@contoso.com").await;
+        b.expect_console_error("status of 422");
+        b.click("#email-add").await;
+        b.wait_text("#email-new-hint", "Error: ops..x@contoso.com").await;
+        assert_eq!(b.attr("#email-new", "aria-invalid").await.as_deref(), Some("true"));
+        assert!(!b.is_visible("#emails-message").await, "not under the test e-mail button");
+        b.snapshot("setup-address-refused").await;
+
+        // The session ends (logged out elsewhere) while an address is being typed.
+        let cookie = b.js("return document.cookie;", vec![]).await;
+        let csrf = cookie.as_str().unwrap_or_default().split("; ").find_map(|c| c.strip_prefix("ens_csrf=")).unwrap();
+        let logout = b.js(
+            "return fetch('/api/v1/session', {method: 'DELETE', headers: {'X-CSRF-Token': arguments[0]}}).then((r) => r.status);",
+            vec![json!(csrf)],
+        );
+        assert_eq!(logout.await, 204);
+        b.find("#email-new").await.clear().await.unwrap();
+        b.fill("#email-new", "it@contoso.com").await;
+        b.expect_console_error("status of 401");
+        b.click("#email-add").await;
+        b.wait_text("#session-ended", "Your session ended: log in again").await;
+        b.snapshot("session-ended").await;
+        b.click("#session-ended-link").await;
+        b.visible("#login-view").await;
+        b.fill("#login", LOGIN).await;
+        b.fill("#password", NEW_PASSWORD).await;
+        b.click("#login-submit").await;
+        b.wait_page("/setup/scim-import").await;
+        b.wait_until("document.getElementById('email-new').value === 'it@contoso.com'", "the typed address back").await;
+
+        // Unknown addresses: a page of the site, with the way back.
+        let (status, body) = support::get(&w.server.url("/no/such/page"));
+        assert_eq!(status, 404);
+        assert!(body.contains("Page not found"), "{body}");
+        b.expect_console_error("status of 404");
+        b.goto(&w.server.url("/no/such/page")).await;
+        b.wait_text("h1", "Page not found").await;
+        b.snapshot("not-found").await;
+        b.click("a[href='/persons']").await;
+        b.wait_page("/persons").await;
+
+        // A page past the end: the last one.
+        b.goto(&w.server.url("/activity?page=99")).await;
+        b.wait_until("location.search === '?page=1'", "the page number clamped").await;
+        b.wait_until("document.getElementById('activity-summary').innerText !== ''", "the summary").await;
+        b.close().await;
+    })
+    .await;
+}
+
+/// The Principals page: the enterprise's principals with their last login; inviting one (the
+/// one-time password shown once, a taken login marked at the field); a new one-time password;
+/// removing one after a confirmation that starts on Cancel; oneself cannot be removed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_principals_page() {
+    bounded(async {
+        let dir = tempfile::tempdir().unwrap();
+        let w = World::start(&format!("sqlite://{}", dir.path().join("principals.db").display()), &[]);
+        let mut b = Browser::open("principals").await;
+        first_login(&mut b, &w, "/principals").await;
+        assert_eq!(b.attr("a[data-nav=principals]", "aria-current").await.as_deref(), Some("page"));
+        b.wait_text("#principals-body", LOGIN).await;
+        b.wait_text(&format!("#principals-body tr[data-login='{LOGIN}']"), "You").await;
+        assert!(!b.text("#principals-body").await.contains("never"), "the principal logged in just now");
+
+        // Invite: the login is checked by the API and marked at the field.
+        b.fill("#invite-login", LOGIN).await;
+        b.expect_console_error("status of 409");
+        b.click("#invite-submit").await;
+        b.wait_text("#invite-login-hint", "already logs in").await;
+        assert_eq!(b.attr("#invite-login", "aria-invalid").await.as_deref(), Some("true"));
+        b.find("#invite-login").await.clear().await.unwrap();
+        b.fill("#invite-login", "ops@contoso.com").await;
+        b.click("#invite-submit").await;
+        b.wait_text("#principals-message", "Invited ops@contoso.com").await;
+        let password = b.value("#one-time-value").await;
+        assert!(password.len() >= 16, "{password}");
+        b.wait_text("#one-time-warning", "cannot show it again").await;
+        b.wait_text("#principals-body tr[data-login='ops@contoso.com']", "One-time password").await;
+        b.wait_text("#principals-body tr[data-login='ops@contoso.com']", "never").await;
+        b.snapshot("principals-invited").await;
+        let session = w.api_session();
+        let (status, _) =
+            w.api("POST", "/api/v1/session", &session, Some(json!({"login": "ops@contoso.com", "password": password})));
+        assert_eq!(status, 201, "the one-time password works");
+
+        // A new one-time password.
+        b.click("#principals-body button[aria-label='New one-time password for ops@contoso.com']").await;
+        b.wait_text("#principals-message", "has a new one-time password").await;
+        assert_ne!(b.value("#one-time-value").await, password);
+
+        // Remove, after a confirmation whose safe choice has the focus.
+        b.click("#principals-body button[aria-label='Remove ops@contoso.com']").await;
+        b.visible("#remove-dialog").await;
+        assert_eq!(b.js("return document.activeElement.id;", vec![]).await, "remove-cancel");
+        b.snapshot("principals-remove-confirm").await;
+        b.click("#remove-confirm").await;
+        b.wait_text("#principals-message", "Removed ops@contoso.com").await;
+        assert!(!b.text("#principals-body").await.contains("ops@contoso.com"));
+        assert!(!b.is_visible(&format!("#principals-body tr[data-login='{LOGIN}'] button")).await, "not oneself");
+
+        // The log says who did each.
+        b.goto(&w.server.url("/activity")).await;
+        b.wait_page("/activity").await;
+        let rows = b.text("#activity-body").await;
+        for what in ["Principal invited", "One-time password given", "Principal removed"] {
+            assert!(rows.contains(what), "{what}: {rows}");
+        }
+        assert!(rows.contains(LOGIN));
+        b.close().await;
+    })
+    .await;
+}

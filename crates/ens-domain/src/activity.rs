@@ -42,10 +42,15 @@ pub enum ActivityKind {
     InactivePurged,
     /// A request of Entra's that changes nothing (a lookup) failed on our side.
     RequestFailed,
+    /// A principal invited another (a one-time password was shown).
+    PrincipalInvited,
+    /// A principal gave another a new one-time password.
+    PrincipalPasswordReset,
+    PrincipalRemoved,
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 16] = [
+    pub const ALL: [ActivityKind; 19] = [
         ActivityKind::PersonCreated,
         ActivityKind::PersonReplaced,
         ActivityKind::PersonPatched,
@@ -62,6 +67,9 @@ impl ActivityKind {
         ActivityKind::PurgeRuleChanged,
         ActivityKind::InactivePurged,
         ActivityKind::RequestFailed,
+        ActivityKind::PrincipalInvited,
+        ActivityKind::PrincipalPasswordReset,
+        ActivityKind::PrincipalRemoved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -82,6 +90,9 @@ impl ActivityKind {
             ActivityKind::PurgeRuleChanged => "purge_rule_changed",
             ActivityKind::InactivePurged => "inactive_purged",
             ActivityKind::RequestFailed => "request_failed",
+            ActivityKind::PrincipalInvited => "principal_invited",
+            ActivityKind::PrincipalPasswordReset => "principal_password_reset",
+            ActivityKind::PrincipalRemoved => "principal_removed",
         }
     }
 

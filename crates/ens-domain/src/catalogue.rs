@@ -242,7 +242,61 @@ pub const CATALOGUE: [FieldSpec; 27] = [
     spec(Field::Manager, "manager", (Enterprise, "manager", None, None), "Manager", T::PersonRef, false),
 ];
 
+/// How the pages group the catalogue, so that a principal finds a field among 27.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FieldGroup {
+    Identity,
+    Name,
+    Contact,
+    Address,
+    Organization,
+}
+
+impl FieldGroup {
+    pub const ALL: [FieldGroup; 5] =
+        [FieldGroup::Identity, FieldGroup::Name, FieldGroup::Contact, FieldGroup::Address, FieldGroup::Organization];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            FieldGroup::Identity => "identity",
+            FieldGroup::Name => "name",
+            FieldGroup::Contact => "contact",
+            FieldGroup::Address => "address",
+            FieldGroup::Organization => "organization",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldGroup::Identity => "Sign-in and state",
+            FieldGroup::Name => "Name",
+            FieldGroup::Contact => "Contact",
+            FieldGroup::Address => "Address",
+            FieldGroup::Organization => "Organization",
+        }
+    }
+}
+
 impl Field {
+    pub fn group(self) -> FieldGroup {
+        use Field::*;
+        match self {
+            UserName | ExternalId | Active => FieldGroup::Identity,
+            DisplayName | GivenName | FamilyName | FormattedName | PreferredLanguage => FieldGroup::Name,
+            EmailWork | EmailOther | PhoneWork | PhoneMobile | PhoneFax => FieldGroup::Contact,
+            WorkStreetAddress
+            | WorkLocality
+            | WorkRegion
+            | WorkPostalCode
+            | WorkCountry
+            | WorkFormattedAddress
+            | OtherFormattedAddress => FieldGroup::Address,
+            Title | EmployeeNumber | Department | Division | Organization | CostCenter | Manager => {
+                FieldGroup::Organization
+            }
+        }
+    }
+
     /// Every field, in catalogue order.
     pub fn all() -> impl ExactSizeIterator<Item = Field> + Clone {
         CATALOGUE.iter().map(|s| s.field)

@@ -17,7 +17,7 @@ pub mod time;
 pub mod values;
 
 pub use activity::{Activity, ActivityFilter, ActivityKind, Actor, Outcome};
-pub use catalogue::{CATALOGUE, Field, FieldSpec, Location, Schema, ValueType};
+pub use catalogue::{CATALOGUE, Field, FieldGroup, FieldSpec, Location, Schema, ValueType};
 pub use departures::{Crossing, Departure, DepartureAction, DepartureLimit, DepartureRule, DepartureRuleError, Hold};
 pub use enterprise::{Enterprise, PreviousToken, Principal, Retirement, ScimImport, TokenInfo, TokenUse};
 pub use guard::RequestEnd;

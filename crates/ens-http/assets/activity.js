@@ -2,7 +2,7 @@
 // not only a colour, and can be shown alone. The filter is a plain GET form, like the Persons
 // search: it and the page live in the address.
 
-import { $, h, pageParam, pager, startPage, time, api } from './app.js';
+import { $, api, clampPage, h, pageParam, pager, startPage, time } from './app.js';
 
 const PER_PAGE = 50;
 
@@ -30,6 +30,9 @@ const KINDS = {
   user_name_conflict: ['User name already taken'],
   purge_rule_changed: ['Purge of inactive persons changed'],
   inactive_purged: ['Inactive persons deleted'],
+  principal_invited: ['Principal invited'],
+  principal_password_reset: ['One-time password given'],
+  principal_removed: ['Principal removed'],
 };
 const OUTCOME_INDEX = { applied: 0, rejected: 1, failed: 2 };
 
@@ -72,6 +75,14 @@ startPage(async () => {
   if (kind) query.set('kind', kind);
   if (person) query.set('person', person);
   const result = await api('GET', `/api/v1/scim-import/activity?${query}`);
+  const hrefFor = (n) => {
+    const next = new URLSearchParams({ page: String(n) });
+    if (outcome) next.set('outcome', outcome);
+    if (kind) next.set('kind', kind);
+    if (person) next.set('person', person);
+    return `/activity?${next}`;
+  };
+  if (clampPage(page, PER_PAGE, result.total, hrefFor)) return;
 
   $('activity-body').replaceChildren(
     ...result.items.map((a) => {
@@ -86,7 +97,12 @@ startPage(async () => {
         h(
           'td',
           { 'data-label': 'Outcome' },
-          h('span', { class: `badge outcome ${a.outcome}` }, h('span', { 'aria-hidden': 'true' }, `${o.sign} `), o.word),
+          h(
+            'span',
+            { class: `badge outcome ${a.outcome}` },
+            h('span', { 'aria-hidden': 'true' }, `${o.sign} `),
+            o.word,
+          ),
         ),
         h('td', { 'data-label': 'What' }, words(a.kind, a.outcome)),
         h('td', { 'data-label': 'Who' }, a.actor),
@@ -98,8 +114,13 @@ startPage(async () => {
   $('activity-table').hidden = result.items.length === 0;
 
   if (outcome || kind || person) {
-    const count = result.total === 0 ? 'none in the log' : `${result.total} ${result.total === 1 ? 'entry' : 'entries'}`;
-    const what = [outcome ? FILTERS[outcome] : 'Entries', kind ? `of kind “${words(kind, 'applied')}”` : '', person ? 'about one person' : '']
+    const count =
+      result.total === 0 ? 'none in the log' : `${result.total} ${result.total === 1 ? 'entry' : 'entries'}`;
+    const what = [
+      outcome ? FILTERS[outcome] : 'Entries',
+      kind ? `of kind “${words(kind, 'applied')}”` : '',
+      person ? 'about one person' : '',
+    ]
       .filter(Boolean)
       .join(' ');
     $('activity-summary').textContent = `${what}: ${count}.`;
@@ -108,15 +129,10 @@ startPage(async () => {
   } else {
     const failed = result.items.filter((a) => a.outcome === 'failed').length;
     const rejected = result.items.filter((a) => a.outcome === 'rejected').length;
-    const problems = failed + rejected > 0 ? ` On this page: ${failed} failed, ${rejected} rejected.` : ' No failure on this page.';
+    const problems =
+      failed + rejected > 0 ? ` On this page: ${failed} failed, ${rejected} rejected.` : ' No failure on this page.';
     $('activity-summary').textContent = `${result.total} ${result.total === 1 ? 'entry' : 'entries'}.${problems}`;
   }
 
-  pager(page, PER_PAGE, result.total, (n) => {
-    const next = new URLSearchParams({ page: String(n) });
-    if (outcome) next.set('outcome', outcome);
-    if (kind) next.set('kind', kind);
-    if (person) next.set('person', person);
-    return `/activity?${next}`;
-  });
+  pager(page, PER_PAGE, result.total, hrefFor);
 });

@@ -19,7 +19,10 @@ export class ApiError extends Error {
 
 function cookie(name) {
   const prefix = `${name}=`;
-  const found = document.cookie.split(';').map((c) => c.trim()).find((c) => c.startsWith(prefix));
+  const found = document.cookie
+    .split(';')
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(prefix));
   return found === undefined ? null : decodeURIComponent(found.slice(prefix.length));
 }
 
@@ -68,14 +71,66 @@ export function loginUrl() {
   return `/login?next=${encodeURIComponent(location.pathname + location.search)}`;
 }
 
-/** Sends the browser to the login page when `e` says the session is gone or not usable yet. */
+const DRAFTS = 'ens-drafts';
+
+/** What was typed on this page (not secrets, not read-only fields), to survive a new login. */
+function saveDrafts() {
+  const fields = [...document.querySelectorAll('main input[id], main textarea[id]')].filter(
+    (el) => !el.readOnly && !['password', 'hidden', 'checkbox', 'radio'].includes(el.type) && el.value,
+  );
+  if (fields.length === 0) return;
+  const drafts = Object.fromEntries(fields.map((el) => [el.id, el.value]));
+  try {
+    sessionStorage.setItem(DRAFTS, JSON.stringify({ path: location.pathname + location.search, drafts }));
+  } catch {
+    // Storage may be off: the login still brings the principal back here.
+  }
+}
+
+/** Puts back what was typed before the session ended, once the page is drawn. */
+function restoreDrafts() {
+  let saved = null;
+  try {
+    saved = JSON.parse(sessionStorage.getItem(DRAFTS) || 'null');
+    sessionStorage.removeItem(DRAFTS);
+  } catch {
+    return;
+  }
+  if (!saved || saved.path !== location.pathname + location.search) return;
+  for (const [id, value] of Object.entries(saved.drafts || {})) {
+    const el = document.getElementById(id);
+    if (el && !el.readOnly && !el.value) {
+      el.value = value;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+  }
+}
+
+/**
+ * When `e` says the session is gone or not usable yet: while the page loads, straight to the
+ * login; later (the principal was working), says so with a way back that keeps what was typed.
+ */
 export function leaveIfLoggedOut(e) {
-  if (e instanceof ApiError && (e.status === 401 || (e.status === 403 && e.kind === 'password-change-required'))) {
+  if (!(e instanceof ApiError && (e.status === 401 || (e.status === 403 && e.kind === 'password-change-required')))) {
+    return false;
+  }
+  if (!pageReady) {
     location.replace(loginUrl());
     return true;
   }
-  return false;
+  saveDrafts();
+  const el = $('session-ended');
+  if (el) {
+    $('session-ended-link').href = loginUrl();
+    el.hidden = false;
+    $('session-ended-link').focus();
+  } else {
+    location.replace(loginUrl());
+  }
+  return true;
 }
+
+let pageReady = false;
 
 export async function logout() {
   try {
@@ -198,11 +253,24 @@ export async function startPage(render) {
     $('enterprise-name').textContent = session.principal.enterprise_name;
     $('principal-login').textContent = session.principal.login;
     await render(session);
+    restoreDrafts();
+    pageReady = true;
   } catch (e) {
     if (leaveIfLoggedOut(e)) return;
     showPageError(e);
   }
   main.setAttribute('aria-busy', 'false');
+}
+
+/**
+ * A page number past the end (entries went away, or a typed address): to the last page.
+ * Returns true when the browser is sent there.
+ */
+export function clampPage(page, perPage, total, hrefFor) {
+  const last = Math.max(1, Math.ceil(total / perPage));
+  if (page <= last) return false;
+  location.replace(hrefFor(last));
+  return true;
 }
 
 export const SOURCES = { scim: 'Entra (SCIM)', manual: 'Manual' };

@@ -9,8 +9,9 @@ function count(n, one, many) {
 }
 
 /** One figure: a term, a number (a link when it counts something to look at), a note. */
-function figure(term, n, href, note, warn = false) {
-  const value = href && n > 0 ? h('a', { href }, String(n)) : h('span', {}, String(n));
+function figure(term, n, href, note, warn = false, capped = false) {
+  const shown = capped ? `more than ${n}` : String(n);
+  const value = href && n > 0 ? h('a', { href }, shown) : h('span', {}, shown);
   return h(
     'div',
     { class: 'figure' },
@@ -42,7 +43,14 @@ function renderFigures(health) {
     ),
     figure('Changes applied, last 24 hours', health.applied_last_day, '/activity?outcome=applied', null),
     figure('Refused, last 24 hours', health.refused_last_day, '/activity?outcome=rejected', null, true),
-    figure(`Inactive for more than ${days} days`, health.long_inactive, `/persons?inactive_days=${days}`, null),
+    figure(
+      `Inactive for more than ${days} days`,
+      health.long_inactive,
+      `/persons?inactive_days=${days}`,
+      null,
+      false,
+      health.long_inactive_capped,
+    ),
   );
 }
 

@@ -2,7 +2,7 @@
 // form: the query, the filters, the order and the page live in the address, so Back,
 // bookmarks and the Health section's links work.
 
-import { $, SOURCES, api, h, pageParam, pager, startPage, time } from './app.js';
+import { $, SOURCES, api, clampPage, h, pageParam, pager, startPage, time } from './app.js';
 
 const PER_PAGE = 25;
 
@@ -21,7 +21,10 @@ const COLUMNS = [
   { label: 'Last change', sort: 'last_changed' },
 ];
 
-const REACH = { unreachable: 'who cannot be alerted', only_not_imported: 'reachable only on fields no longer imported' };
+const REACH = {
+  unreachable: 'who cannot be alerted',
+  only_not_imported: 'reachable only on fields no longer imported',
+};
 
 function cell(label, ...content) {
   return h('td', { 'data-label': label }, ...content);
@@ -52,7 +55,11 @@ function renderHead(params, sort, descending) {
         { scope: 'col', 'aria-sort': current ? (descending ? 'descending' : 'ascending') : undefined },
         h(
           'a',
-          { href: href(params, { sort: c.sort, order }), class: 'sort', 'aria-label': `Sort by ${c.label.toLowerCase()}` },
+          {
+            href: href(params, { sort: c.sort, order }),
+            class: 'sort',
+            'aria-label': `Sort by ${c.label.toLowerCase()}`,
+          },
           c.label,
           h('span', { 'aria-hidden': 'true' }, arrow),
         ),
@@ -100,6 +107,12 @@ startPage(async () => {
   query.set('order', descending ? 'desc' : 'asc');
   for (const name of FILTERS) if (params.get(name)) query.set(name, params.get(name).trim());
   const result = await api('GET', `/api/v1/persons?${query}`);
+  const hrefFor = (n) => {
+    const p = new URLSearchParams(params);
+    p.set('page', String(n));
+    return `/persons?${p}`;
+  };
+  if (clampPage(page, PER_PAGE, result.total, hrefFor)) return;
 
   renderHead(params, sort, descending);
   $('persons-body').replaceChildren(
@@ -135,9 +148,5 @@ startPage(async () => {
   else summary = `${persons} in the Person list.`;
   $('persons-summary').textContent = summary;
 
-  pager(page, PER_PAGE, result.total, (n) => {
-    const p = new URLSearchParams(params);
-    p.set('page', String(n));
-    return `/persons?${p}`;
-  });
+  pager(page, PER_PAGE, result.total, hrefFor);
 });

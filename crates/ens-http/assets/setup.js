@@ -115,7 +115,7 @@ $('hold-allow').addEventListener('click', async () => {
     view = await api('POST', '/api/v1/scim-import/hold/allow');
     renderState(view);
     renderDepartures(view);
-    say(message, 'Done: SCIM import is on, and Entra\'s retries of the held changes will be applied.', 'ok');
+    say(message, "Done: SCIM import is on, and Entra's retries of the held changes will be applied.", 'ok');
     $('enabled-switch').focus();
   } catch (e) {
     fail(message, e);
@@ -281,7 +281,9 @@ function renderDepartures(v) {
   const lifted = $('departures-lifted');
   lifted.hidden = !limit.lifted_until;
   lifted.replaceChildren(
-    ...(limit.lifted_until ? ['The limit is lifted until ', time(limit.lifted_until), ', as a principal allowed.'] : []),
+    ...(limit.lifted_until
+      ? ['The limit is lifted until ', time(limit.lifted_until), ', as a principal allowed.']
+      : []),
   );
 }
 
@@ -345,8 +347,17 @@ function renderEmails(v) {
   const list = $('emails-list');
   list.replaceChildren(
     ...v.notify.map((address) => {
-      const remove = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Remove ${address}` }, 'Remove');
-      remove.addEventListener('click', () => saveEmails(v.notify.filter((a) => a !== address), `Removed ${address}.`));
+      const remove = h(
+        'button',
+        { type: 'button', class: 'secondary small', 'aria-label': `Remove ${address}` },
+        'Remove',
+      );
+      remove.addEventListener('click', () =>
+        saveEmails(
+          v.notify.filter((a) => a !== address),
+          `Removed ${address}.`,
+        ),
+      );
       return h('li', {}, h('span', { class: 'address' }, address), remove);
     }),
   );
@@ -367,11 +378,15 @@ async function saveEmails(addresses, done) {
     return true;
   } catch (e) {
     if (leaveIfLoggedOut(e)) return false;
-    let text = problemText(e);
     if (e instanceof ApiError && Array.isArray(e.problem.addresses)) {
-      text = `Error: ${e.problem.addresses.map((a) => `${a.value}: ${a.reason}`).join('; ')}`;
+      // About the address typed: said at the field, not under the test e-mail button.
+      say(message, '', 'info');
+      $('email-new').setAttribute('aria-invalid', 'true');
+      $('email-new-hint').textContent = `Error: ${e.problem.addresses.map((a) => `${a.value}: ${a.reason}`).join('; ')}`;
+      $('email-new-hint').classList.add('invalid');
+      return false;
     }
-    say(message, text, 'error');
+    say(message, problemText(e), 'error');
     return false;
   } finally {
     $('email-new').focus();
@@ -382,7 +397,8 @@ async function saveEmails(addresses, done) {
 function emailProblem(value) {
   if (!value) return null;
   if (!EMAIL.test(value)) return 'Not a complete e-mail address yet (like name@example.com).';
-  if (view && view.notify.some((a) => a.toLowerCase() === value.toLowerCase())) return 'This address is in the list already.';
+  if (view && view.notify.some((a) => a.toLowerCase() === value.toLowerCase()))
+    return 'This address is in the list already.';
   return null;
 }
 
@@ -420,7 +436,12 @@ function renderDeliveries(results, deliveries) {
   results.replaceChildren(
     ...deliveries.map((d) =>
       d.delivered
-        ? h('li', { class: 'ok' }, h('span', { class: 'mark', 'aria-hidden': 'true' }, '✓'), `Delivered to ${d.address}.`)
+        ? h(
+            'li',
+            { class: 'ok' },
+            h('span', { class: 'mark', 'aria-hidden': 'true' }, '✓'),
+            `Delivered to ${d.address}.`,
+          )
         : h(
             'li',
             { class: 'error' },
@@ -456,7 +477,11 @@ $('test-email').addEventListener('click', async () => {
     }
     renderDeliveries(results, test.deliveries);
     const ok = test.deliveries.filter((d) => d.delivered).length;
-    say(message, `Test e-mail: ${ok} of ${test.deliveries.length} delivered.`, ok === test.deliveries.length ? 'ok' : 'error');
+    say(
+      message,
+      `Test e-mail: ${ok} of ${test.deliveries.length} delivered.`,
+      ok === test.deliveries.length ? 'ok' : 'error',
+    );
   } catch (e) {
     fail(message, e);
   } finally {
@@ -468,33 +493,51 @@ $('test-email').addEventListener('click', async () => {
 
 function renderMapping(v) {
   $('mapping-hint').textContent = v.mapping_hint;
+  // Grouped (sign-in, name, contact, address, organization); in each, the catalogue's order.
+  const ORDER = ['identity', 'name', 'contact', 'address', 'organization'];
+  const groups = [];
+  for (const f of v.mapping) {
+    let g = groups.find((x) => x.key === f.group);
+    if (!g) groups.push((g = { key: f.group, label: f.group_label, fields: [] }));
+    g.fields.push(f);
+  }
+  groups.sort((a, b) => ORDER.indexOf(a.key) - ORDER.indexOf(b.key));
   $('mapping-list').replaceChildren(
-    ...v.mapping.map((f) => {
-      const id = `field-${f.key}`;
-      const box = h('input', {
-        type: 'checkbox',
-        id,
-        name: 'selected',
-        value: f.key,
-        checked: f.selected || f.required,
-        disabled: f.required,
-        'aria-describedby': f.required ? `${id}-required` : undefined,
-      });
-      box.addEventListener('change', () => say($('mapping-message'), 'Not saved yet: press Save fields.', 'info'));
-      return h(
+    ...groups.map((g) =>
+      h(
         'li',
-        {},
-        box,
-        h(
-          'label',
-          { for: id },
-          h('span', { class: 'label' }, f.label),
-          ' ',
-          h('code', {}, f.scim_path),
-          f.required ? h('span', { class: 'required', id: `${id}-required` }, ' (required, always imported)') : null,
-        ),
-      );
-    }),
+        { class: 'field-group', 'data-group': g.key },
+        h('h3', { id: `group-${g.key}` }, g.label),
+        h('ul', { class: 'checks', 'aria-labelledby': `group-${g.key}` }, ...g.fields.map(mappingField)),
+      ),
+    ),
+  );
+}
+
+function mappingField(f) {
+  const id = `field-${f.key}`;
+  const box = h('input', {
+    type: 'checkbox',
+    id,
+    name: 'selected',
+    value: f.key,
+    checked: f.selected || f.required,
+    disabled: f.required,
+    'aria-describedby': f.required ? `${id}-required` : undefined,
+  });
+  box.addEventListener('change', () => say($('mapping-message'), 'Not saved yet: press Save fields.', 'info'));
+  return h(
+    'li',
+    {},
+    box,
+    h(
+      'label',
+      { for: id },
+      h('span', { class: 'label' }, f.label),
+      ' ',
+      h('code', {}, f.scim_path),
+      f.required ? h('span', { class: 'required', id: `${id}-required` }, ' (required, always imported)') : null,
+    ),
   );
 }
 

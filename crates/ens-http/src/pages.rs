@@ -66,6 +66,11 @@ pub const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../assets/health.js"),
     },
+    Asset {
+        name: "principals.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/principals.js"),
+    },
     Asset { name: "icon.svg", content_type: "image/svg+xml", body: include_bytes!("../assets/icon.svg") },
 ];
 
@@ -76,10 +81,11 @@ pub enum Page {
     Persons,
     Person,
     Activity,
+    Principals,
 }
 
 impl Page {
-    pub const ALL: [Page; 4] = [Page::Setup, Page::Persons, Page::Person, Page::Activity];
+    pub const ALL: [Page; 5] = [Page::Setup, Page::Persons, Page::Person, Page::Activity, Page::Principals];
 
     fn title(self) -> &'static str {
         match self {
@@ -87,6 +93,7 @@ impl Page {
             Page::Persons => "Persons",
             Page::Person => "Person",
             Page::Activity => "SCIM activity",
+            Page::Principals => "Principals",
         }
     }
 
@@ -96,6 +103,7 @@ impl Page {
             Page::Setup => "setup",
             Page::Persons | Page::Person => "persons",
             Page::Activity => "activity",
+            Page::Principals => "principals",
         }
     }
 
@@ -105,6 +113,7 @@ impl Page {
             Page::Persons => "persons.js",
             Page::Person => "person.js",
             Page::Activity => "activity.js",
+            Page::Principals => "principals.js",
         }
     }
 
@@ -114,6 +123,7 @@ impl Page {
             Page::Persons => include_str!("../assets/persons.html"),
             Page::Person => include_str!("../assets/person.html"),
             Page::Activity => include_str!("../assets/activity.html"),
+            Page::Principals => include_str!("../assets/principals.html"),
         }
     }
 
@@ -137,6 +147,10 @@ impl Page {
 /// The login page (also where a one-time password is changed).
 pub const LOGIN_HTML: &str = include_str!("../assets/login.html");
 
+/// What an unknown address gets: a page in the site's style with the way back, not the
+/// browser's bare 404.
+pub const NOT_FOUND_HTML: &str = include_str!("../assets/notfound.html");
+
 pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(root))
         .route(LOGIN, web::get().to(login))
@@ -144,8 +158,17 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/persons", web::get().to(|req: HttpRequest| async move { page(&req, Page::Persons) }))
         .route("/persons/{id}", web::get().to(|req: HttpRequest| async move { page(&req, Page::Person) }))
         .route("/activity", web::get().to(|req: HttpRequest| async move { page(&req, Page::Activity) }))
+        .route("/principals", web::get().to(|req: HttpRequest| async move { page(&req, Page::Principals) }))
         .route("/assets/{name}", web::get().to(asset))
-        .route("/favicon.ico", web::get().to(favicon));
+        .route("/favicon.ico", web::get().to(favicon))
+        .default_service(web::to(not_found));
+}
+
+async fn not_found() -> HttpResponse {
+    secured(HttpResponse::NotFound())
+        .content_type(HTML)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(NOT_FOUND_HTML)
 }
 
 /// The headers every page and asset carries.
@@ -252,9 +275,14 @@ mod tests {
     #[actix_web::test]
     async fn every_page_answers_html_with_the_security_headers() {
         let session = Some("ens_session=abc; ens_csrf=def");
-        for uri in
-            ["/login", "/setup/scim-import", "/persons", "/persons/0190c1a4-0000-7000-8000-000000000000", "/activity"]
-        {
+        for uri in [
+            "/login",
+            "/setup/scim-import",
+            "/persons",
+            "/persons/0190c1a4-0000-7000-8000-000000000000",
+            "/activity",
+            "/principals",
+        ] {
             let res = get(uri, session).await;
             assert_eq!(res.status(), StatusCode::OK, "{uri}");
             assert_eq!(header(&res, "content-type"), HTML, "{uri}");
@@ -283,6 +311,19 @@ mod tests {
         }
         let res = get("/", Some("ens_session=abc")).await;
         assert_eq!((res.status(), header(&res, "location")), (StatusCode::SEE_OTHER, HOME));
+    }
+
+    #[actix_web::test]
+    async fn unknown_addresses_get_a_page_in_the_sites_style() {
+        for uri in ["/nope", "/setup/nope", "/persons/a/b"] {
+            let res = get(uri, Some("ens_session=abc")).await;
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{uri}");
+            assert_eq!(header(&res, "content-type"), HTML, "{uri}");
+            assert_secured(&res);
+            let body = test::read_body(res).await;
+            let body = std::str::from_utf8(&body).unwrap();
+            assert!(body.contains("/assets/app.css") && body.contains("Page not found"), "{uri}");
+        }
     }
 
     #[actix_web::test]
@@ -340,10 +381,14 @@ mod tests {
 
     #[test]
     fn the_html_has_no_inline_script_or_style() {
-        let mut docs: Vec<(&str, &str)> = vec![("login", LOGIN_HTML)];
+        let mut docs: Vec<(&str, &str)> = vec![("login", LOGIN_HTML), ("not found", NOT_FOUND_HTML)];
         docs.extend(Page::ALL.iter().map(|p| (p.title(), p.html())));
         for (name, html) in docs {
-            assert!(html.contains("<script type=\"module\" src=\"/assets/"), "{name}: no script");
+            // The not-found page needs no script.
+            assert!(
+                html.contains("<script type=\"module\" src=\"/assets/") || name == "not found",
+                "{name}: no script"
+            );
             assert!(html.contains("<link rel=\"stylesheet\" href=\"/assets/app.css\">"), "{name}: no style sheet");
             let found = inline_code(html);
             assert!(found.is_empty(), "{name}: {found:?}");

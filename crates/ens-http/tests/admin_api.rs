@@ -171,7 +171,8 @@ async fn the_whole_flow_from_operator_to_scim() {
     assert_eq!(setup.body["mapping"].as_array().unwrap().len(), 27);
     assert_eq!(
         setup.body["mapping"][0],
-        json!({"key": "user_name", "label": "User name (sign-in name)", "scim_path": "userName", "selected": true, "required": true})
+        json!({"key": "user_name", "label": "User name (sign-in name)", "scim_path": "userName", "selected": true,
+               "required": true, "group": "identity", "group_label": "Sign-in and state"})
     );
 
     // Switching on needs a token.

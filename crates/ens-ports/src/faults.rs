@@ -110,6 +110,16 @@ impl<S: PersonStore> PersonStore for FaultyStore<S> {
         self.inner.entra_marks(enterprise)
     }
 
+    fn count_persons(
+        &self,
+        enterprise: EnterpriseId,
+        filter: &ens_domain::Filter,
+        cap: u64,
+    ) -> Result<u64, StoreError> {
+        self.any()?;
+        self.inner.count_persons(enterprise, filter, cap)
+    }
+
     fn shared_identities(
         &self,
         enterprise: EnterpriseId,
@@ -206,9 +216,45 @@ impl<S: SetupStore> SetupStore for FaultyStore<S> {
         self.inner.record_login_failure(id, seen, at)
     }
 
-    fn reset_login_failures(&self, id: PrincipalId) -> Result<(), StoreError> {
+    fn reset_login_failures(&self, id: PrincipalId, at: Timestamp) -> Result<(), StoreError> {
         self.any()?;
-        self.inner.reset_login_failures(id)
+        self.inner.reset_login_failures(id, at)
+    }
+
+    fn principals(&self, enterprise: EnterpriseId) -> Result<Vec<PrincipalRecord>, StoreError> {
+        self.any()?;
+        self.inner.principals(enterprise)
+    }
+
+    fn invite_principal(
+        &self,
+        principal: &Principal,
+        password_hash: &str,
+        activity: &Activity,
+    ) -> Result<(), StoreError> {
+        self.any()?;
+        self.inner.invite_principal(principal, password_hash, activity)
+    }
+
+    fn reset_principal_password(
+        &self,
+        enterprise: EnterpriseId,
+        id: PrincipalId,
+        password_hash: &str,
+        activity: &Activity,
+    ) -> Result<(), StoreError> {
+        self.any()?;
+        self.inner.reset_principal_password(enterprise, id, password_hash, activity)
+    }
+
+    fn remove_principal(
+        &self,
+        enterprise: EnterpriseId,
+        id: PrincipalId,
+        activity: &Activity,
+    ) -> Result<crate::PrincipalRemoval, StoreError> {
+        self.any()?;
+        self.inner.remove_principal(enterprise, id, activity)
     }
 
     fn touch_scim_request(&self, enterprise: EnterpriseId, token: TokenUse, at: Timestamp) -> Result<(), StoreError> {

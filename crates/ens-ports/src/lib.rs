@@ -19,7 +19,8 @@ use std::time::Duration;
 pub use ens_domain::*;
 pub use outbound::{
     ActivityLog, Census, Clock, Deadline, Ids, ImportCensus, MailError, Mailer, Outbox, OutboxCensus, OutboxEntry,
-    PersonPage, PersonStore, PersonWrite, PrincipalRecord, SessionStore, SetupStore, StoreError, UniqueKey,
+    PersonPage, PersonStore, PersonWrite, PrincipalRecord, PrincipalRemoval, SessionStore, SetupStore, StoreError,
+    UniqueKey,
 };
 pub use password::Passwords;
 

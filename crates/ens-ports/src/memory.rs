@@ -130,6 +130,7 @@ impl State {
             must_change_password: must_change,
             failed_logins: 0,
             last_failed_login_at: None,
+            last_login_at: None,
         };
         self.principals.insert(principal.id, record);
         Ok(())
@@ -271,6 +272,18 @@ impl PersonStore for MemoryStore {
 
     fn entra_marks(&self, enterprise: EnterpriseId) -> Result<BTreeMap<EntraMark, Timestamp>, StoreError> {
         self.with(|s| Ok(s.marks.get(&enterprise).cloned().unwrap_or_default()))
+    }
+
+    fn count_persons(
+        &self,
+        enterprise: EnterpriseId,
+        filter: &ens_domain::Filter,
+        cap: u64,
+    ) -> Result<u64, StoreError> {
+        self.with(|s| {
+            let n = s.persons.values().filter(|p| p.enterprise_id == enterprise && filter.matches(p)).count();
+            Ok((n as u64).min(cap))
+        })
     }
 
     fn shared_identities(
@@ -433,12 +446,79 @@ impl SetupStore for MemoryStore {
         })
     }
 
-    fn reset_login_failures(&self, id: PrincipalId) -> Result<(), StoreError> {
+    fn reset_login_failures(&self, id: PrincipalId, at: Timestamp) -> Result<(), StoreError> {
         self.with(|s| {
             let r = s.principals.get_mut(&id).ok_or(StoreError::NotFound)?;
             r.failed_logins = 0;
             r.last_failed_login_at = None;
+            r.last_login_at = Some(at);
             Ok(())
+        })
+    }
+
+    fn principals(&self, enterprise: EnterpriseId) -> Result<Vec<PrincipalRecord>, StoreError> {
+        self.with(|s| {
+            let mut v: Vec<PrincipalRecord> =
+                s.principals.values().filter(|r| r.principal.enterprise_id == enterprise).cloned().collect();
+            v.sort_by_key(|r| r.principal.login.as_str().to_lowercase());
+            Ok(v)
+        })
+    }
+
+    fn invite_principal(
+        &self,
+        principal: &crate::Principal,
+        password_hash: &str,
+        activity: &Activity,
+    ) -> Result<(), StoreError> {
+        self.with(|s| {
+            s.add_principal(principal, password_hash, true)?;
+            s.activities.push(activity.clone());
+            Ok(())
+        })
+    }
+
+    fn reset_principal_password(
+        &self,
+        enterprise: EnterpriseId,
+        id: PrincipalId,
+        password_hash: &str,
+        activity: &Activity,
+    ) -> Result<(), StoreError> {
+        self.with(|s| {
+            let r = s
+                .principals
+                .get_mut(&id)
+                .filter(|r| r.principal.enterprise_id == enterprise)
+                .ok_or(StoreError::NotFound)?;
+            r.password_hash = password_hash.to_owned();
+            r.must_change_password = true;
+            r.failed_logins = 0;
+            r.last_failed_login_at = None;
+            s.sessions.retain(|_, session| session.principal_id != id);
+            s.activities.push(activity.clone());
+            Ok(())
+        })
+    }
+
+    fn remove_principal(
+        &self,
+        enterprise: EnterpriseId,
+        id: PrincipalId,
+        activity: &Activity,
+    ) -> Result<crate::PrincipalRemoval, StoreError> {
+        use crate::PrincipalRemoval;
+        self.with(|s| {
+            if s.principals.get(&id).is_none_or(|r| r.principal.enterprise_id != enterprise) {
+                return Ok(PrincipalRemoval::NotFound);
+            }
+            if s.principals.values().filter(|r| r.principal.enterprise_id == enterprise).count() <= 1 {
+                return Ok(PrincipalRemoval::Last);
+            }
+            s.principals.remove(&id);
+            s.sessions.retain(|_, session| session.principal_id != id);
+            s.activities.push(activity.clone());
+            Ok(PrincipalRemoval::Removed)
         })
     }
 

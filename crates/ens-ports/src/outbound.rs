@@ -155,6 +155,11 @@ pub trait PersonStore: Send + Sync + 'static {
     /// When Entra last created a person, and last carried each field (what writes recorded).
     fn entra_marks(&self, enterprise: EnterpriseId) -> Result<BTreeMap<EntraMark, Timestamp>, StoreError>;
 
+    /// How many of the enterprise's persons match `filter`, counting no further than `cap`:
+    /// a figure that stays cheap however many match (the Health section says "more than 1000").
+    fn count_persons(&self, enterprise: EnterpriseId, filter: &ens_domain::Filter, cap: u64)
+    -> Result<u64, StoreError>;
+
     /// Manual persons whose work e-mail is also the work e-mail or the userName of a SCIM
     /// person, with that person: (manual, SCIM), at most `limit` pairs, and how many in all.
     fn shared_identities(
@@ -189,6 +194,17 @@ pub struct PrincipalRecord {
     /// Failed logins since the last successful one.
     pub failed_logins: u32,
     pub last_failed_login_at: Option<Timestamp>,
+    pub last_login_at: Option<Timestamp>,
+}
+
+/// What removing a principal did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalRemoval {
+    Removed,
+    /// No such principal in that enterprise.
+    NotFound,
+    /// It is the enterprise's last principal: nobody could configure SCIM import any more.
+    Last,
 }
 
 /// Enterprises, principals and their SCIM import setup.
@@ -227,7 +243,41 @@ pub trait SetupStore: Send + Sync + 'static {
     /// turn: "may this attempt be checked" and "count it" cannot be split.
     fn record_login_failure(&self, id: PrincipalId, seen: u32, at: Timestamp) -> Result<bool, StoreError>;
 
-    fn reset_login_failures(&self, id: PrincipalId) -> Result<(), StoreError>;
+    /// A login succeeded at `at`: clears failed logins and records when.
+    fn reset_login_failures(&self, id: PrincipalId, at: Timestamp) -> Result<(), StoreError>;
+
+    /// The enterprise's principals, by login.
+    fn principals(&self, enterprise: EnterpriseId) -> Result<Vec<PrincipalRecord>, StoreError>;
+
+    /// A principal invites another: created as [`SetupStore::create_principal`] (must change
+    /// the password), with `activity` in the same transaction.
+    fn invite_principal(
+        &self,
+        principal: &Principal,
+        password_hash: &str,
+        activity: &Activity,
+    ) -> Result<(), StoreError>;
+
+    /// A principal resets another's password (of `enterprise` only; `NotFound` otherwise):
+    /// as [`SetupStore::set_password`] with a password to change, and `activity`, in one
+    /// transaction.
+    fn reset_principal_password(
+        &self,
+        enterprise: EnterpriseId,
+        id: PrincipalId,
+        password_hash: &str,
+        activity: &Activity,
+    ) -> Result<(), StoreError>;
+
+    /// Removes a principal of `enterprise` and its sessions, with `activity`, unless it is the
+    /// enterprise's last (checked in the same transaction, so that two removals at once on
+    /// any instances cannot remove both of the last two).
+    fn remove_principal(
+        &self,
+        enterprise: EnterpriseId,
+        id: PrincipalId,
+        activity: &Activity,
+    ) -> Result<PrincipalRemoval, StoreError>;
 
     /// Records that Entra called, with `token`, unless a later call was recorded already.
     fn touch_scim_request(&self, enterprise: EnterpriseId, token: TokenUse, at: Timestamp) -> Result<(), StoreError>;

@@ -466,11 +466,12 @@ fn condition(filter: &Filter) -> Cond {
         Filter::ChannelsIn(set) => {
             Box::new(persons::channels.eq_any(set.iter().map(|c| i32::from(c.bits())).collect::<Vec<_>>()))
         }
+        // Only inactive persons have an `inactive_since` (every write keeps it so): the
+        // condition is the index's range alone, so a count reads the index and no row (with
+        // `active = false` added, SQLite fetched 100k rows at 1M persons: 130 ms). `IS NOT
+        // NULL` keeps `NOT (…)` true for the active (SQL's NULL would drop them).
         Filter::InactiveBefore(t) => Box::new(
-            persons::active
-                .eq(false)
-                .and(persons::inactive_since.is_not_null())
-                .and(persons::inactive_since.lt(t.as_micros()).assume_not_null()),
+            persons::inactive_since.is_not_null().and(persons::inactive_since.lt(t.as_micros()).assume_not_null()),
         ),
         Filter::And(a, b) => Box::new(condition(a).and(condition(b))),
         Filter::Or(a, b) => Box::new(condition(a).or(condition(b))),
@@ -486,7 +487,12 @@ fn ordered(mut q: BoxedPersons<'static>, sort: Option<Sort>) -> BoxedPersons<'st
             AttrKind::Text { .. } => {
                 if let (Some(a), Some(b)) = (folded(attr), folded(attr)) {
                     // Absent values last in both directions, as the reference order says.
-                    q = q.then_order_by(a.is_null().asc());
+                    // Every person has a userName: without that term the userName index
+                    // gives the order, and a page stops after its rows (the "cannot be
+                    // alerted" list at 1M persons sorted 10k rows first).
+                    if attr != Attr::Field(Field::UserName) {
+                        q = q.then_order_by(a.is_null().asc());
+                    }
                     q = if descending { q.then_order_by(b.desc()) } else { q.then_order_by(b.asc()) };
                 }
             }
@@ -640,6 +646,14 @@ impl PersonStore for DieselStore {
         })?;
         // A mark a later version added and this one does not know is skipped.
         Ok(rows.into_iter().filter_map(|(m, at)| Some((EntraMark::parse(&m)?, Timestamp::from_micros(at)))).collect())
+    }
+
+    fn count_persons(&self, enterprise: EnterpriseId, filter: &Filter, cap: u64) -> Result<u64, StoreError> {
+        // The enterprise id is in every index: whichever the condition uses, it covers this.
+        let found: Vec<String> = self.read(|c| {
+            scoped(enterprise).filter(condition(filter)).select(persons::enterprise_id).limit(to_i64(cap)).load(c)
+        })?;
+        Ok(found.len() as u64)
     }
 
     fn shared_identities(

@@ -20,6 +20,7 @@ diesel::table! {
         must_change_password -> Bool,
         failed_logins -> Integer,
         last_failed_login_at -> Nullable<BigInt>,
+        last_login_at -> Nullable<BigInt>,
     }
 }
 

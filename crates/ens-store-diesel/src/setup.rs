@@ -6,7 +6,7 @@ use ens_domain::{
     Field, Hold, Mapping, Notice, PreviousToken, Principal, PrincipalId, ScimImport, SyncState, Timestamp, TokenHash,
     TokenInfo, TokenUse,
 };
-use ens_ports::{PrincipalRecord, SetupStore, StoreError};
+use ens_ports::{PrincipalRecord, PrincipalRemoval, SetupStore, StoreError};
 
 use crate::activity::insert_activity;
 use crate::conn::DbConnection;
@@ -48,6 +48,7 @@ struct PrincipalRow {
     must_change_password: bool,
     failed_logins: i32,
     last_failed_login_at: Option<i64>,
+    last_login_at: Option<i64>,
 }
 
 impl PrincipalRow {
@@ -62,6 +63,7 @@ impl PrincipalRow {
             must_change_password: must_change,
             failed_logins: 0,
             last_failed_login_at: None,
+            last_login_at: None,
         }
     }
 }
@@ -79,6 +81,7 @@ impl PrincipalRow {
             must_change_password: self.must_change_password,
             failed_logins: u32::try_from(self.failed_logins).unwrap_or(0),
             last_failed_login_at: self.last_failed_login_at.map(Timestamp::from_micros),
+            last_login_at: self.last_login_at.map(Timestamp::from_micros),
         })
     }
 }
@@ -473,12 +476,101 @@ impl SetupStore for DieselStore {
         Ok(n == 1)
     }
 
-    fn reset_login_failures(&self, id: PrincipalId) -> Result<(), StoreError> {
+    fn reset_login_failures(&self, id: PrincipalId, at: Timestamp) -> Result<(), StoreError> {
         self.write(|c| {
             diesel::update(principals::table.filter(principals::id.eq(id.to_string())))
-                .set((principals::failed_logins.eq(0), principals::last_failed_login_at.eq(None::<i64>)))
+                .set((
+                    principals::failed_logins.eq(0),
+                    principals::last_failed_login_at.eq(None::<i64>),
+                    principals::last_login_at.eq(Some(at.as_micros())),
+                ))
                 .execute(c)?;
             Ok(())
+        })
+    }
+
+    fn principals(&self, enterprise: EnterpriseId) -> Result<Vec<PrincipalRecord>, StoreError> {
+        let rows: Vec<PrincipalRow> = self.read(|c| {
+            principals::table
+                .filter(principals::enterprise_id.eq(enterprise.to_string()))
+                .order(principals::login_lower.asc())
+                .select(PrincipalRow::as_select())
+                .load(c)
+        })?;
+        rows.into_iter().map(PrincipalRow::into_record).collect()
+    }
+
+    fn invite_principal(
+        &self,
+        principal: &Principal,
+        password_hash: &str,
+        activity: &Activity,
+    ) -> Result<(), StoreError> {
+        let row = PrincipalRow::new(principal, password_hash, true);
+        self.write(|c| {
+            diesel::insert_into(principals::table).values(&row).execute(c)?;
+            insert_activity(c, activity)?;
+            Ok(())
+        })
+    }
+
+    fn reset_principal_password(
+        &self,
+        enterprise: EnterpriseId,
+        id: PrincipalId,
+        password_hash: &str,
+        activity: &Activity,
+    ) -> Result<(), StoreError> {
+        let (e, id) = (enterprise.to_string(), id.to_string());
+        self.write(|c| {
+            let n = diesel::update(
+                principals::table.filter(principals::id.eq(&id)).filter(principals::enterprise_id.eq(&e)),
+            )
+            .set((
+                principals::password_hash.eq(password_hash),
+                principals::must_change_password.eq(true),
+                principals::failed_logins.eq(0),
+                principals::last_failed_login_at.eq(None::<i64>),
+            ))
+            .execute(c)?;
+            if n == 0 {
+                return Err(StoreError::NotFound.into());
+            }
+            diesel::delete(sessions::table.filter(sessions::principal_id.eq(&id))).execute(c)?;
+            insert_activity(c, activity)?;
+            Ok(())
+        })
+    }
+
+    fn remove_principal(
+        &self,
+        enterprise: EnterpriseId,
+        id: PrincipalId,
+        activity: &Activity,
+    ) -> Result<PrincipalRemoval, StoreError> {
+        let (e, id) = (enterprise.to_string(), id.to_string());
+        self.write(|c| {
+            // PostgreSQL: removals in one enterprise take turns on its setup row, so that two
+            // at once cannot each see the other's principal still there. (SQLite writes one
+            // transaction at a time.)
+            if let DbConnection::Pg(pg) = c {
+                scim_imports::table
+                    .filter(scim_imports::enterprise_id.eq(&e))
+                    .select(scim_imports::version)
+                    .for_update()
+                    .first::<i64>(pg)?;
+            }
+            let mine = || principals::table.filter(principals::enterprise_id.eq(&e));
+            if mine().filter(principals::id.eq(&id)).count().get_result::<i64>(c)? == 0 {
+                return Ok(PrincipalRemoval::NotFound);
+            }
+            if mine().count().get_result::<i64>(c)? <= 1 {
+                return Ok(PrincipalRemoval::Last);
+            }
+            diesel::delete(sessions::table.filter(sessions::principal_id.eq(&id))).execute(c)?;
+            diesel::delete(principals::table.filter(principals::id.eq(&id))).execute(c)?;
+            insert_activity(c, activity)?;
+            Ok(PrincipalRemoval::Removed)
         })
     }
 

@@ -4,6 +4,7 @@ ALTER TABLE scim_imports DROP COLUMN purge_inactive_after_days;
 ALTER TABLE scim_imports DROP COLUMN mapping_since;
 DROP TABLE entra_marks;
 DROP TABLE person_counts;
+DROP INDEX persons_manual;
 DROP INDEX persons_inactive_since;
 DROP INDEX persons_source;
 DROP INDEX persons_reach;

@@ -6,3 +6,6 @@ CREATE TABLE refused_while_off (
     n BIGINT NOT NULL,
     PRIMARY KEY (enterprise_id, day)
 );
+
+-- When each principal last logged in, for the Principals page.
+ALTER TABLE principals ADD COLUMN last_login_at BIGINT;

@@ -361,6 +361,14 @@ impl Browser {
         self.check_console().await;
     }
 
+    /// How tall the page is at phone width, in CSS pixels.
+    pub async fn phone_height(&mut self) -> u64 {
+        self.resize(PHONE).await;
+        let height = self.js("return document.documentElement.scrollHeight;", vec![]).await;
+        self.resize(LAPTOP).await;
+        height.as_u64().unwrap_or(u64::MAX)
+    }
+
     /// Ends the session (a last console check first) and stops the browser.
     pub async fn close(mut self) {
         self.check_console().await;

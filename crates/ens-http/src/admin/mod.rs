@@ -14,6 +14,7 @@ pub mod problem;
 pub mod wire;
 
 mod gate;
+mod team;
 mod test_mail;
 
 use std::collections::HashMap;
@@ -88,6 +89,10 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             .route("/persons/{id}", web::get().to(get_person))
             .route("/persons/{id}", web::patch().to(edit_person))
             .route("/persons/{id}", web::delete().to(delete_person))
+            .route("/principals", web::get().to(team::list))
+            .route("/principals", web::post().to(team::invite))
+            .route("/principals/{id}/password", web::post().to(team::reset_password))
+            .route("/principals/{id}", web::delete().to(team::remove))
             .default_service(web::to(|| async {
                 Err::<HttpResponse, _>(Problem::new(
                     StatusCode::NOT_FOUND,
@@ -197,7 +202,11 @@ value in the `X-CSRF-Token` header). Errors are `application/problem+json`."
         create_person,
         get_person,
         edit_person,
-        delete_person
+        delete_person,
+        team::list,
+        team::invite,
+        team::reset_password,
+        team::remove
     ),
     components(schemas(Problem))
 )]
@@ -686,8 +695,10 @@ async fn get_person(
     let id = person_id(&id)?;
     let ports = state.ports.clone();
     let view = blocking(&state.lanes.admin, move || {
-        let (p, import) = ports.person_detail(&ctx, id)?;
-        Ok(PersonDetail::new(&p, &import))
+        let (p, import, manager) = ports.person_detail(&ctx, id)?;
+        let mut view = PersonDetail::new(&p, &import);
+        view.manager = manager.as_ref().map(PersonRef::from);
+        Ok(view)
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

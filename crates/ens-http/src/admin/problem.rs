@@ -184,6 +184,20 @@ impl From<AdminError> for Problem {
                 p
             }
             AdminError::NoHold => Problem::new(S::CONFLICT, "no-hold", "Nothing is held", detail),
+            AdminError::InvalidLogin(_) => {
+                let mut p = Problem::new(S::UNPROCESSABLE_ENTITY, "invalid-login", "Login refused", detail);
+                p.fields = Some(vec!["login".to_owned()]);
+                p
+            }
+            AdminError::LoginTaken(_) => {
+                let mut p = Problem::new(S::CONFLICT, "login-taken", "Login already in use", detail);
+                p.fields = Some(vec!["login".to_owned()]);
+                p
+            }
+            AdminError::RemoveSelf => Problem::new(S::CONFLICT, "remove-self", "You cannot remove yourself", detail),
+            AdminError::LastPrincipal => {
+                Problem::new(S::CONFLICT, "last-principal", "The last principal stays", detail)
+            }
             AdminError::Mapping(m) => {
                 let mut p =
                     Problem::new(S::UNPROCESSABLE_ENTITY, "mapping", "These fields cannot be chosen so", m.to_string());

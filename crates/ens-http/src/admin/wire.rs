@@ -241,6 +241,9 @@ pub struct MappingField {
     pub selected: bool,
     /// Required fields are always imported.
     pub required: bool,
+    /// `identity`, `name`, `contact`, `address` or `organization`, for grouping on the pages.
+    pub group: String,
+    pub group_label: String,
 }
 
 /// Setup › SCIM Import.
@@ -371,6 +374,8 @@ impl ImportView {
                     scim_path: f.scim_path(),
                     selected: import.mapping.admits(f),
                     required: f.is_required(),
+                    group: f.group().key().to_owned(),
+                    group_label: f.group().label().to_owned(),
                 })
                 .collect(),
             mapping_hint: MAPPING_HINT.to_owned(),
@@ -566,6 +571,24 @@ pub struct PersonDetail {
     /// Keys of the fields Entra owns for this person (empty for a manual person): they can
     /// only be changed in Entra.
     pub imported: Vec<String>,
+    /// The person the Manager field names, when that person is in the Person list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manager: Option<PersonRef>,
+}
+
+/// Another person, by name, for a link.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonRef {
+    pub id: String,
+    /// The display name, else the user name.
+    pub name: String,
+}
+
+impl From<&Person> for PersonRef {
+    fn from(p: &Person) -> Self {
+        let name = p.values.text(Field::DisplayName).map_or_else(|| p.values.user_name().to_string(), str::to_owned);
+        Self { id: p.id.to_string(), name }
+    }
 }
 
 impl PersonDetail {
@@ -596,6 +619,7 @@ impl PersonDetail {
             inactive_since: p.inactive_since.map(ts),
             fields,
             imported,
+            manager: None,
         }
     }
 }
@@ -658,6 +682,8 @@ pub struct HealthView {
     pub shared_identities: u64,
     /// Persons inactive for more than `long_inactive_days` (Persons filter `inactive_days`).
     pub long_inactive: u64,
+    /// There are more than `long_inactive` (counting stops at 1,000).
+    pub long_inactive_capped: bool,
     pub long_inactive_days: u32,
 }
 
@@ -727,7 +753,8 @@ impl From<&HealthReport> for HealthView {
                 .collect(),
             refused_creates: h.refused_creates,
             shared_identities: h.shared_identities,
-            long_inactive: h.long_inactive,
+            long_inactive: h.long_inactive.min(ens_ports::usecases::health::COUNT_CAP),
+            long_inactive_capped: h.long_inactive > ens_ports::usecases::health::COUNT_CAP,
             long_inactive_days: h.long_inactive_days,
         }
     }

@@ -25,6 +25,9 @@ use crate::outbound::{Deadline, PersonWrite, StoreError};
 const MARK_EVERY: Duration = Duration::from_secs(60);
 /// "Long inactive", unless the principal asks for another number of days.
 pub const LONG_INACTIVE_DAYS: u32 = 90;
+/// Counts that grow with the Person list and have no counter of their own (how many have
+/// been inactive for long depends on today) stop here.
+pub const COUNT_CAP: u64 = 1_000;
 /// How far back refused creates count as conflicts.
 pub const CONFLICT_WINDOW: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
@@ -55,7 +58,8 @@ pub struct HealthReport {
     pub refused_creates: u64,
     /// Manual persons whose work e-mail belongs to a SCIM person too.
     pub shared_identities: u64,
-    /// Persons inactive for more than `long_inactive_days`.
+    /// Persons inactive for more than `long_inactive_days`, counted up to [`COUNT_CAP`] + 1:
+    /// more than the cap means "more than [`COUNT_CAP`]".
     pub long_inactive: u64,
     pub long_inactive_days: u32,
 }
@@ -146,7 +150,7 @@ impl Ports {
         let refused_creates = count(refused_creates(now))?;
         let (_, shared_identities) = self.persons.shared_identities(e, 0)?;
         let days = long_inactive_days.unwrap_or(LONG_INACTIVE_DAYS).max(1);
-        let long_inactive = self.persons.query_persons(e, &long_inactive_query(now, days, 0))?.total;
+        let long_inactive = self.persons.count_persons(e, &self.long_inactive_filter(days), COUNT_CAP + 1)?;
         let marks = self.persons.entra_marks(e)?;
         Ok(HealthReport {
             unreachable: counts.unreachable(),
@@ -334,10 +338,6 @@ fn refused_creates(now: Timestamp) -> ActivityFilter {
         since: Some(now.saturating_sub(CONFLICT_WINDOW)),
         ..ActivityFilter::outcomes(&[Outcome::Rejected])
     }
-}
-
-fn long_inactive_query(now: Timestamp, days: u32, limit: u64) -> PersonQuery {
-    PersonQuery { filter: Filter::InactiveBefore(now.saturating_sub(DAY * days)), ..PersonQuery::all(limit) }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod persons;
 pub mod principals;
 pub mod provisioning;
 pub mod setup;
+pub mod team;
 
 use std::time::Duration;
 
@@ -58,6 +59,14 @@ pub enum AdminError {
     Invalid(#[from] FieldError),
     #[error("someone changed this in the meantime; reload and try again")]
     Conflict,
+    #[error("the login must be an e-mail address: {0}")]
+    InvalidLogin(ens_domain::ValueError),
+    #[error("another principal already logs in as {0}")]
+    LoginTaken(String),
+    #[error("you cannot remove yourself; another principal can")]
+    RemoveSelf,
+    #[error("the last principal of an enterprise cannot be removed: nobody could configure SCIM import any more")]
+    LastPrincipal,
     #[error(transparent)]
     Password(#[from] PasswordError),
     #[error(transparent)]

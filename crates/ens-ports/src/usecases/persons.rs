@@ -123,9 +123,20 @@ impl Ports {
     }
 
     /// A person with the setup that says which of its fields Entra owns.
-    pub fn person_detail(&self, ctx: &PrincipalContext, id: PersonId) -> Result<(Person, ScimImport), AdminError> {
+    /// One person, the setup that says which fields Entra owns, and the person its Manager
+    /// field names when that person is in the caller's Person list (Entra sends the manager's
+    /// id in ENS+).
+    pub fn person_detail(
+        &self,
+        ctx: &PrincipalContext,
+        id: PersonId,
+    ) -> Result<(Person, ScimImport, Option<Person>), AdminError> {
         let person = self.person_of(ctx, id)?;
-        Ok((person, self.scim_setup(ctx)?))
+        let manager = match person.values.text(Field::Manager).and_then(|m| m.parse::<PersonId>().ok()) {
+            Some(m) => self.persons.person(ctx.enterprise(), m)?,
+            None => None,
+        };
+        Ok((person, self.scim_setup(ctx)?, manager))
     }
 
     /// The caller's SCIM import setup (which fields are imported), for showing persons.

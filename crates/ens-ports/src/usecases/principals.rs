@@ -75,7 +75,7 @@ impl Ports {
             return Err(AdminError::InvalidCredentials);
         };
         self.throttle.forgive(client);
-        self.setup.reset_login_failures(record.principal.id)?;
+        self.setup.reset_login_failures(record.principal.id, self.clock.now())?;
         tracing::info!(principal = %record.principal.id, "login");
         self.open_session(&record)
     }
@@ -162,7 +162,7 @@ impl Ports {
         if !self.passwords.verify(current, &record.password_hash) {
             return Err(AdminError::InvalidCredentials);
         }
-        self.setup.reset_login_failures(record.principal.id)?;
+        self.setup.reset_login_failures(record.principal.id, self.clock.now())?;
         check_password(new, current, &record.principal.login)?;
         self.setup.set_password(record.principal.id, &self.passwords.hash(new)?, false)?;
         tracing::info!(principal = %record.principal.id, "password changed");

@@ -241,6 +241,9 @@ impl crate::PersonStore for AlwaysConflicting {
     fn shared_identities(&self, e: EnterpriseId, limit: u64) -> Result<(Vec<(Person, Person)>, u64), StoreError> {
         self.0.shared_identities(e, limit)
     }
+    fn count_persons(&self, e: EnterpriseId, filter: &ens_domain::Filter, cap: u64) -> Result<u64, StoreError> {
+        self.0.count_persons(e, filter, cap)
+    }
     fn departures(&self, e: EnterpriseId, since: Timestamp, limit: u64) -> Result<Vec<Departure>, StoreError> {
         self.0.departures(e, since, limit)
     }
