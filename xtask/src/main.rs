@@ -47,6 +47,9 @@ fn cargo(args: &[&str]) -> Result<()> {
     eprintln!("\n==> cargo {}", args.join(" "));
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
+        // `cargo run` sets it for xtask; cargo-machete 0.9 takes it to mean it was not run by
+        // cargo and reads its "machete" argument as a directory.
+        .env_remove("CARGO_PKG_NAME")
         .current_dir(&root)
         .status()
         .with_context(|| format!("running cargo {}", args.join(" ")))?;
