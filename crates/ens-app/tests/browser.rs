@@ -71,6 +71,16 @@ impl World {
         login(&self.server, LOGIN, NEW_PASSWORD, NEW_PASSWORD)
     }
 
+    /// Through the API, as a principal would on Setup: a token, and import switched on.
+    /// Returns the token.
+    fn switched_on(&self, session: &str) -> String {
+        let (status, token) = self.api("POST", "/api/v1/scim-import/token", session, None);
+        assert_eq!(status, 201, "{token}");
+        let (status, b) = self.api("PUT", "/api/v1/scim-import/enabled", session, Some(json!({"enabled": true})));
+        assert_eq!(status, 200, "{b}");
+        token["token"].as_str().unwrap().to_owned()
+    }
+
     fn api(&self, method: &str, path: &str, session: &str, body: Option<Value>) -> (u16, Value) {
         send(method, &self.server.url(path), Some(session), body)
     }
@@ -385,11 +395,7 @@ async fn failure_reason_is_shown_after_an_injected_failure() {
         b.goto(&w.server.url("/login?next=%2F%09%2Fevil.example%2F")).await;
         b.wait_page("/setup/scim-import").await;
         let session = w.api_session();
-        let (status, token) = w.api("POST", "/api/v1/scim-import/token", &session, None);
-        assert_eq!(status, 201, "{token}");
-        let token = token["token"].as_str().unwrap().to_owned();
-        let (status, _) = w.api("PUT", "/api/v1/scim-import/enabled", &session, Some(json!({"enabled": true})));
-        assert_eq!(status, 200);
+        let token = w.switched_on(&session);
 
         let users = w.server.url("/portal/scim/Users");
         let (status, created) = send("POST", &users, Some(&token), Some(json!({"userName": "before@contoso.com"})));
@@ -455,9 +461,7 @@ async fn a_held_mass_deactivation_and_its_two_choices() {
         let mut b = Browser::open("hold").await;
         first_login(&mut b, &w, "/setup/scim-import").await;
         let session = w.api_session();
-        let (_, token) = w.api("POST", "/api/v1/scim-import/token", &session, None);
-        let token = token["token"].as_str().unwrap().to_owned();
-        w.api("PUT", "/api/v1/scim-import/enabled", &session, Some(json!({"enabled": true})));
+        let token = w.switched_on(&session);
 
         // The limit, as a principal sets it: out of bounds is marked at the number.
         b.refresh().await;
@@ -538,9 +542,7 @@ async fn the_health_section_and_the_persons_filters() {
         let mut b = Browser::open("health").await;
         first_login(&mut b, &w, "/setup/scim-import").await;
         let session = w.api_session();
-        let (_, token) = w.api("POST", "/api/v1/scim-import/token", &session, None);
-        let token = token["token"].as_str().unwrap().to_owned();
-        w.api("PUT", "/api/v1/scim-import/enabled", &session, Some(json!({"enabled": true})));
+        let token = w.switched_on(&session);
         // Title is not imported, and Entra sends it.
         let selected: Vec<&str> =
             ["user_name", "external_id", "active", "display_name", "phone_mobile", "email_work", "department"].into();
@@ -785,9 +787,7 @@ async fn a_person_page_names_the_manager_and_stays_short_on_a_phone() {
         let mut b = Browser::open("person").await;
         first_login(&mut b, &w, "/setup/scim-import").await;
         let session = w.api_session();
-        let (_, token) = w.api("POST", "/api/v1/scim-import/token", &session, None);
-        let token = token["token"].as_str().unwrap().to_owned();
-        w.api("PUT", "/api/v1/scim-import/enabled", &session, Some(json!({"enabled": true})));
+        let token = w.switched_on(&session);
 
         // Setup's field list, grouped; Save visible without scrolling through the list.
         b.refresh().await;

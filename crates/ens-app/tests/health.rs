@@ -46,16 +46,8 @@ fn every_report_through_scim_and_the_admin_api() {
     let smtp = Smtpd::cli(ServerTls::None);
     let url = db.url_string();
     let port = smtp.port.to_string();
-    let env = [
-        ("ENS_SCIM__DATABASE__URL", url.as_str()),
-        ("ENS_SCIM__SMTP__HOST", "127.0.0.1"),
-        ("ENS_SCIM__SMTP__PORT", port.as_str()),
-        ("ENS_SCIM__SMTP__TLS", "none"),
-        ("ENS_SCIM__GUARD__OUTBOX_POLL_SECS", "1"),
-        ("ENS_SCIM__ACTIVITY__HOUSEKEEPING_SECS", "1"),
-        ("ENS_SCIM__AUTH__ARGON2_MEMORY_KIB", "1024"),
-        ("ENS_SCIM__AUTH__ARGON2_ITERATIONS", "1"),
-    ];
+    let mut env = support::mailing_env(&url, &port);
+    env.push(("ENS_SCIM__ACTIVITY__HOUSEKEEPING_SECS", "1"));
     let server = Server::start(&env);
     let (session, token) = provisioned(&server, &env, "Contoso", "admin@contoso.example", &["ops@contoso.example"]);
     let keys = ["user_name", "external_id", "active", "display_name", "phone_mobile", "email_work"];

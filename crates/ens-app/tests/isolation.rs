@@ -19,11 +19,7 @@ use std::time::{Duration, Instant};
 
 use ens_store_diesel::testing::TestDb;
 use serde_json::{Value, json};
-use support::{Server, memory_kib, provisioned, send};
-
-/// Cheap hashes where the test is not about them.
-const CHEAP_ARGON: [(&str, &str); 2] =
-    [("ENS_SCIM__AUTH__ARGON2_MEMORY_KIB", "1024"), ("ENS_SCIM__AUTH__ARGON2_ITERATIONS", "1")];
+use support::{CHEAP_ARGON, Server, memory_kib, provisioned, send};
 
 fn create(users: &str, token: &str, user: &str, title: &str) -> (u16, Value) {
     send("POST", users, Some(token), Some(json!({"userName": user, "externalId": user, "title": title})))

@@ -9,10 +9,7 @@ mod support;
 
 use ens_store_diesel::testing::TestDb;
 use serde_json::{Value, json};
-use support::{Server, login, provisioned, send};
-
-const CHEAP_ARGON: [(&str, &str); 2] =
-    [("ENS_SCIM__AUTH__ARGON2_MEMORY_KIB", "1024"), ("ENS_SCIM__AUTH__ARGON2_ITERATIONS", "1")];
+use support::{CHEAP_ARGON, Server, login, provisioned, send};
 
 fn logins(server: &Server, session: &str) -> Vec<String> {
     let (status, list) = send("GET", &server.url("/api/v1/principals"), Some(session), None);

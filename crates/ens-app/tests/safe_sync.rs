@@ -117,15 +117,7 @@ fn a_mass_deactivation_is_held_until_a_principal_allows_it(db: &TestDb, instance
     let smtp = ens_notify_smtp::testing::Smtpd::cli(ens_notify_smtp::testing::ServerTls::None);
     let url = db.url_string();
     let port = smtp.port.to_string();
-    let env = [
-        ("ENS_SCIM__DATABASE__URL", url.as_str()),
-        ("ENS_SCIM__SMTP__HOST", "127.0.0.1"),
-        ("ENS_SCIM__SMTP__PORT", port.as_str()),
-        ("ENS_SCIM__SMTP__TLS", "none"),
-        ("ENS_SCIM__GUARD__OUTBOX_POLL_SECS", "1"),
-        ("ENS_SCIM__AUTH__ARGON2_MEMORY_KIB", "1024"),
-        ("ENS_SCIM__AUTH__ARGON2_ITERATIONS", "1"),
-    ];
+    let env = support::mailing_env(&url, &port);
     let servers: Vec<Server> = (0..instances).map(|_| Server::start(&env)).collect();
     let a = &servers[0];
     let (session, token) = provisioned(a, &env, "Contoso", "admin@contoso.example", &ADDRESSES);

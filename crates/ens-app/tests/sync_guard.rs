@@ -300,15 +300,7 @@ fn two_instances_on_postgres_one_incident_one_mail_per_address() {
     let smtp = Smtpd::cli(ServerTls::None);
     let url = db.url_string();
     let port = smtp.port.to_string();
-    let env = [
-        ("ENS_SCIM__DATABASE__URL", url.as_str()),
-        ("ENS_SCIM__SMTP__HOST", "127.0.0.1"),
-        ("ENS_SCIM__SMTP__PORT", port.as_str()),
-        ("ENS_SCIM__SMTP__TLS", "none"),
-        ("ENS_SCIM__GUARD__OUTBOX_POLL_SECS", "1"),
-        ("ENS_SCIM__AUTH__ARGON2_MEMORY_KIB", "1024"),
-        ("ENS_SCIM__AUTH__ARGON2_ITERATIONS", "1"),
-    ];
+    let env = support::mailing_env(&url, &port);
     let a = Server::start(&env);
     let b = Server::start(&env);
     let (session, token) = operator_and_principal(&a, &env);

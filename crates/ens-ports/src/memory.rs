@@ -136,6 +136,17 @@ impl State {
         Ok(())
     }
 
+    /// Sets a principal's password, clears its failed logins and ends its sessions.
+    fn replace_password(&mut self, id: PrincipalId, hash: &str, must_change: bool) -> Result<(), StoreError> {
+        let r = self.principals.get_mut(&id).ok_or(StoreError::NotFound)?;
+        r.password_hash = hash.to_owned();
+        r.must_change_password = must_change;
+        r.failed_logins = 0;
+        r.last_failed_login_at = None;
+        self.sessions.retain(|_, session| session.principal_id != id);
+        Ok(())
+    }
+
     /// The departure rule, as the real store applies it: `stored` becoming `after` (`None`:
     /// deleted) under `limit`; the departure to record with the write, if it is one.
     fn departure(
@@ -423,15 +434,7 @@ impl SetupStore for MemoryStore {
     }
 
     fn set_password(&self, id: PrincipalId, password_hash: &str, must_change: bool) -> Result<(), StoreError> {
-        self.with(|s| {
-            let r = s.principals.get_mut(&id).ok_or(StoreError::NotFound)?;
-            r.password_hash = password_hash.to_owned();
-            r.must_change_password = must_change;
-            r.failed_logins = 0;
-            r.last_failed_login_at = None;
-            s.sessions.retain(|_, session| session.principal_id != id);
-            Ok(())
-        })
+        self.with(|s| s.replace_password(id, password_hash, must_change))
     }
 
     fn record_login_failure(&self, id: PrincipalId, seen: u32, at: Timestamp) -> Result<bool, StoreError> {
@@ -486,16 +489,10 @@ impl SetupStore for MemoryStore {
         activity: &Activity,
     ) -> Result<(), StoreError> {
         self.with(|s| {
-            let r = s
-                .principals
-                .get_mut(&id)
-                .filter(|r| r.principal.enterprise_id == enterprise)
-                .ok_or(StoreError::NotFound)?;
-            r.password_hash = password_hash.to_owned();
-            r.must_change_password = true;
-            r.failed_logins = 0;
-            r.last_failed_login_at = None;
-            s.sessions.retain(|_, session| session.principal_id != id);
+            if s.principals.get(&id).is_none_or(|r| r.principal.enterprise_id != enterprise) {
+                return Err(StoreError::NotFound);
+            }
+            s.replace_password(id, password_hash, true)?;
             s.activities.push(activity.clone());
             Ok(())
         })

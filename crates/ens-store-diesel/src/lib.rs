@@ -249,6 +249,21 @@ impl From<TxError> for StoreError {
 }
 
 /// A stored value this code cannot read back.
+/// Makes the transaction's checks of enterprise `e` take turns with other transactions (on any
+/// instance) that call this too: on PostgreSQL it locks the enterprise's `scim_imports` row
+/// until commit. SQLite needs nothing: its writes run one at a time.
+pub(crate) fn lock_enterprise(c: &mut DbConnection, e: &str) -> Result<(), TxError> {
+    use diesel::prelude::*;
+    if let DbConnection::Pg(pg) = c {
+        schema::scim_imports::table
+            .filter(schema::scim_imports::enterprise_id.eq(e))
+            .select(schema::scim_imports::version)
+            .for_update()
+            .first::<i64>(pg)?;
+    }
+    Ok(())
+}
+
 pub(crate) fn corrupt(what: &str) -> StoreError {
     StoreError::Backend(format!("unreadable {what} in the database"))
 }

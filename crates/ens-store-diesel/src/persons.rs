@@ -15,8 +15,8 @@ use ens_ports::{Deadline, PersonPage, PersonStore, PersonWrite, StoreError};
 
 use crate::activity::insert_activity;
 use crate::conn::{DbConnection, MultiBackend};
-use crate::schema::{departures, entra_marks, person_counts, persons, scim_imports};
-use crate::{DieselStore, TxError, corrupt, to_i64, to_u64};
+use crate::schema::{departures, entra_marks, person_counts, persons};
+use crate::{DieselStore, TxError, corrupt, lock_enterprise, to_i64, to_u64};
 
 diesel::define_sql_function! {
     /// SQL `lower()`: ASCII-only in SQLite, and in PostgreSQL under the C collation of our
@@ -196,13 +196,7 @@ fn departing(
         return Ok(None);
     };
     let e = &stored.enterprise_id;
-    if let DbConnection::Pg(pg) = c {
-        scim_imports::table
-            .filter(scim_imports::enterprise_id.eq(e))
-            .select(scim_imports::version)
-            .for_update()
-            .first::<i64>(pg)?;
-    }
+    lock_enterprise(c, e)?;
     let departed: i64 = departures::table
         .filter(departures::enterprise_id.eq(e))
         .filter(departures::at.ge(limit.since.as_micros()))

@@ -12,7 +12,7 @@ use crate::activity::insert_activity;
 use crate::conn::DbConnection;
 use crate::outbox::OutboxRow;
 use crate::schema::{enterprises, outbox, principals, refused_while_off, scim_imports, sessions, singletons};
-use crate::{DieselStore, corrupt, to_i64, to_u64};
+use crate::{DieselStore, TxError, corrupt, lock_enterprise, to_i64, to_u64};
 
 #[derive(Debug, Queryable, Selectable, Insertable)]
 #[diesel(table_name = enterprises)]
@@ -320,6 +320,24 @@ impl ScimImportRow {
     }
 }
 
+/// Sets a principal's password, clears its failed logins and ends its sessions; `NotFound` if
+/// there is no such principal.
+fn replace_password(c: &mut DbConnection, id: &str, password_hash: &str, must_change: bool) -> Result<(), TxError> {
+    let n = diesel::update(principals::table.filter(principals::id.eq(id)))
+        .set((
+            principals::password_hash.eq(password_hash),
+            principals::must_change_password.eq(must_change),
+            principals::failed_logins.eq(0),
+            principals::last_failed_login_at.eq(None::<i64>),
+        ))
+        .execute(c)?;
+    if n == 0 {
+        return Err(StoreError::NotFound.into());
+    }
+    diesel::delete(sessions::table.filter(sessions::principal_id.eq(id))).execute(c)?;
+    Ok(())
+}
+
 fn token_info(
     hash: Option<String>,
     created_at: Option<i64>,
@@ -441,21 +459,7 @@ impl SetupStore for DieselStore {
     }
 
     fn set_password(&self, id: PrincipalId, password_hash: &str, must_change: bool) -> Result<(), StoreError> {
-        self.write(|c| {
-            let n = diesel::update(principals::table.filter(principals::id.eq(id.to_string())))
-                .set((
-                    principals::password_hash.eq(password_hash),
-                    principals::must_change_password.eq(must_change),
-                    principals::failed_logins.eq(0),
-                    principals::last_failed_login_at.eq(None::<i64>),
-                ))
-                .execute(c)?;
-            if n == 0 {
-                return Err(StoreError::NotFound.into());
-            }
-            diesel::delete(sessions::table.filter(sessions::principal_id.eq(id.to_string()))).execute(c)?;
-            Ok(())
-        })
+        self.write(|c| replace_password(c, &id.to_string(), password_hash, must_change))
     }
 
     fn record_login_failure(&self, id: PrincipalId, seen: u32, at: Timestamp) -> Result<bool, StoreError> {
@@ -523,20 +527,11 @@ impl SetupStore for DieselStore {
     ) -> Result<(), StoreError> {
         let (e, id) = (enterprise.to_string(), id.to_string());
         self.write(|c| {
-            let n = diesel::update(
-                principals::table.filter(principals::id.eq(&id)).filter(principals::enterprise_id.eq(&e)),
-            )
-            .set((
-                principals::password_hash.eq(password_hash),
-                principals::must_change_password.eq(true),
-                principals::failed_logins.eq(0),
-                principals::last_failed_login_at.eq(None::<i64>),
-            ))
-            .execute(c)?;
-            if n == 0 {
+            let theirs = principals::table.filter(principals::id.eq(&id)).filter(principals::enterprise_id.eq(&e));
+            if theirs.count().get_result::<i64>(c)? == 0 {
                 return Err(StoreError::NotFound.into());
             }
-            diesel::delete(sessions::table.filter(sessions::principal_id.eq(&id))).execute(c)?;
+            replace_password(c, &id, password_hash, true)?;
             insert_activity(c, activity)?;
             Ok(())
         })
@@ -553,13 +548,7 @@ impl SetupStore for DieselStore {
             // PostgreSQL: removals in one enterprise take turns on its setup row, so that two
             // at once cannot each see the other's principal still there. (SQLite writes one
             // transaction at a time.)
-            if let DbConnection::Pg(pg) = c {
-                scim_imports::table
-                    .filter(scim_imports::enterprise_id.eq(&e))
-                    .select(scim_imports::version)
-                    .for_update()
-                    .first::<i64>(pg)?;
-            }
+            lock_enterprise(c, &e)?;
             let mine = || principals::table.filter(principals::enterprise_id.eq(&e));
             if mine().filter(principals::id.eq(&id)).count().get_result::<i64>(c)? == 0 {
                 return Ok(PrincipalRemoval::NotFound);

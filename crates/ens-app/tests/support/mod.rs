@@ -9,6 +9,24 @@ use std::time::Duration;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_ens-scim");
 
+/// Cheap hashes where the test is not about them.
+pub const CHEAP_ARGON: [(&str, &str); 2] =
+    [("ENS_SCIM__AUTH__ARGON2_MEMORY_KIB", "1024"), ("ENS_SCIM__AUTH__ARGON2_ITERATIONS", "1")];
+
+/// The binary on `db_url`, e-mailing through a local SMTP sink on `smtp_port` (no TLS) and
+/// delivering the outbox every second, with cheap hashes.
+pub fn mailing_env<'a>(db_url: &'a str, smtp_port: &'a str) -> Vec<(&'static str, &'a str)> {
+    let mut env = vec![
+        ("ENS_SCIM__DATABASE__URL", db_url),
+        ("ENS_SCIM__SMTP__HOST", "127.0.0.1"),
+        ("ENS_SCIM__SMTP__PORT", smtp_port),
+        ("ENS_SCIM__SMTP__TLS", "none"),
+        ("ENS_SCIM__GUARD__OUTBOX_POLL_SECS", "1"),
+    ];
+    env.extend(CHEAP_ARGON);
+    env
+}
+
 /// Runs `ens-scim ARGS` to completion with `env`; returns (success, stdout, stderr).
 pub fn run(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
     let out =

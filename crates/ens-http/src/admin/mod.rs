@@ -571,7 +571,7 @@ async fn activity(
     let filter = ActivityFilter {
         outcomes: list_param(q.outcome.as_deref(), Outcome::parse, "outcome (use applied, rejected or failed)")?,
         kinds: list_param(q.kind.as_deref(), ActivityKind::parse, "kind")?,
-        person: q.person.as_deref().map(person_id).transpose()?,
+        person: q.person.as_deref().map(path_id::<PersonId>).transpose()?,
         since: None,
     };
     let ports = state.ports.clone();
@@ -676,7 +676,8 @@ async fn list_persons(
     }))
 }
 
-fn person_id(raw: &str) -> Result<PersonId, Problem> {
+/// An id from the path; one that cannot be an id names nothing: 404.
+fn path_id<T: std::str::FromStr>(raw: &str) -> Result<T, Problem> {
     raw.parse().map_err(|_| AdminError::NotFound.into())
 }
 
@@ -692,7 +693,7 @@ async fn get_person(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let id = person_id(&id)?;
+    let id: PersonId = path_id(&id)?;
     let ports = state.ports.clone();
     let view = blocking(&state.lanes.admin, move || {
         let (p, import, manager) = ports.person_detail(&ctx, id)?;
@@ -733,7 +734,7 @@ async fn edit_person(
     id: web::Path<String>,
     body: web::Json<PersonWrite>,
 ) -> Result<HttpResponse, Problem> {
-    let id = person_id(&id)?;
+    let id: PersonId = path_id(&id)?;
     let changes = body.changes()?;
     let version = body.version;
     let ports = state.ports.clone();
@@ -753,7 +754,7 @@ async fn delete_person(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let id = person_id(&id)?;
+    let id: PersonId = path_id(&id)?;
     let ports = state.ports.clone();
     blocking(&state.lanes.admin, move || Ok(ports.delete_manual_person(&ctx, id)?)).await?;
     Ok(HttpResponse::NoContent().finish())

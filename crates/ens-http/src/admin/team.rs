@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::problem::Problem;
-use super::{Principal, blocking};
+use super::{Principal, blocking, path_id};
 use crate::AppState;
 
 /// One principal of the enterprise.
@@ -72,10 +72,6 @@ fn colleague(r: &PrincipalRecord, me: PrincipalId) -> ColleagueView {
     }
 }
 
-fn principal_id(raw: &str) -> Result<PrincipalId, Problem> {
-    raw.parse().map_err(|_| ens_ports::usecases::AdminError::NotFound.into())
-}
-
 fn once(view: OneTimePasswordView, status: actix_web::http::StatusCode) -> HttpResponse {
     HttpResponse::build(status).insert_header((header::CACHE_CONTROL, "no-store")).json(view)
 }
@@ -114,7 +110,7 @@ pub(super) async fn reset_password(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let id = principal_id(&id)?;
+    let id: PrincipalId = path_id(&id)?;
     let ports = state.ports.clone();
     let creds = blocking(&state.lanes.passwords, move || Ok(ports.reset_principal_password(&ctx, id)?)).await?;
     Ok(once(OneTimePasswordView::new(&creds), actix_web::http::StatusCode::OK))
@@ -129,7 +125,7 @@ pub(super) async fn remove(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, Problem> {
-    let id = principal_id(&id)?;
+    let id: PrincipalId = path_id(&id)?;
     let ports = state.ports.clone();
     blocking(&state.lanes.admin, move || Ok(ports.remove_principal(&ctx, id)?)).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -99,14 +99,24 @@ pub fn backoff(attempts: u32) -> Duration {
 }
 
 /// What a notice says, before it is addressed.
-struct Draft<'a> {
-    kind: NoticeKind,
-    enterprise: EnterpriseId,
-    name: &'a str,
-    at: Timestamp,
-    reason: String,
-    incident: Option<IncidentId>,
-    examples: Vec<String>,
+pub(super) struct Draft<'a> {
+    pub(super) kind: NoticeKind,
+    pub(super) enterprise: EnterpriseId,
+    pub(super) name: &'a str,
+    pub(super) at: Timestamp,
+    pub(super) reason: String,
+    pub(super) incident: Option<IncidentId>,
+    pub(super) examples: Vec<String>,
+}
+
+/// An activity entry's detail for a notice sent to `import`'s addresses: the reason, and who
+/// is e-mailed (or that nobody is).
+pub(super) fn mailed(reason: &str, import: &ScimImport, notices: &[Notice]) -> String {
+    if notices.is_empty() {
+        format!("{reason}; no notification address is configured")
+    } else {
+        format!("{reason}; e-mailing {}", EmailAddress::list(&import.notify))
+    }
 }
 
 impl<'a> Draft<'a> {
@@ -369,7 +379,7 @@ impl Ports {
     }
 
     /// The notice `draft` makes for one address.
-    fn notice(&self, draft: &Draft<'_>, to: &EmailAddress) -> Notice {
+    pub(super) fn notice(&self, draft: &Draft<'_>, to: &EmailAddress) -> Notice {
         Notice {
             id: NoticeId(self.ids.new_id()),
             kind: draft.kind,
@@ -575,11 +585,7 @@ impl Ports {
                 outcome: Outcome::Failed,
                 person_id: None,
                 user_name: None,
-                detail: if notices.is_empty() {
-                    format!("{reason}; no notification address is configured")
-                } else {
-                    format!("{reason}; e-mailing {}", EmailAddress::list(&import.notify))
-                },
+                detail: mailed(&reason, &import, &notices),
             };
             let mut next = import.clone();
             next.silence_notified_at = Some(now);

@@ -12,11 +12,12 @@ use parking_lot::Mutex;
 
 use ens_domain::enterprise::{PURGE_MAX_DAYS, PURGE_MIN_DAYS};
 use ens_domain::{
-    Activity, ActivityFilter, ActivityKind, Actor, Channels, Drift, EmailAddress, EnterpriseId, EntraMark, Field,
-    Filter, Notice, NoticeId, NoticeKind, Outcome, Person, PersonCounts, PersonQuery, Source, Timestamp,
+    Activity, ActivityFilter, ActivityKind, Actor, Channels, Drift, EnterpriseId, EntraMark, Field, Filter, Notice,
+    NoticeKind, Outcome, Person, PersonCounts, PersonQuery, Source, Timestamp,
 };
 
 use super::AdminError;
+use super::guard::{Draft, mailed};
 use super::principals::PrincipalContext;
 use crate::Ports;
 use crate::outbound::{Deadline, PersonWrite, StoreError};
@@ -288,24 +289,18 @@ impl Ports {
                 None => p.values.user_name().to_string(),
             })
             .collect();
+        let draft = Draft {
+            kind: NoticeKind::InactivePurged,
+            enterprise: e,
+            name: &name,
+            at,
+            reason: reason.clone(),
+            incident: None,
+            examples,
+        };
         for _ in 0..5 {
             let Some(mut import) = self.setup.scim_import(e)? else { return Ok(()) };
-            let notices: Vec<Notice> = import
-                .notify
-                .iter()
-                .map(|to| Notice {
-                    id: NoticeId(self.ids.new_id()),
-                    kind: NoticeKind::InactivePurged,
-                    enterprise_id: e,
-                    enterprise_name: name.clone(),
-                    incident: None,
-                    recipient: to.clone(),
-                    occurred_at: at,
-                    reason: reason.clone(),
-                    setup_url: self.policy.guard.setup_url.clone(),
-                    examples: examples.clone(),
-                })
-                .collect();
+            let notices: Vec<Notice> = import.notify.iter().map(|to| self.notice(&draft, to)).collect();
             let activity = Activity {
                 enterprise_id: e,
                 at: self.clock.now(),
@@ -314,11 +309,7 @@ impl Ports {
                 outcome: Outcome::Applied,
                 person_id: None,
                 user_name: None,
-                detail: if notices.is_empty() {
-                    format!("{reason}; no notification address is configured")
-                } else {
-                    format!("{reason}; e-mailing {}", EmailAddress::list(&import.notify))
-                },
+                detail: mailed(&reason, &import, &notices),
             };
             import.version += 1;
             match self.setup.update_scim_import(&import, Some(&activity), &notices) {
