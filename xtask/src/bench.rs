@@ -35,6 +35,8 @@ struct Sample {
     p50_us: f64,
     p99_us: f64,
     errors: u64,
+    /// Requests answered in the run.
+    requests: u64,
 }
 
 /// The median of a scenario's samples on one backend and size.
@@ -206,9 +208,11 @@ fn micros(v: &str) -> f64 {
 }
 
 fn parse_wrk(out: &str) -> Sample {
-    let mut sample = Sample { rps: 0.0, p50_us: f64::NAN, p99_us: f64::NAN, errors: 0 };
+    let mut sample = Sample { rps: 0.0, p50_us: f64::NAN, p99_us: f64::NAN, errors: 0, requests: 0 };
     for line in out.lines().map(str::trim) {
-        if let Some(v) = line.strip_prefix("Requests/sec:") {
+        if let Some((n, _)) = line.split_once(" requests in ") {
+            sample.requests = n.trim().parse().unwrap_or(0);
+        } else if let Some(v) = line.strip_prefix("Requests/sec:") {
             sample.rps = v.trim().parse().unwrap_or(0.0);
         } else if let Some(v) = line.strip_prefix("50%") {
             sample.p50_us = micros(v);
@@ -507,6 +511,11 @@ fn wrk(script: &Path, base: &str, duration: &str) -> Result<Sample> {
     Ok(parse_wrk(&out))
 }
 
+/// The server's CPU time per request answered in one run, µs.
+fn cpu_per_request(cpu_seconds: f64, s: &Sample) -> f64 {
+    if s.requests == 0 { f64::NAN } else { cpu_seconds * 1e6 / s.requests as f64 }
+}
+
 /// Alternating runs per side in `--metrics-cost`.
 const COST_REPEATS: usize = 5;
 
@@ -555,8 +564,8 @@ fn metrics_cost(binary: &Path, options: &Options, admin: &str, server_url: &str)
     let mut out = format!(
         "Metrics cost: {scenario}, {repeats} alternating run(s) of {duration} per side, {CONNECTIONS} connections; \
          metrics on = the default, scraped every second during its runs; off = metrics.enabled = false.\n\n\
-         | backend | persons | metrics | requests/s (median) | runs | p50 | p99 | scrapes | non-2xx |\n\
-         |---|---:|---|---:|---|---:|---:|---:|---:|\n"
+         | backend | persons | metrics | requests/s (median) | runs | p50 | p99 | server CPU µs/request (median) | scrapes | non-2xx |\n\
+         |---|---:|---|---:|---|---:|---:|---:|---:|---:|\n"
     );
     let mut ratios = Vec::new();
     let mut errors = 0;
@@ -575,35 +584,47 @@ fn metrics_cost(binary: &Path, options: &Options, admin: &str, server_url: &str)
                 wrk(&script_path, &on.base, "2s")?;
                 wrk(&script_path, &off.base, "2s")?;
                 let (mut with, mut without, mut scrapes) = (Vec::new(), Vec::new(), 0);
+                let (mut cpu_with, mut cpu_without) = (Vec::new(), Vec::new());
                 for run in 0..repeats {
                     std::fs::write(&script_path, script(scenario, persons, &on.token, &on.session, run))?;
                     // Alternating which goes first, so that neither always follows the other.
                     for metrics_on in if run % 2 == 0 { [true, false] } else { [false, true] } {
+                        let server = if metrics_on { &on } else { &off };
                         let scraper = metrics_on.then(|| Scraper::start(format!("http://{metrics}/metrics")));
-                        let s = wrk(&script_path, if metrics_on { &on.base } else { &off.base }, duration)?;
+                        let cpu_before = server.cpu_seconds()?;
+                        let s = wrk(&script_path, &server.base, duration)?;
+                        let cpu = cpu_per_request(server.cpu_seconds()? - cpu_before, &s);
                         scrapes += scraper.map_or(0, Scraper::stop);
                         eprintln!(
-                            "    metrics {:<3} {:>9.0} req/s  p50 {:>9}  p99 {:>9}  errors {}",
+                            "    metrics {:<3} {:>9.0} req/s  p50 {:>9}  p99 {:>9}  {:>6.1} µs CPU/request  errors {}",
                             if metrics_on { "on" } else { "off" },
                             s.rps,
                             ms(s.p50_us),
                             ms(s.p99_us),
+                            cpu,
                             s.errors
                         );
-                        if metrics_on { with.push(s) } else { without.push(s) }
+                        if metrics_on {
+                            with.push(s);
+                            cpu_with.push(cpu);
+                        } else {
+                            without.push(s);
+                            cpu_without.push(cpu);
+                        }
                     }
                 }
-                for (label, samples, n) in [("on", &with, scrapes), ("off", &without, 0)] {
+                for (label, samples, cpu, n) in [("on", &with, &cpu_with, scrapes), ("off", &without, &cpu_without, 0)] {
                     let r = Run::of(backend, persons, scenario, samples);
                     let all: Vec<String> = samples.iter().map(|s| format!("{:.0}", s.rps)).collect();
                     errors += r.errors;
                     let _ = writeln!(
                         out,
-                        "| {backend:?} | {persons} | {label} | {:.0} | {} | {} | {} | {n} | {} |",
+                        "| {backend:?} | {persons} | {label} | {:.0} | {} | {} | {} | {:.1} | {n} | {} |",
                         r.rps,
                         all.join(", "),
                         ms(r.p50_us),
                         ms(r.p99_us),
+                        median(cpu.clone()),
                         r.errors
                     );
                 }
@@ -612,13 +633,18 @@ fn metrics_cost(binary: &Path, options: &Options, admin: &str, server_url: &str)
                 // Each run's pair ran back to back: their ratio is blind to the machine
                 // drifting between runs, which the ratio of the medians is not.
                 let paired = median(with.iter().zip(&without).map(|(a, b)| a.rps / b.rps).collect());
+                // CPU per request is what metrics add to each request; throughput also moves with
+                // whatever else the shared machine runs.
+                let cpu_paired = median(cpu_with.iter().zip(&cpu_without).map(|(a, b)| a / b).collect());
                 ratios.push(format!(
-                    "{backend:?} {persons}: on ÷ off = {:.3} ({:+.1} %) of the medians; {:.3} ({:+.1} %) the median of \
-                     the runs' pairs",
+                    "{backend:?} {persons}: requests/s on ÷ off = {:.3} ({:+.1} %) of the medians; {:.3} ({:+.1} %) the \
+                     median of the runs' pairs. CPU per request on ÷ off, median of the pairs: {:.3} ({:+.1} %)",
                     on_rps / off_rps,
                     (on_rps / off_rps - 1.0) * 100.0,
                     paired,
-                    (paired - 1.0) * 100.0
+                    (paired - 1.0) * 100.0,
+                    cpu_paired,
+                    (cpu_paired - 1.0) * 100.0
                 ));
                 Ok(())
             })();
@@ -711,7 +737,7 @@ mod tests {
         let out = "  Latency Distribution\n     50%  812.00us\n     75%    1.02ms\n     90%    1.40ms\n     99%    3.10ms\n\
                    160000 requests in 10.00s, 80.00MB read\n  Non-2xx or 3xx responses: 3\nRequests/sec:  15998.12\n";
         let s = parse_wrk(out);
-        assert_eq!(s, Sample { rps: 15998.12, p50_us: 812.0, p99_us: 3100.0, errors: 3 });
+        assert_eq!(s, Sample { rps: 15998.12, p50_us: 812.0, p99_us: 3100.0, errors: 3, requests: 160000 });
         assert_eq!(micros("1.50s"), 1_500_000.0);
         assert!(micros("fast").is_nan());
     }
@@ -720,7 +746,7 @@ mod tests {
     fn medians_and_spread() {
         assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
-        let sample = |rps, p99_us| Sample { rps, p50_us: 100.0, p99_us, errors: 1 };
+        let sample = |rps, p99_us| Sample { rps, p50_us: 100.0, p99_us, errors: 1, requests: 0 };
         let run = Run::of(Backend::Sqlite, 10, "get", &[sample(10.0, 9.0), sample(30.0, 1.0), sample(20.0, 5.0)]);
         assert_eq!((run.rps, run.rps_min, run.rps_max, run.p99_us, run.errors), (20.0, 10.0, 30.0, 5.0, 3));
     }

@@ -65,6 +65,32 @@ pub struct Service {
     pub session: String,
 }
 
+impl Service {
+    /// CPU time the server has used so far (user and system, all its threads, dead ones too).
+    pub fn cpu_seconds(&self) -> Result<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;
+        // The fields after the command name (which may hold spaces) in parentheses:
+        // utime and stime are the 14th and 15th of the line, in clock ticks.
+        let after = stat.rsplit_once(") ").map(|(_, rest)| rest).context("unreadable /proc stat")?;
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        let ticks = |i: usize| -> Result<f64> { Ok(fields.get(i).context("short /proc stat")?.parse::<f64>()?) };
+        Ok((ticks(11)? + ticks(12)?) / clock_ticks_per_second())
+    }
+}
+
+/// `sysconf(_SC_CLK_TCK)`, which is 100 on every Linux we run on; asked of `getconf` once.
+fn clock_ticks_per_second() -> f64 {
+    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+            .unwrap_or(100.0)
+    })
+}
+
 impl Drop for Service {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -6,6 +6,8 @@
 //! traffic: the route is the *template* a request matched (`/portal/scim/Users/{id}`), never
 //! its path, and nothing that names an enterprise, a user, a token or an address is a label.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
@@ -195,20 +197,78 @@ pub(crate) async fn observe(
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
-    metrics::histogram!(
-        "ens_http_request_duration_seconds",
-        "surface" => surface.as_str(), "method" => method, "route" => route.clone()
-    )
-    .record(elapsed);
-    metrics::counter!(
-        "ens_http_requests_total",
-        "surface" => surface.as_str(), "method" => method, "route" => route, "status" => class
-    )
-    .increment(1);
-    if surface == Surface::Scim {
-        metrics::counter!("ens_scim_requests_total", "outcome" => outcome_label(end)).increment(1);
-    }
+    record(surface, method, &route, class, elapsed, (surface == Surface::Scim).then_some(end));
     result
+}
+
+/// The series of one kind of request, as handles: looked up in the recorder once per worker
+/// thread and kept, because building a metric's key (its labels, the route as an owned string)
+/// and finding it in the recorder's registry on every request cost more than recording does.
+/// A handle keeps the recorder it came from: the binary installs its recorder before it
+/// serves, and the exporter never expires series (no idle timeout), so a kept handle stays
+/// the series `/metrics` shows.
+struct Series {
+    surface: Surface,
+    method: &'static str,
+    class: &'static str,
+    duration: metrics::Histogram,
+    requests: metrics::Counter,
+}
+
+thread_local! {
+    /// By route template: bounded by the routes, methods, surfaces and status classes, never
+    /// by the traffic (`route_of`).
+    static SERIES: RefCell<HashMap<String, Vec<Series>>> = RefCell::default();
+    /// `ens_scim_requests_total` by outcome.
+    static OUTCOMES: RefCell<Vec<(&'static str, metrics::Counter)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn record(
+    surface: Surface,
+    method: &'static str,
+    route: &str,
+    class: &'static str,
+    elapsed: f64,
+    scim_end: Option<RequestEnd>,
+) {
+    SERIES.with_borrow_mut(|by_route| {
+        if !by_route.contains_key(route) {
+            by_route.insert(route.to_owned(), Vec::new());
+        }
+        let Some(kinds) = by_route.get_mut(route) else { return };
+        let i = match kinds.iter().position(|s| s.surface == surface && s.method == method && s.class == class) {
+            Some(i) => i,
+            None => {
+                kinds.push(Series {
+                    surface,
+                    method,
+                    class,
+                    duration: metrics::histogram!(
+                        "ens_http_request_duration_seconds",
+                        "surface" => surface.as_str(), "method" => method, "route" => route.to_owned()
+                    ),
+                    requests: metrics::counter!(
+                        "ens_http_requests_total",
+                        "surface" => surface.as_str(), "method" => method, "route" => route.to_owned(), "status" => class
+                    ),
+                });
+                kinds.len() - 1
+            }
+        };
+        kinds[i].duration.record(elapsed);
+        kinds[i].requests.increment(1);
+    });
+    if let Some(end) = scim_end {
+        let outcome = outcome_label(end);
+        OUTCOMES.with_borrow_mut(|outcomes| match outcomes.iter().find(|(o, _)| *o == outcome) {
+            Some((_, counter)) => counter.increment(1),
+            None => {
+                let counter = metrics::counter!("ens_scim_requests_total", "outcome" => outcome);
+                counter.increment(1);
+                outcomes.push((outcome, counter));
+            }
+        });
+    }
 }
 
 fn adopt_remote_parent(req: &ServiceRequest, span: &tracing::Span) {

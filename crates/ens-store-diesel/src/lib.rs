@@ -90,7 +90,7 @@ impl DieselStore {
             .min_idle(Some(config.pool_size.max(1)))
             .connection_timeout(config.connect_timeout)
             .test_on_check_out(false)
-            .event_handler(Box::new(observe::PoolEvents))
+            .event_handler(Box::new(observe::PoolEvents::new()))
             .build_unchecked(manager);
         Self {
             pool,

@@ -30,12 +30,27 @@ impl DieselStore {
 }
 
 /// r2d2's events: how long each checkout waited for a connection, and which gave up.
-#[derive(Debug)]
-pub(crate) struct PoolEvents;
+pub(crate) struct PoolEvents {
+    /// Every piece of store work checks out: the handle is looked up in the recorder once,
+    /// when the pool is built (after the binary installed its recorder), not per checkout.
+    wait: metrics::Histogram,
+}
+
+impl PoolEvents {
+    pub(crate) fn new() -> PoolEvents {
+        PoolEvents { wait: metrics::histogram!("ens_store_pool_wait_seconds") }
+    }
+}
+
+impl std::fmt::Debug for PoolEvents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PoolEvents").finish_non_exhaustive()
+    }
+}
 
 impl HandleEvent for PoolEvents {
     fn handle_checkout(&self, event: CheckoutEvent) {
-        metrics::histogram!("ens_store_pool_wait_seconds").record(event.duration().as_secs_f64());
+        self.wait.record(event.duration().as_secs_f64());
     }
 
     fn handle_timeout(&self, _: TimeoutEvent) {
