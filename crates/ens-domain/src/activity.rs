@@ -47,10 +47,12 @@ pub enum ActivityKind {
     /// A principal gave another a new one-time password.
     PrincipalPasswordReset,
     PrincipalRemoved,
+    /// A principal chose the language of the notices.
+    NoticeLanguageChanged,
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 19] = [
+    pub const ALL: [ActivityKind; 20] = [
         ActivityKind::PersonCreated,
         ActivityKind::PersonReplaced,
         ActivityKind::PersonPatched,
@@ -70,6 +72,7 @@ impl ActivityKind {
         ActivityKind::PrincipalInvited,
         ActivityKind::PrincipalPasswordReset,
         ActivityKind::PrincipalRemoved,
+        ActivityKind::NoticeLanguageChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -93,6 +96,7 @@ impl ActivityKind {
             ActivityKind::PrincipalInvited => "principal_invited",
             ActivityKind::PrincipalPasswordReset => "principal_password_reset",
             ActivityKind::PrincipalRemoved => "principal_removed",
+            ActivityKind::NoticeLanguageChanged => "notice_language_changed",
         }
     }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use crate::catalogue::Field;
 use crate::departures::{DepartureLimit, DepartureRule};
 use crate::ids::{EnterpriseId, PrincipalId};
+use crate::language::Language;
 use crate::mapping::Mapping;
 use crate::sync::SyncState;
 use crate::time::Timestamp;
@@ -124,6 +125,8 @@ pub struct ScimImport {
     /// The rule a principal may switch on: housekeeping deletes SCIM persons inactive for more
     /// than this many days ([`PURGE_MIN_DAYS`] at least).
     pub purge_inactive_after_days: Option<u32>,
+    /// The language of the notices the notification addresses receive.
+    pub notice_language: Language,
     /// Incremented by every change, so concurrent changes cannot overwrite each other.
     pub version: u64,
 }
@@ -145,6 +148,7 @@ impl ScimImport {
             departures_allowed_until: None,
             mapping_since: BTreeMap::new(),
             purge_inactive_after_days: None,
+            notice_language: Language::English,
             version: 1,
         }
     }

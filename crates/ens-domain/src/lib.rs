@@ -7,6 +7,7 @@ pub mod enterprise;
 pub mod guard;
 pub mod health;
 pub mod ids;
+pub mod language;
 pub mod mapping;
 pub mod notice;
 pub mod person;
@@ -23,6 +24,7 @@ pub use enterprise::{Enterprise, PreviousToken, Principal, Retirement, ScimImpor
 pub use guard::RequestEnd;
 pub use health::{CHANNELS, Channels, Drift, EntraMark, PersonCounts, Reach};
 pub use ids::{EnterpriseId, IncidentId, PersonId, PrincipalId};
+pub use language::Language;
 pub use mapping::{Mapping, MappingError};
 pub use notice::{Notice, NoticeId, NoticeKind};
 pub use person::{FieldChange, FieldError, FieldValue, Person, PersonValues, Source};

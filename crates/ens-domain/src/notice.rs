@@ -5,6 +5,7 @@ use std::fmt;
 use uuid::Uuid;
 
 use crate::ids::{EnterpriseId, IncidentId};
+use crate::language::Language;
 use crate::time::Timestamp;
 use crate::values::EmailAddress;
 
@@ -76,4 +77,6 @@ pub struct Notice {
     pub setup_url: String,
     /// Persons the notice names as examples, one line each (a held mass deactivation).
     pub examples: Vec<String>,
+    /// The language it is written in: the enterprise's choice for its notices.
+    pub language: Language,
 }

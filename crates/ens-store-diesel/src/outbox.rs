@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use diesel::prelude::*;
-use ens_domain::{EmailAddress, EnterpriseId, Notice, NoticeId, NoticeKind, Timestamp};
+use ens_domain::{EmailAddress, EnterpriseId, Language, Notice, NoticeId, NoticeKind, Timestamp};
 use ens_ports::{Outbox, OutboxEntry, StoreError};
 
 use crate::schema::outbox;
@@ -25,6 +25,7 @@ pub(crate) struct OutboxRow {
     attempts: i32,
     next_attempt_at: i64,
     examples: String,
+    language: String,
 }
 
 impl OutboxRow {
@@ -44,6 +45,7 @@ impl OutboxRow {
             next_attempt_at: now.as_micros(),
             // One per line: a line break inside a name would split it.
             examples: n.examples.iter().map(|e| e.replace(['\r', '\n'], " ")).collect::<Vec<_>>().join("\n"),
+            language: n.language.tag().to_owned(),
         }
     }
 
@@ -65,6 +67,7 @@ impl OutboxRow {
                 reason: self.reason,
                 setup_url: self.setup_url,
                 examples: self.examples.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+                language: Language::from_tag(&self.language).ok_or_else(|| corrupt("notice language"))?,
             },
             attempts: u32::try_from(self.attempts).unwrap_or(0),
         })

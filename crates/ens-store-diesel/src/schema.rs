@@ -62,6 +62,7 @@ diesel::table! {
         hold_at -> Nullable<BigInt>,
         mapping_since -> Text,
         purge_inactive_after_days -> Nullable<Integer>,
+        notice_language -> Text,
     }
 }
 
@@ -197,6 +198,7 @@ diesel::table! {
         abandoned_at -> Nullable<BigInt>,
         last_error -> Nullable<Text>,
         examples -> Text,
+        language -> Text,
     }
 }
 

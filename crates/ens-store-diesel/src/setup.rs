@@ -3,8 +3,8 @@
 use diesel::prelude::*;
 use ens_domain::{
     Activity, Departure, DepartureAction, DepartureRule, EmailAddress, Enterprise, EnterpriseId, Failure, FailureKind,
-    Field, Hold, Mapping, Notice, PreviousToken, Principal, PrincipalId, ScimImport, SyncState, Timestamp, TokenHash,
-    TokenInfo, TokenUse,
+    Field, Hold, Language, Mapping, Notice, PreviousToken, Principal, PrincipalId, ScimImport, SyncState, Timestamp,
+    TokenHash, TokenInfo, TokenUse,
 };
 use ens_ports::{PrincipalRecord, PrincipalRemoval, SetupStore, StoreError};
 
@@ -115,6 +115,7 @@ struct ScimImportRow {
     /// "key=micros,…": since when each imported field is imported.
     mapping_since: String,
     purge_inactive_after_days: Option<i32>,
+    notice_language: String,
 }
 
 /// The departure limit, its lift, and a held incident's numbers and held person.
@@ -239,6 +240,7 @@ impl ScimImportRow {
                 .collect::<Vec<_>>()
                 .join(","),
             purge_inactive_after_days: i.purge_inactive_after_days.map(|d| i32::try_from(d).unwrap_or(i32::MAX)),
+            notice_language: i.notice_language.tag().to_owned(),
         }
     }
 
@@ -315,6 +317,7 @@ impl ScimImportRow {
                 .purge_inactive_after_days
                 .map(|d| u32::try_from(d).map_err(|_| corrupt("purge_inactive_after_days")))
                 .transpose()?,
+            notice_language: Language::from_tag(&self.notice_language).ok_or_else(|| corrupt("notice_language"))?,
             version: to_u64(self.version),
         })
     }
@@ -744,6 +747,7 @@ impl SetupStore for DieselStore {
                 &row.departures,
                 scim_imports::mapping_since.eq(&row.mapping_since),
                 scim_imports::purge_inactive_after_days.eq(row.purge_inactive_after_days),
+                scim_imports::notice_language.eq(&row.notice_language),
             ))
             .execute(c)?;
             if n == 0 {

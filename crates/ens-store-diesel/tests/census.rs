@@ -29,6 +29,7 @@ fn notice(e: EnterpriseId, n: u128, to: &str) -> Notice {
         reason: "test".into(),
         setup_url: "http://127.0.0.1/setup".into(),
         examples: Vec::new(),
+        language: ens_ports::Language::German,
     }
 }
 

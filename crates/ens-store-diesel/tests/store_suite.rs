@@ -212,6 +212,7 @@ fn scim_import_round_trips_and_is_versioned(_db: &TestDb, store: &DieselStore) {
     };
     next.departure_rule = DepartureRule::new(30, 5, 45).unwrap();
     next.departures_allowed_until = Some(t(99));
+    next.notice_language = ens_domain::Language::German;
     store.update_scim_import(&next, Some(&activity(e, 1, ActivityKind::TokenGenerated)), &[]).unwrap();
     store.touch_scim_request(e, TokenUse::Current, t(9)).unwrap();
     next.last_request_at = Some(t(9));
@@ -865,6 +866,7 @@ fn notice(e: EnterpriseId, n: u128, incident: Option<u128>, to: &str) -> ens_dom
         reason: "the database refused a change".into(),
         setup_url: "https://ens.example.com/setup/scim-import".into(),
         examples: vec!["Jane Doe (jane@contoso.com), deactivated".into(), "bob@contoso.com, deleted".into()],
+        language: ens_domain::Language::German,
     }
 }
 

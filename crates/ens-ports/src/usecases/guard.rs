@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use ens_domain::{
     Activity, ActivityKind, Actor, Departure, EmailAddress, EnterpriseId, Failure, FailureKind, Hold, IncidentId,
-    Notice, NoticeId, NoticeKind, Outcome, RequestEnd, ScimImport, SyncState, Timestamp, TokenHash, TokenUse,
+    Language, Notice, NoticeId, NoticeKind, Outcome, RequestEnd, ScimImport, SyncState, Timestamp, TokenHash, TokenUse,
 };
 
 use super::provisioning::ProvisioningError;
@@ -107,6 +107,7 @@ pub(super) struct Draft<'a> {
     pub(super) reason: String,
     pub(super) incident: Option<IncidentId>,
     pub(super) examples: Vec<String>,
+    pub(super) language: Language,
 }
 
 /// An activity entry's detail for a notice sent to `import`'s addresses: the reason, and who
@@ -127,6 +128,7 @@ impl<'a> Draft<'a> {
         failure: &Failure,
         at: Timestamp,
         examples: &[Departure],
+        language: Language,
     ) -> Self {
         let (kind, reason) = match &failure.hold {
             Some(hold) => (NoticeKind::MassDeactivationHeld, hold.describe()),
@@ -140,6 +142,7 @@ impl<'a> Draft<'a> {
             reason,
             incident: Some(failure.incident),
             examples: examples.iter().map(Departure::describe).collect(),
+            language,
         }
     }
 }
@@ -391,6 +394,7 @@ impl Ports {
             reason: draft.reason.clone(),
             setup_url: self.policy.guard.setup_url.clone(),
             examples: draft.examples.clone(),
+            language: draft.language,
         }
     }
 
@@ -413,7 +417,7 @@ impl Ports {
                 Some(hold) => self.hold_examples(enterprise, hold)?,
                 None => Vec::new(),
             };
-            let draft = Draft::switch_off(enterprise, &name, failure, at, &examples);
+            let draft = Draft::switch_off(enterprise, &name, failure, at, &examples, import.notice_language);
             let reason = draft.reason.clone();
             let notices: Vec<Notice> = import
                 .notify
@@ -481,7 +485,7 @@ impl Ports {
     fn mail_directly(&self, e: EnterpriseId, p: &Pending) {
         // The database is down: of the examples, only the held person is known here.
         let examples: Vec<Departure> = p.failure.hold.iter().map(|h| h.held.clone()).collect();
-        let draft = Draft::switch_off(e, &p.enterprise_name, &p.failure, p.at, &examples);
+        let draft = Draft::switch_off(e, &p.enterprise_name, &p.failure, p.at, &examples, p.import.notice_language);
         for to in p.import.notify.iter().filter(|a| !p.mailed.contains(a)) {
             let n = self.notice(&draft, to);
             match self.mailer.send(&n) {
@@ -573,6 +577,7 @@ impl Ports {
                         reason: reason.clone(),
                         incident: None,
                         examples: Vec::new(),
+                        language: import.notice_language,
                     };
                     self.notice(&draft, to)
                 })

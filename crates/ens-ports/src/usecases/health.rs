@@ -289,17 +289,18 @@ impl Ports {
                 None => p.values.user_name().to_string(),
             })
             .collect();
-        let draft = Draft {
-            kind: NoticeKind::InactivePurged,
-            enterprise: e,
-            name: &name,
-            at,
-            reason: reason.clone(),
-            incident: None,
-            examples,
-        };
         for _ in 0..5 {
             let Some(mut import) = self.setup.scim_import(e)? else { return Ok(()) };
+            let draft = Draft {
+                kind: NoticeKind::InactivePurged,
+                enterprise: e,
+                name: &name,
+                at,
+                reason: reason.clone(),
+                incident: None,
+                examples: examples.clone(),
+                language: import.notice_language,
+            };
             let notices: Vec<Notice> = import.notify.iter().map(|to| self.notice(&draft, to)).collect();
             let activity = Activity {
                 enterprise_id: e,

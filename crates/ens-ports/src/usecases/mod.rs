@@ -30,7 +30,7 @@ pub enum AdminError {
     #[error("you must change your one-time password before doing anything else")]
     PasswordChangeRequired,
     #[error("the new password is not acceptable: {0}")]
-    WeakPassword(String),
+    WeakPassword(Weakness),
     #[error("not found")]
     NotFound,
     #[error("SCIM import cannot be switched on before a secret token has been generated")]
@@ -78,7 +78,32 @@ pub enum AdminError {
 pub struct AddressProblem {
     pub index: usize,
     pub value: String,
-    pub reason: String,
+    pub reason: AddressRefusal,
+}
+
+/// Why a notification address was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AddressRefusal {
+    #[error(transparent)]
+    Invalid(#[from] ens_domain::ValueError),
+    #[error("at most {max} addresses")]
+    TooMany { max: usize },
+}
+
+/// Why a new password was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Weakness {
+    #[error("it must have at least {min} characters")]
+    TooShort { min: usize },
+    #[error("it must have at most {max} characters")]
+    TooLong { max: usize },
+    #[error("it must differ from the current one")]
+    SameAsCurrent,
+    #[error("it must not be your login")]
+    IsLogin,
+    /// `hint`: the estimator's own warning (English), when it has one.
+    #[error("it is too easy to guess ({}); use several unrelated words or a password manager", hint.as_deref().unwrap_or("it is too easy to guess"))]
+    Guessable { hint: Option<String> },
 }
 
 /// A duration for people, in its largest whole unit: "45 minutes", "3 hours", "2 days".

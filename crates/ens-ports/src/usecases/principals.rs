@@ -2,8 +2,8 @@
 
 use ens_domain::{EmailAddress, Enterprise, EnterpriseId, Principal, PrincipalId, ScimImport, SecretToken, Session};
 
-use super::AdminError;
 use super::operators::{IssuedCredentials, OperatorError};
+use super::{AdminError, Weakness};
 use crate::Ports;
 use crate::outbound::PrincipalRecord;
 
@@ -213,30 +213,25 @@ impl Ports {
 fn check_password(new: &str, current: &str, login: &EmailAddress) -> Result<(), AdminError> {
     let n = new.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        return Err(AdminError::WeakPassword(format!("it must have at least {MIN_PASSWORD_CHARS} characters")));
+        return Err(AdminError::WeakPassword(Weakness::TooShort { min: MIN_PASSWORD_CHARS }));
     }
     if n > 256 {
-        return Err(AdminError::WeakPassword("it must have at most 256 characters".into()));
+        return Err(AdminError::WeakPassword(Weakness::TooLong { max: 256 }));
     }
     if new == current {
-        return Err(AdminError::WeakPassword("it must differ from the current one".into()));
+        return Err(AdminError::WeakPassword(Weakness::SameAsCurrent));
     }
     if new.eq_ignore_ascii_case(login.as_str()) {
-        return Err(AdminError::WeakPassword("it must not be your login".into()));
+        return Err(AdminError::WeakPassword(Weakness::IsLogin));
     }
     // Length alone lets "passwordpassword" through: zxcvbn estimates how many guesses a
     // cracker needs, from common passwords, words, names, keyboard patterns and repeats.
     let local = login.as_str().split('@').next().unwrap_or_default();
     let estimate = zxcvbn::zxcvbn(new, &[login.as_str(), local, "ens", "scim", "entra"]);
     if estimate.score() < zxcvbn::Score::Three {
-        let hint = estimate
-            .feedback()
-            .and_then(|f| f.warning().map(|w| w.to_string()))
-            .unwrap_or_else(|| "it is too easy to guess".to_owned());
-        return Err(AdminError::WeakPassword(format!(
-            "it is too easy to guess ({}); use several unrelated words or a password manager",
-            hint.trim_end_matches('.').to_lowercase()
-        )));
+        let hint =
+            estimate.feedback().and_then(|f| f.warning().map(|w| w.to_string().trim_end_matches('.').to_lowercase()));
+        return Err(AdminError::WeakPassword(Weakness::Guessable { hint }));
     }
     Ok(())
 }

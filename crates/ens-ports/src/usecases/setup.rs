@@ -1,12 +1,12 @@
 //! Setup › SCIM Import: what principals configure, scoped to their enterprise.
 
 use ens_domain::{
-    Activity, ActivityKind, Actor, Departure, DepartureRule, EmailAddress, Enterprise, EnterpriseId, Field, Mapping,
-    Notice, NoticeId, NoticeKind, Outcome, Retirement, ScimImport, SecretToken, SyncState, TokenInfo,
+    Activity, ActivityKind, Actor, Departure, DepartureRule, EmailAddress, Enterprise, EnterpriseId, Field, Language,
+    Mapping, Notice, NoticeId, NoticeKind, Outcome, Retirement, ScimImport, SecretToken, SyncState, TokenInfo,
 };
 
 use super::principals::PrincipalContext;
-use super::{AddressProblem, AdminError};
+use super::{AddressProblem, AddressRefusal, AdminError};
 use crate::Ports;
 use crate::outbound::StoreError;
 
@@ -175,6 +175,19 @@ impl Ports {
         Ok(expired.len())
     }
 
+    /// Chooses the language the notification addresses are written to in.
+    pub fn set_notice_language(&self, ctx: &PrincipalContext, language: Language) -> Result<ScimImport, AdminError> {
+        self.change_import(ctx, |i| {
+            i.notice_language = language;
+            let name = match language {
+                Language::English => "English",
+                Language::German => "German",
+            };
+            let detail = format!("notices are now written in {name}");
+            Ok(Some(self.principal_activity(ctx, ActivityKind::NoticeLanguageChanged, detail)))
+        })
+    }
+
     /// Replaces the notification addresses (zero or more; duplicates ignored).
     pub fn set_notify_addresses(&self, ctx: &PrincipalContext, raw: &[String]) -> Result<ScimImport, AdminError> {
         let mut problems = Vec::new();
@@ -183,14 +196,14 @@ impl Ports {
             match EmailAddress::parse(value) {
                 Ok(a) if addresses.iter().any(|x| x.as_str().eq_ignore_ascii_case(a.as_str())) => {}
                 Ok(a) => addresses.push(a),
-                Err(e) => problems.push(AddressProblem { index, value: value.clone(), reason: e.to_string() }),
+                Err(e) => problems.push(AddressProblem { index, value: value.clone(), reason: e.into() }),
             }
         }
         if addresses.len() > MAX_NOTIFY_ADDRESSES {
             problems.push(AddressProblem {
                 index: MAX_NOTIFY_ADDRESSES,
                 value: String::new(),
-                reason: format!("at most {MAX_NOTIFY_ADDRESSES} addresses"),
+                reason: AddressRefusal::TooMany { max: MAX_NOTIFY_ADDRESSES },
             });
         }
         if !problems.is_empty() {
@@ -361,6 +374,7 @@ impl Ports {
                     reason: format!("{} asked for a test e-mail", ctx.principal.login),
                     setup_url: setup_url.to_owned(),
                     examples: Vec::new(),
+                    language: import.notice_language,
                 };
                 let error = self.mailer.send(&notice).err().map(|e| e.to_string());
                 if let Some(e) = &error {

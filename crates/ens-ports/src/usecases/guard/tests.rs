@@ -514,3 +514,23 @@ fn reactivations_and_other_changes_never_count() {
     }
     assert!(state(&r).accepts_scim());
 }
+
+/// The enterprise's choice of language reaches every notice it gets, and the log says who
+/// chose it.
+#[test]
+fn notices_are_written_in_the_language_the_enterprise_chose() {
+    let r = rig();
+    let ctx = principal(&r);
+    let import = r.ports.set_notice_language(&ctx, Language::German).expect("chosen");
+    assert_eq!(import.notice_language, Language::German);
+    let (entries, _) = r.ports.activity_log(&ctx, &ActivityFilter::default(), 0, 10).expect("the log");
+    assert!(entries.iter().any(|a| a.kind == ActivityKind::NoticeLanguageChanged
+        && a.actor == Actor::Principal(ctx.principal.id)
+        && a.detail.contains("German")));
+    let import = r.ports.setup.scim_import(r.import.enterprise_id).unwrap().unwrap();
+    r.ports.guard_observe(&import, RequestEnd::DatabaseError, "the database refused a change");
+    r.ports.deliver_notices().expect("delivered");
+    let sent = r.mailer.sent();
+    assert_eq!(sent.len(), 2);
+    assert!(sent.iter().all(|n| n.language == Language::German), "{sent:?}");
+}

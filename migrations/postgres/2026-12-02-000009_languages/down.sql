@@ -1,0 +1,2 @@
+ALTER TABLE outbox DROP COLUMN language;
+ALTER TABLE scim_imports DROP COLUMN notice_language;
