@@ -15,8 +15,9 @@ pub const ALLOWED_WORKSPACE_DEPS: &[(&str, &[&str])] = &[
     ("ens-domain", &[]),
     ("ens-ports", &["ens-domain"]),
     ("ens-store-diesel", &["ens-domain", "ens-ports"]),
-    ("ens-http", &["ens-domain", "ens-ports"]),
-    ("ens-notify-smtp", &["ens-domain", "ens-ports"]),
+    ("ens-i18n", &["ens-domain"]),
+    ("ens-http", &["ens-domain", "ens-ports", "ens-i18n"]),
+    ("ens-notify-smtp", &["ens-domain", "ens-ports", "ens-i18n"]),
     ("ens-app", &["ens-domain", "ens-ports", "ens-store-diesel", "ens-http", "ens-notify-smtp"]),
     ("xtask", &[]),
 ];

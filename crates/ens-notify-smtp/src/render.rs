@@ -5,8 +5,10 @@
 //! say different things. Everything taken from the notice is escaped in the HTML part.
 
 use std::fmt::Write as _;
+use std::sync::LazyLock;
 
-use ens_ports::{Notice, NoticeKind, Timestamp};
+use ens_i18n::{Catalogue, string};
+use ens_ports::{Language, Notice, NoticeKind};
 
 /// A rendered notice: the subject line and the two bodies of a `multipart/alternative` mail.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,268 +20,229 @@ pub struct Rendered {
     pub html: String,
 }
 
-/// Renders `notice` in words an enterprise administrator understands.
+/// The notices' words in each language (`crates/ens-notify-smtp/locales/`): Fluent files, as
+/// the pages' are. In the catalogue, `<strong>…</strong>` marks emphasis; the arguments (an
+/// enterprise's name, a link) are pieces of their own and never read as markup.
+pub const CATALOGUES: [(Language, &str); 2] =
+    [(Language::English, include_str!("../locales/en.ftl")), (Language::German, include_str!("../locales/de.ftl"))];
+
+static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| Catalogue::new(&CATALOGUES));
+
+/// Renders `notice` in words an enterprise administrator understands, in its language.
 pub fn render(notice: &Notice) -> Rendered {
+    let w = Words { n: notice };
     let (subject, blocks) = match notice.kind {
-        NoticeKind::ImportSwitchedOff => switched_off(notice),
-        NoticeKind::MassDeactivationHeld => held(notice),
-        NoticeKind::ProvisioningSilent => silent(notice),
-        NoticeKind::Test => test(notice),
-        NoticeKind::InactivePurged => purged(notice),
+        NoticeKind::ImportSwitchedOff => switched_off(&w),
+        NoticeKind::MassDeactivationHeld => held(&w),
+        NoticeKind::ProvisioningSilent => silent(&w),
+        NoticeKind::Test => test(&w),
+        NoticeKind::InactivePurged => purged(&w),
     };
     let subject = one_line(&subject);
     Rendered { text: to_text(&blocks), html: to_html(&subject, &blocks), subject }
 }
 
-const SETUP_PAGE: &str = "Setup › SCIM Import";
+/// A notice's words: its catalogue messages in its language, with its facts as arguments.
+struct Words<'a> {
+    n: &'a Notice,
+}
 
-fn switched_off(n: &Notice) -> (String, Vec<Block>) {
-    let name = &n.enterprise_name;
-    let subject = format!("ENS+ SCIM import for {name} was switched off");
+/// An argument of a message: a text, or a link.
+enum Piece<'a> {
+    Text(&'a str),
+    Link(&'a str),
+}
+
+impl Words<'_> {
+    /// The message `id` as plain text (subjects, headings, small print).
+    fn plain(&self, id: &str, args: &[(&str, &str)]) -> String {
+        let args: Vec<_> = args.iter().map(|(k, v)| (*k, string(*v))).collect();
+        CATALOGUE.format(self.n.language, id, &args)
+    }
+
+    /// The message `id` as inline pieces: its `<strong>` marks emphasis; each argument stays
+    /// one piece (strong inside `<strong>`), whatever it holds.
+    fn says(&self, id: &str, args: &[(&str, Piece<'_>)]) -> Vec<Inline> {
+        const MARK: char = '\u{1}';
+        let marked: Vec<_> =
+            args.iter().enumerate().map(|(i, (k, _))| (*k, string(format!("{MARK}{i}{MARK}")))).collect();
+        let formatted = CATALOGUE.format(self.n.language, id, &marked);
+        let mut out = Vec::new();
+        let mut bold = false;
+        for (i, part) in formatted.split(MARK).enumerate() {
+            if i % 2 == 1 {
+                match part.parse::<usize>().ok().and_then(|k| args.get(k)).map(|(_, p)| p) {
+                    Some(Piece::Link(url)) => out.push(link(url)),
+                    Some(Piece::Text(t)) if bold => out.push(strong(*t)),
+                    Some(Piece::Text(t)) => out.push(text(*t)),
+                    None => out.push(text(part)),
+                }
+                continue;
+            }
+            let mut rest = part;
+            while !rest.is_empty() {
+                let tag = if bold { "</strong>" } else { "<strong>" };
+                let (before, after) = rest.split_once(tag).map_or((rest, None), |(b, a)| (b, Some(a)));
+                if !before.is_empty() {
+                    out.push(if bold { strong(before) } else { text(before) });
+                }
+                match after {
+                    Some(a) => {
+                        bold = !bold;
+                        rest = a;
+                    }
+                    None => rest = "",
+                }
+            }
+        }
+        out
+    }
+
+    fn para(&self, id: &str, args: &[(&str, Piece<'_>)]) -> Block {
+        Block::Para(self.says(id, args))
+    }
+
+    fn heading(&self, id: &str) -> Block {
+        Block::Heading(self.plain(id, &[]))
+    }
+
+    fn name(&self) -> Piece<'_> {
+        Piece::Text(&self.n.enterprise_name)
+    }
+
+    fn url(&self) -> Piece<'_> {
+        Piece::Link(&self.n.setup_url)
+    }
+
+    /// When it happened: `Friday, 28 November 2025 at 22:10 UTC (2025-11-28T22:10:51.123456Z)`.
+    fn when(&self) -> String {
+        let t = self.n.occurred_at;
+        let dt = t.to_datetime();
+        let weekday = self.plain(&format!("weekday-{}", dt.weekday().number_from_monday()), &[]);
+        let month = self.plain(&format!("month-{}", u8::from(dt.month())), &[]);
+        self.plain(
+            "notice-when",
+            &[
+                ("weekday", &weekday),
+                ("day", &dt.day().to_string()),
+                ("month", &month),
+                ("year", &dt.year().to_string()),
+                ("time", &format!("{:02}:{:02}", dt.hour(), dt.minute())),
+                ("iso", &t.to_rfc3339()),
+            ],
+        )
+    }
+
+    fn reason(&self) -> Block {
+        let r = &self.n.reason;
+        Block::Quote(if r.trim().is_empty() { self.plain("notice-no-details", &[]) } else { r.clone() })
+    }
+
+    fn examples(&self) -> Block {
+        Block::Bullets(self.n.examples.iter().map(|e| vec![text(e.as_str())]).collect())
+    }
+
+    fn footer(&self) -> Block {
+        Block::Footer(vec![
+            self.plain("notice-footer-why", &[("name", &self.n.enterprise_name)]),
+            self.plain("notice-footer-id", &[("id", &self.n.id.to_string())]),
+        ])
+    }
+
+    fn subject(&self, id: &str) -> String {
+        self.plain(id, &[("name", &self.n.enterprise_name)])
+    }
+}
+
+fn switched_off(w: &Words<'_>) -> (String, Vec<Block>) {
+    let when = w.when();
     let blocks = vec![
-        Block::Para(vec![text("Hello,")]),
-        Block::Para(vec![
-            text("ENS+ switched off SCIM import for "),
-            strong(name),
-            text(format!(" on {}.", when(n.occurred_at))),
-        ]),
-        Block::Heading("What failed".into()),
-        Block::Quote(reason_or_default(&n.reason)),
-        Block::Heading("Why import was switched off".into()),
-        Block::Para(vec![text(
-            "ENS+ could not apply a change that Microsoft Entra ID sent. Rather than carry on with a Person \
-             list that is silently incomplete, ENS+ switched SCIM import off. While it is off, changes made \
-             in Entra ID do not reach the ENS+ Person list.",
-        )]),
-        Block::Para(vec![text(
-            "Nothing is lost: Microsoft Entra ID keeps the changes it could not deliver and retries them. \
-             They arrive once SCIM import is switched on again.",
-        )]),
-        Block::Heading("What to do".into()),
+        w.para("notice-hello", &[]),
+        w.para("notice-switched-off-intro", &[("name", w.name()), ("when", Piece::Text(&when))]),
+        w.heading("notice-what-failed"),
+        w.reason(),
+        w.heading("notice-why-switched-off"),
+        w.para("notice-switched-off-why", &[]),
+        w.para("notice-nothing-lost", &[]),
+        w.heading("notice-what-to-do"),
         Block::Steps(vec![
-            vec![text(
-                "Fix the cause described above. If you cannot tell what to do, contact ENS+ support and \
-                 quote the notice id at the end of this e-mail.",
-            )],
-            vec![text("Switch SCIM import on again at "), strong(SETUP_PAGE), text(": "), link(&n.setup_url)],
+            w.says("notice-switched-off-step-fix", &[]),
+            w.says("notice-switched-off-step-on", &[("url", w.url())]),
         ]),
-        footer(n),
+        w.footer(),
     ];
-    (subject, blocks)
+    (w.subject("notice-switched-off-subject"), blocks)
 }
 
-fn held(n: &Notice) -> (String, Vec<Block>) {
-    let name = &n.enterprise_name;
-    let subject = format!("ENS+ held a mass deactivation for {name}: SCIM import is switched off");
+fn held(w: &Words<'_>) -> (String, Vec<Block>) {
+    let when = w.when();
     let mut blocks = vec![
-        Block::Para(vec![text("Hello,")]),
-        Block::Para(vec![
-            text("On "),
-            text(when(n.occurred_at)),
-            text(", Microsoft Entra ID tried to take many persons of "),
-            strong(name),
-            text(
-                " off the ENS+ alert list at once (by deactivating or deleting them). ENS+ held the change that \
-                 would have crossed your limit and switched SCIM import off, so that these persons keep being \
-                 alerted until you decide.",
-            ),
-        ]),
-        Block::Heading("What happened".into()),
-        Block::Quote(reason_or_default(&n.reason)),
+        w.para("notice-hello", &[]),
+        w.para("notice-held-intro", &[("name", w.name()), ("when", Piece::Text(&when))]),
+        w.heading("notice-what-happened"),
+        w.reason(),
     ];
-    if !n.examples.is_empty() {
-        blocks.push(Block::Heading("Examples".into()));
-        blocks.push(Block::Para(vec![text(
-            "The first is the change ENS+ held (not applied); the others were applied before it, newest first:",
-        )]));
-        blocks.push(Block::Bullets(n.examples.iter().map(|e| vec![text(e.as_str())]).collect()));
+    if !w.n.examples.is_empty() {
+        blocks.extend([w.heading("notice-examples"), w.para("notice-held-examples-lead", &[]), w.examples()]);
     }
     blocks.extend([
-        Block::Heading("What to do".into()),
-        Block::Para(vec![
-            text("Open "),
-            strong(SETUP_PAGE),
-            text(" ("),
-            link(&n.setup_url),
-            text(") and choose one of:"),
-        ]),
+        w.heading("notice-what-to-do"),
+        w.para("notice-held-open", &[("url", w.url())]),
+        Block::Bullets(vec![w.says("notice-held-really-left", &[]), w.says("notice-held-mistake", &[])]),
+        w.para("notice-held-nothing-lost", &[]),
+        w.footer(),
+    ]);
+    (w.subject("notice-held-subject"), blocks)
+}
+
+fn purged(w: &Words<'_>) -> (String, Vec<Block>) {
+    let when = w.when();
+    let mut blocks = vec![
+        w.para("notice-hello", &[]),
+        w.para("notice-purged-intro", &[("name", w.name()), ("when", Piece::Text(&when))]),
+        w.reason(),
+    ];
+    if !w.n.examples.is_empty() {
+        blocks.extend([w.heading("notice-examples"), w.examples()]);
+    }
+    blocks.extend([w.para("notice-purged-log", &[]), w.para("notice-purged-rule", &[("url", w.url())]), w.footer()]);
+    (w.subject("notice-purged-subject"), blocks)
+}
+
+fn silent(w: &Words<'_>) -> (String, Vec<Block>) {
+    let when = w.when();
+    let mut blocks = vec![
+        w.para("notice-hello", &[]),
+        w.para("notice-silent-intro", &[("name", w.name()), ("when", Piece::Text(&when))]),
+    ];
+    if !w.n.reason.trim().is_empty() {
+        blocks.extend([w.heading("notice-details"), Block::Quote(w.n.reason.clone())]);
+    }
+    blocks.extend([
+        w.heading("notice-silent-where"),
+        w.para("notice-silent-open", &[]),
         Block::Bullets(vec![
-            vec![
-                strong("These persons really left"),
-                text(
-                    " (a reorganisation, a site closing): choose \"Allow these changes and switch on\". The limit \
-                     is lifted for one window, and Entra's retries of the held changes are applied.",
-                ),
-            ],
-            vec![
-                strong("It was a mistake"),
-                text(
-                    " (a group removed from the application, a scoping filter changed): keep SCIM import off, fix \
-                     the assignment in Microsoft Entra ID (Enterprise applications › the ENS+ application › Users \
-                     and groups, or Provisioning › Mappings › Scoping), then switch SCIM import on. Entra then no \
-                     longer sends the held changes, and puts back the persons deactivated before the hold in its \
-                     next cycle.",
-                ),
-            ],
+            w.says("notice-silent-status", &[]),
+            w.says("notice-silent-quarantine", &[]),
+            w.says("notice-silent-logs", &[]),
         ]),
-        Block::Para(vec![text(
-            "Nothing is lost either way: Microsoft Entra ID keeps the changes ENS+ refused and retries them. While \
-             SCIM import is off, no change made in Entra ID reaches the ENS+ Person list.",
-        )]),
-        footer(n),
+        w.para("notice-silent-restart", &[]),
+        w.para("notice-silent-setup", &[("url", w.url())]),
+        w.footer(),
     ]);
-    (subject, blocks)
+    (w.subject("notice-silent-subject"), blocks)
 }
 
-fn purged(n: &Notice) -> (String, Vec<Block>) {
-    let name = &n.enterprise_name;
-    let subject = format!("ENS+ deleted long-inactive persons of {name}");
-    let mut blocks = vec![
-        Block::Para(vec![text("Hello,")]),
-        Block::Para(vec![
-            text("As the rule set for "),
-            strong(name),
-            text(format!(
-                " at {SETUP_PAGE} says, ENS+ housekeeping deleted persons from the Person list on {}: persons \
-                 that Microsoft Entra ID had deactivated long ago and never deleted.",
-                when(n.occurred_at)
-            )),
-        ]),
-        Block::Quote(reason_or_default(&n.reason)),
-    ];
-    if !n.examples.is_empty() {
-        blocks.push(Block::Heading("Examples".into()));
-        blocks.push(Block::Bullets(n.examples.iter().map(|e| vec![text(e.as_str())]).collect()));
-    }
-    blocks.extend([
-        Block::Para(vec![text(
-            "Each deletion is in the SCIM activity log. Should Entra activate one of these users again, it \
-             creates the person anew in ENS+.",
-        )]),
-        Block::Para(vec![
-            text("The rule can be changed or switched off at "),
-            strong(SETUP_PAGE),
-            text(": "),
-            link(&n.setup_url),
-        ]),
-        footer(n),
-    ]);
-    (subject, blocks)
-}
-
-fn silent(n: &Notice) -> (String, Vec<Block>) {
-    let name = &n.enterprise_name;
-    let subject = format!("ENS+ SCIM import for {name}: Microsoft Entra ID seems to have stopped provisioning");
-    let mut blocks = vec![
-        Block::Para(vec![text("Hello,")]),
-        Block::Para(vec![
-            text("SCIM import for "),
-            strong(name),
-            text(format!(
-                " is switched on, but ENS+ has received no SCIM request from Microsoft Entra ID since {}. \
-                 Entra normally calls about every 40 minutes, so provisioning seems to have stopped: changes \
-                 made in Entra ID do not reach the ENS+ Person list.",
-                when(n.occurred_at)
-            )),
-        ]),
-    ];
-    if !n.reason.trim().is_empty() {
-        blocks.push(Block::Heading("Details".into()));
-        blocks.push(Block::Quote(n.reason.clone()));
-    }
-    blocks.extend([
-        Block::Heading("Where to look in Microsoft Entra ID".into()),
-        Block::Para(vec![
-            text("In the Microsoft Entra admin center, open "),
-            strong("Enterprise applications"),
-            text(", then the application that provisions ENS+, then its "),
-            strong("Provisioning"),
-            text(" page. Check:"),
-        ]),
-        Block::Bullets(vec![
-            vec![strong("Provisioning status"), text(": it must be On.")],
-            vec![
-                strong("Quarantine"),
-                text(
-                    ": if the application is in quarantine, the page says why (for example, ENS+ refused the \
-                     secret token).",
-                ),
-            ],
-            vec![strong("Provisioning logs"), text(": the requests that failed, and their errors.")],
-        ]),
-        Block::Para(vec![
-            text("Once the cause is fixed, choose "),
-            strong("Restart provisioning"),
-            text(" there, so that Entra starts a new cycle soon."),
-        ]),
-        Block::Para(vec![
-            text("The Tenant URL and the secret token Entra needs are managed in ENS+ at "),
-            strong(SETUP_PAGE),
-            text(": "),
-            link(&n.setup_url),
-        ]),
-        footer(n),
-    ]);
-    (subject, blocks)
-}
-
-fn test(n: &Notice) -> (String, Vec<Block>) {
-    let name = &n.enterprise_name;
-    let subject = format!("ENS+ test notice for {name}");
+fn test(w: &Words<'_>) -> (String, Vec<Block>) {
+    let when = w.when();
     let blocks = vec![
-        Block::Para(vec![text("Hello,")]),
-        Block::Para(vec![
-            text("This is a test message from ENS+ SCIM import for "),
-            strong(name),
-            text(format!(", sent on {}.", when(n.occurred_at))),
-        ]),
-        Block::Para(vec![
-            text(
-                "It arrived, so notices about SCIM import (for example, when ENS+ switches import off, or when \
-                 Microsoft Entra ID seems to have stopped provisioning) will arrive at this address, ",
-            ),
-            strong(n.recipient.as_str()),
-            text("."),
-        ]),
-        Block::Para(vec![
-            text("No action is needed. The addresses that receive notices are managed at "),
-            strong(SETUP_PAGE),
-            text(": "),
-            link(&n.setup_url),
-        ]),
-        footer(n),
+        w.para("notice-hello", &[]),
+        w.para("notice-test-intro", &[("name", w.name()), ("when", Piece::Text(&when))]),
+        w.para("notice-test-arrived", &[("recipient", Piece::Text(w.n.recipient.as_str()))]),
+        w.para("notice-test-no-action", &[("url", w.url())]),
+        w.footer(),
     ];
-    (subject, blocks)
-}
-
-fn footer(n: &Notice) -> Block {
-    Block::Footer(vec![
-        format!(
-            "You receive this e-mail because this address is set up to receive SCIM import notices for {} in \
-             ENS+.",
-            n.enterprise_name
-        ),
-        format!("Notice id: {}", n.id),
-    ])
-}
-
-fn reason_or_default(reason: &str) -> String {
-    if reason.trim().is_empty() { "No details were recorded.".to_owned() } else { reason.to_owned() }
-}
-
-/// `Friday, 28 November 2025 at 22:10 UTC (2025-11-28T22:10:51.123456Z)`.
-fn when(t: Timestamp) -> String {
-    let dt = t.to_datetime();
-    format!(
-        "{}, {} {} {} at {:02}:{:02} UTC ({})",
-        dt.weekday(),
-        dt.day(),
-        dt.month(),
-        dt.year(),
-        dt.hour(),
-        dt.minute(),
-        t.to_rfc3339()
-    )
+    (w.subject("notice-test-subject"), blocks)
 }
 
 /// A header-safe subject: no control characters, single spaces.
@@ -488,7 +451,7 @@ pub(crate) fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
 
-    use ens_ports::{EmailAddress, EnterpriseId, IncidentId, NoticeId};
+    use ens_ports::{EmailAddress, EnterpriseId, IncidentId, NoticeId, Timestamp};
     use uuid::Uuid;
 
     use super::*;
@@ -505,6 +468,7 @@ mod tests {
             reason: "Entra sent a phone number ENS+ cannot store: \"+1 555 0100 ext 7\".".into(),
             setup_url: "https://ens.example.com/setup/scim-import".into(),
             examples: Vec::new(),
+            language: Language::English,
         }
     }
 
@@ -593,6 +557,56 @@ mod tests {
         assert!(r.text.contains("alerts@contoso.com"), "{}", r.text);
         assert!(flat(&r.text).contains("will arrive at this address"), "{}", r.text);
         assert!(r.html.contains("alerts@contoso.com"), "{}", r.html);
+    }
+
+    #[test]
+    fn the_catalogues_are_whole() {
+        let problems = Catalogue::check(&CATALOGUES);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    /// Every notice in German: German words, the date in German, and no English sentence of
+    /// the English catalogue left in it.
+    #[test]
+    fn notices_in_german() {
+        let english: Vec<String> = Catalogue::values(&CATALOGUES, Language::English)
+            .into_iter()
+            .zip(Catalogue::values(&CATALOGUES, Language::German))
+            .filter(|((_, en), (_, de))| en != de)
+            .flat_map(|((_, en), _)| {
+                en.split(['{', '}', '<', '>']).map(str::trim).map(str::to_owned).collect::<Vec<_>>()
+            })
+            .filter(|part| part.split_whitespace().count() >= 3)
+            .collect();
+        for kind in NoticeKind::ALL {
+            let mut n = notice(kind);
+            n.language = Language::German;
+            n.examples = vec!["Jane Doe (jane@contoso.com), deaktiviert".into()];
+            let r = render(&n);
+            assert!(r.subject.contains("Contoso") && !r.subject.contains(" for "), "{}", r.subject);
+            for body in [&flat(&r.text), &flat(&r.html)] {
+                assert!(body.contains("Guten Tag,"), "{kind:?}: {body}");
+                assert!(body.contains("Freitag, 28. November 2025 um 22:10 UTC"), "{kind:?}: {body}");
+                assert!(body.contains("Benachrichtigungs-ID: 01930000-0000-7000-8000-000000000042"), "{body}");
+                for sentence in &english {
+                    assert!(!body.contains(sentence.as_str()), "{kind:?}: English {sentence:?} in {body}");
+                }
+            }
+        }
+        let mut n = notice(NoticeKind::ImportSwitchedOff);
+        n.language = Language::German;
+        let r = render(&n);
+        assert_eq!(r.subject, "Der ENS+ SCIM-Import für Contoso wurde ausgeschaltet");
+        assert!(r.html.contains("<strong>Einrichtung › SCIM-Import</strong>"), "{}", r.html);
+    }
+
+    /// What a notice carries is never read as the catalogue's markup.
+    #[test]
+    fn arguments_are_not_markup() {
+        let mut n = notice(NoticeKind::Test);
+        n.enterprise_name = "A</strong>B<strong>C".into();
+        let r = render(&n);
+        assert!(r.html.contains("<strong>A&lt;/strong&gt;B&lt;strong&gt;C</strong>"), "{}", r.html);
     }
 
     #[test]

@@ -276,6 +276,7 @@ pub fn notice(kind: NoticeKind, recipient: &str) -> Notice {
         reason: "Entra sent a value ENS+ cannot store for \"phone\".".into(),
         setup_url: "https://ens.example.com/setup/scim-import?tab=1&x=2".into(),
         examples: Vec::new(),
+        language: ens_ports::Language::English,
     }
 }
 

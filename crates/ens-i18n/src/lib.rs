@@ -1,0 +1,183 @@
+//! Message catalogues: each language's Fluent file (`.ftl`, the format translators' tools
+//! read), parsed once and formatted on demand (`docs/decisions/i18n.md`). The pages and the
+//! admin API (ens-http) and the notices (ens-notify-smtp) each have their own catalogue and
+//! word their texts through this crate; nothing here knows HTTP or e-mail.
+
+use std::borrow::Cow;
+
+use ens_domain::Language;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
+use unic_langid::LanguageIdentifier;
+
+pub use fluent_bundle::FluentValue;
+
+/// One catalogue in every language: English first (the one every other follows, and the
+/// fallback for a message a translation lacks).
+pub struct Catalogue {
+    bundles: Vec<(Language, FluentBundle<FluentResource>)>,
+}
+
+impl std::fmt::Debug for Catalogue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalogue")
+            .field("languages", &self.bundles.iter().map(|(l, _)| l.tag()).collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// What is wrong with a catalogue's source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueError {
+    pub language: Language,
+    pub problem: String,
+}
+
+impl Catalogue {
+    /// Parses every language's source. What does not parse is logged and left out (the
+    /// tests' [`Catalogue::check`] fails on it); the rest is served.
+    pub fn new(sources: &[(Language, &str)]) -> Catalogue {
+        let bundles = sources
+            .iter()
+            .map(|(language, source)| {
+                let (bundle, problems) = bundle(*language, source);
+                for problem in problems {
+                    tracing::error!(language = language.tag(), %problem, "a message catalogue is faulty");
+                }
+                (*language, bundle)
+            })
+            .collect();
+        Catalogue { bundles }
+    }
+
+    /// Every problem of `sources`: syntax errors, a message defined twice, or a message one
+    /// language has and another lacks.
+    pub fn check(sources: &[(Language, &str)]) -> Vec<CatalogueError> {
+        let mut errors = Vec::new();
+        let Some((_, english)) = sources.first() else { return errors };
+        let english = ids(english);
+        for (language, source) in sources {
+            for problem in bundle(*language, source).1 {
+                errors.push(CatalogueError { language: *language, problem });
+            }
+            let own = ids(source);
+            for id in english.difference(&own) {
+                errors.push(CatalogueError { language: *language, problem: format!("lacks {id}") });
+            }
+            for id in own.difference(&english) {
+                errors.push(CatalogueError { language: *language, problem: format!("has {id}, which English lacks") });
+            }
+        }
+        errors
+    }
+
+    fn bundle(&self, language: Language) -> Option<&FluentBundle<FluentResource>> {
+        self.bundles.iter().find(|(l, _)| *l == language).map(|(_, b)| b)
+    }
+
+    /// Whether the catalogue has the message `id`.
+    pub fn has(&self, id: &str) -> bool {
+        self.bundles.first().is_some_and(|(_, b)| b.has_message(id))
+    }
+
+    /// The message `id` in `language` with `args`; in English when that language lacks it,
+    /// and the id itself when the catalogue has no such message.
+    pub fn format(&self, language: Language, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let args = (!args.is_empty()).then(|| {
+            let mut a = FluentArgs::new();
+            for (name, value) in args {
+                a.set(*name, value.clone());
+            }
+            a
+        });
+        for l in [language, Language::English] {
+            let Some(b) = self.bundle(l) else { continue };
+            if let Some(pattern) = b.get_message(id).and_then(|m| m.value()) {
+                let mut errors = Vec::new();
+                let text = b.format_pattern(pattern, args.as_ref(), &mut errors);
+                if !errors.is_empty() {
+                    tracing::warn!(id, language = l.tag(), ?errors, "a message could not be formatted fully");
+                }
+                return text.into_owned();
+            }
+        }
+        id.to_owned()
+    }
+
+    /// Every message's value in `language`, without its placeables' arguments: what a page
+    /// in that language must not show in another (the tests' list of the UI's strings).
+    pub fn values(sources: &[(Language, &str)], language: Language) -> Vec<(String, String)> {
+        let catalogue = Catalogue::new(sources);
+        let Some(source) = sources.iter().find(|(l, _)| *l == language).map(|(_, s)| *s) else { return Vec::new() };
+        ids(source)
+            .into_iter()
+            .map(|id| {
+                let text = catalogue.format(language, &id, &[]);
+                (id, text)
+            })
+            .collect()
+    }
+}
+
+/// A number as an argument: plural rules select on it.
+pub fn number(n: impl Into<f64>) -> FluentValue<'static> {
+    FluentValue::from(n.into())
+}
+
+/// A text as an argument.
+pub fn string<'a>(s: impl Into<Cow<'a, str>>) -> FluentValue<'a> {
+    FluentValue::String(s.into())
+}
+
+fn bundle(language: Language, source: &str) -> (FluentBundle<FluentResource>, Vec<String>) {
+    let mut problems = Vec::new();
+    let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(r, errors)| {
+        problems.extend(errors.iter().map(|e| format!("syntax: {e:?}")));
+        r
+    });
+    let id: LanguageIdentifier = language.tag().parse().unwrap_or_default();
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // The texts go into HTML, JSON and e-mail, not into bidirectional prose: no isolation marks.
+    bundle.set_use_isolating(false);
+    if let Err(errors) = bundle.add_resource(resource) {
+        problems.extend(errors.iter().map(|e| format!("{e:?}")));
+    }
+    (bundle, problems)
+}
+
+/// The ids a source defines (messages start a line: `id = …`).
+fn ids(source: &str) -> std::collections::BTreeSet<String> {
+    source
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EN: &str = "hello = Hello, { $name }!\npersons = { $n ->\n    [one] 1 person\n   *[other] { $n } persons\n}\nonly-english = Yes\n";
+    const DE: &str =
+        "hello = Hallo, { $name }!\npersons = { $n ->\n    [one] 1 Person\n   *[other] { $n } Personen\n}\n";
+
+    #[test]
+    fn formats_with_plurals_and_falls_back() {
+        let c = Catalogue::new(&[(Language::English, EN), (Language::German, DE)]);
+        assert_eq!(c.format(Language::German, "hello", &[("name", string("Ada"))]), "Hallo, Ada!");
+        assert_eq!(c.format(Language::German, "persons", &[("n", number(1))]), "1 Person");
+        assert_eq!(c.format(Language::English, "persons", &[("n", number(3))]), "3 persons");
+        assert_eq!(c.format(Language::German, "only-english", &[]), "Yes");
+        assert_eq!(c.format(Language::German, "nothing", &[]), "nothing");
+        assert!(c.has("hello") && !c.has("nothing"));
+    }
+
+    #[test]
+    fn check_finds_what_a_translation_lacks_and_broken_syntax() {
+        let errors = Catalogue::check(&[(Language::English, EN), (Language::German, DE)]);
+        assert_eq!(errors, vec![CatalogueError { language: Language::German, problem: "lacks only-english".into() }]);
+        let broken = Catalogue::check(&[(Language::English, "x = {"), (Language::German, "x = y\nx = z\n")]);
+        assert_eq!(broken.len(), 2, "{broken:?}");
+    }
+}
