@@ -1,13 +1,60 @@
-// Shared by every page: the admin API client, the page frame (header, logout) and small DOM
-// helpers. Text is always set as text (never parsed as HTML).
+// Shared by every page: the admin API client, the page frame (header, logout, language) and
+// small DOM helpers. Text is always set as text (never parsed as HTML).
 
 export const CSRF_COOKIE = 'ens_csrf';
 export const HOME = '/setup/scim-import';
 
+/** The page's language, as the server chose it (`<html lang>`). */
+export const LANG = document.documentElement.lang === 'de' ? 'de' : 'en';
+const LANGUAGE_COOKIE = 'ens_lang';
+
+// The texts the scripts build, from the catalogue the server fills the HTML with (Fluent,
+// formatted by @fluent/bundle, loaded before this module).
+const { FluentBundle, FluentResource } = globalThis.FluentBundle;
+const bundle = new FluentBundle(LANG, { useIsolating: false });
+try {
+  const res = await fetch(`/assets/messages-${LANG}.ftl`, { cache: 'no-cache' });
+  if (res.ok) bundle.addResource(new FluentResource(await res.text()));
+} catch {
+  // Without the catalogue the scripts show message ids; the page's own text is still there.
+}
+
+/** The message `id` in the page's language, with `args` (numbers choose plural forms). */
+export function t(id, args) {
+  const message = bundle.getMessage(id);
+  if (!message || !message.value) return id;
+  return bundle.formatPattern(message.value, args);
+}
+
+/**
+ * The message `id` as a list for `replaceChildren`: its `{ $name }` placeables for the names
+ * in `nodes` become those elements (a `<time>`, a link), wherever the translation puts them.
+ */
+export function tNodes(id, args = {}, nodes = {}) {
+  const marked = { ...args };
+  for (const name of Object.keys(nodes)) marked[name] = `\u0001${name}\u0001`;
+  return t(id, marked)
+    .split('\u0001')
+    .map((part, i) => (i % 2 === 1 ? nodes[part] : part))
+    .filter((part) => part !== '');
+}
+
+/** The header's language switch: remembered in a cookie for a year, then the page again. */
+function languageSwitch() {
+  const select = document.getElementById('language');
+  if (!select) return;
+  select.value = LANG;
+  select.addEventListener('change', () => {
+    document.cookie = `${LANGUAGE_COOKIE}=${select.value}; Path=/; Max-Age=31536000; SameSite=Lax`;
+    location.reload();
+  });
+}
+languageSwitch();
+
 /** An answer of the admin API that is not a success: `problem` is its problem+json body. */
 export class ApiError extends Error {
   constructor(status, problem) {
-    super((problem && (problem.detail || problem.title)) || `The server answered ${status}.`);
+    super((problem && (problem.detail || problem.title)) || t('js-server-answered', { status }));
     this.status = status;
     this.problem = problem || {};
   }
@@ -36,7 +83,8 @@ export function hasSession() {
  * body (null for 204); rejects with an ApiError.
  */
 export async function api(method, path, body) {
-  const headers = { Accept: 'application/json' };
+  // The API words its problems and hints in the page's language.
+  const headers = { Accept: 'application/json', 'Accept-Language': LANG };
   if (method !== 'GET') {
     const csrf = cookie(CSRF_COOKIE);
     if (csrf) headers['X-CSRF-Token'] = csrf;
@@ -50,10 +98,7 @@ export async function api(method, path, body) {
   try {
     res = await fetch(path, init);
   } catch {
-    throw new ApiError(0, {
-      title: 'No connection',
-      detail: 'ENS+ cannot be reached. Check the connection and try again.',
-    });
+    throw new ApiError(0, { title: t('js-no-connection'), detail: t('js-no-connection-detail') });
   }
   if (res.status === 204) return null;
   let data = null;
@@ -163,7 +208,7 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+const dateFormat = new Intl.DateTimeFormat(LANG, { dateStyle: 'medium', timeStyle: 'medium' });
 
 /** A `<time>` element showing an RFC 3339 timestamp in the reader's time zone. */
 export function time(iso) {
@@ -189,8 +234,7 @@ export function say(el, text, kind = 'info') {
 }
 
 export function problemText(e) {
-  if (e instanceof ApiError) return `Error: ${e.message}`;
-  return `Error: ${e && e.message ? e.message : e}`;
+  return t('js-error', { message: e instanceof ApiError ? e.message : e && e.message ? e.message : String(e) });
 }
 
 export function showPageError(e) {
@@ -204,9 +248,9 @@ export async function copy(input, statusEl) {
   input.select();
   try {
     await navigator.clipboard.writeText(input.value);
-    say(statusEl, 'Copied to the clipboard.', 'ok');
+    say(statusEl, t('js-copied'), 'ok');
   } catch {
-    say(statusEl, 'The text is selected: copy it with Ctrl+C (⌘C on a Mac).', 'info');
+    say(statusEl, t('js-copy-by-hand'), 'info');
   }
 }
 
@@ -215,7 +259,7 @@ export function pager(page, perPage, total, hrefFor) {
   const pages = Math.max(1, Math.ceil(total / perPage));
   const nav = $('pager');
   nav.hidden = pages <= 1;
-  $('pager-text').textContent = `Page ${page} of ${pages}`;
+  $('pager-text').textContent = t('js-page-of', { page, pages });
   for (const [id, target] of [
     ['pager-prev', page - 1],
     ['pager-next', page + 1],
@@ -273,4 +317,4 @@ export function clampPage(page, perPage, total, hrefFor) {
   return true;
 }
 
-export const SOURCES = { scim: 'Entra (SCIM)', manual: 'Manual' };
+export const SOURCES = { scim: t('persons-entra-scim'), manual: t('persons-manual') };

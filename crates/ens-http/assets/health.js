@@ -1,16 +1,11 @@
 // Setup's Health section: the counts at a glance, each linked to the persons or activity
 // entries it counts; mapping drift; conflicts; and the purge rule for long-inactive persons.
 
-import { $, ApiError, api, h, leaveIfLoggedOut, problemText, say, time } from './app.js';
-
-/** `1 person` / `3 persons`. */
-function count(n, one, many) {
-  return `${n} ${n === 1 ? one : many}`;
-}
+import { $, ApiError, api, h, leaveIfLoggedOut, problemText, say, t, time } from './app.js';
 
 /** One figure: a term, a number (a link when it counts something to look at), a note. */
 function figure(term, n, href, note, warn = false, capped = false) {
-  const shown = capped ? `more than ${n}` : String(n);
+  const shown = capped ? t('js-health-more-than', { n }) : String(n);
   const value = href && n > 0 ? h('a', { href }, shown) : h('span', {}, shown);
   return h(
     'div',
@@ -24,27 +19,27 @@ function renderFigures(health) {
   const p = health.persons;
   const days = health.long_inactive_days;
   $('health-figures').replaceChildren(
-    figure('Persons', p.total, '/persons', null),
-    figure('Active', p.active, '/persons?active=true', `(${p.inactive} inactive)`),
-    figure('From Entra', p.from_entra, '/persons?source=scim', `(${p.manual} manual)`),
+    figure(t('title-persons'), p.total, '/persons', null),
+    figure(t('persons-active'), p.active, '/persons?active=true', t('js-health-inactive', { n: p.inactive })),
+    figure(t('js-person-from-entra-badge'), p.from_entra, '/persons?source=scim', t('js-health-manual', { n: p.manual })),
     figure(
-      'Cannot be alerted',
+      t('persons-cannot-be-alerted'),
       health.unreachable,
       '/persons?reach=unreachable',
-      'active, with no mobile, work phone or e-mail address',
+      t('js-health-unreachable-note'),
       true,
     ),
     figure(
-      'Only on fields no longer imported',
+      t('persons-only-on-fields-no-longer'),
       health.only_not_imported,
       '/persons?reach=only_not_imported',
-      'their numbers and addresses are no longer kept up to date by Entra',
+      t('js-health-only-not-imported-note'),
       true,
     ),
-    figure('Changes applied, last 24 hours', health.applied_last_day, '/activity?outcome=applied', null),
-    figure('Refused, last 24 hours', health.refused_last_day, '/activity?outcome=rejected', null, true),
+    figure(t('js-health-applied-last-day'), health.applied_last_day, '/activity?outcome=applied', null),
+    figure(t('js-health-refused-last-day'), health.refused_last_day, '/activity?outcome=rejected', null, true),
     figure(
-      `Inactive for more than ${days} days`,
+      t('js-health-inactive-days', { days }),
       health.long_inactive,
       `/persons?inactive_days=${days}`,
       null,
@@ -61,9 +56,9 @@ function renderDrift(health) {
       const when =
         d.kind === 'not_sent_by_entra'
           ? d.last_sent
-            ? [' Entra last sent it ', time(d.last_sent), ', before it was selected here.']
-            : [' Entra has not sent it since it was selected, although it created persons since (last ', time(d.last_created), ').']
-          : [' Entra sent it ', time(d.last_sent), '.'];
+            ? [` ${t('js-health-drift-last-sent')} `, time(d.last_sent), t('js-health-drift-before-selected')]
+            : [` ${t('js-health-drift-not-sent')} `, time(d.last_created), t('js-health-drift-not-sent-end')]
+          : [` ${t('js-health-drift-sent')} `, time(d.last_sent), '.'];
       return h('li', {}, h('a', { href: '#mapping-section' }, h('strong', {}, d.label)), `: ${d.advice}.`, ...when);
     }),
   );
@@ -76,8 +71,8 @@ async function renderConflicts(health) {
       h(
         'li',
         {},
-        h('a', { href: '/activity?kind=user_name_conflict' }, count(health.refused_creates, 'create', 'creates')),
-        ' from Entra refused in the last 30 days because another person holds the user name.',
+        h('a', { href: '/activity?kind=user_name_conflict' }, t('js-health-creates', { n: health.refused_creates })),
+        ` ${t('js-health-creates-refused')}`,
       ),
     );
   }
@@ -88,16 +83,16 @@ async function renderConflicts(health) {
         'li',
         {},
         h('a', { href: `/persons/${encodeURIComponent(s.manual.id)}` }, s.manual.user_name),
-        ' (manual) has the work e-mail of ',
+        ` ${t('js-health-shared-has')} `,
         h('a', { href: `/persons/${encodeURIComponent(s.from_entra.id)}` }, s.from_entra.user_name),
-        ' (from Entra): the same person twice?',
+        ` ${t('js-health-shared-twice')}`,
       ),
     );
     items.push(
       h(
         'li',
         {},
-        `${count(health.shared_identities, 'manual person shares', 'manual persons share')} a work e-mail with a person from Entra:`,
+        t('js-health-shared', { n: health.shared_identities }),
         h('ul', {}, ...pairs),
       ),
     );
@@ -115,14 +110,14 @@ function renderPurge(view) {
   $('purge-days').value = String(on ? view.purge_inactive_after_days : 180);
   $('purge-days').min = String(view.purge_min_days);
   $('purge-days').disabled = !on;
-  $('purge-days-hint').textContent = `At least ${view.purge_min_days} days. Off unless you switch it on.`;
+  $('purge-days-hint').textContent = t('js-health-purge-hint', { days: view.purge_min_days });
   $('purge-days-hint').classList.remove('invalid');
   $('purge-days').removeAttribute('aria-invalid');
 }
 
 $('purge-enabled').addEventListener('change', () => {
   $('purge-days').disabled = !$('purge-enabled').checked;
-  say($('purge-message'), 'Not saved yet: press Save.', 'info');
+  say($('purge-message'), t('js-not-saved-yet'), 'info');
 });
 
 $('purge-form').addEventListener('submit', async (event) => {
@@ -132,15 +127,15 @@ $('purge-form').addEventListener('submit', async (event) => {
   const days = Number($('purge-days').value);
   if (on && (!Number.isInteger(days) || days < setup.purge_min_days)) {
     $('purge-days').setAttribute('aria-invalid', 'true');
-    $('purge-days-hint').textContent = `At least ${setup.purge_min_days} days.`;
+    $('purge-days-hint').textContent = t('js-health-purge-at-least', { days: setup.purge_min_days });
     $('purge-days-hint').classList.add('invalid');
     $('purge-days').focus();
     return;
   }
-  say(message, 'Saving…', 'info');
+  say(message, t('js-saving'), 'info');
   try {
     renderPurge(await api('PUT', '/api/v1/scim-import/purge', { days: on ? days : null }));
-    say(message, on ? `Saved: persons from Entra inactive for more than ${days} days are deleted.` : 'Saved: nobody is deleted.', 'ok');
+    say(message, on ? t('js-health-purge-saved-on', { days }) : t('js-health-purge-saved-off'), 'ok');
   } catch (e) {
     if (leaveIfLoggedOut(e)) return;
     if (e instanceof ApiError && e.kind === 'invalid-purge-rule') {

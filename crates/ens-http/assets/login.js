@@ -1,6 +1,6 @@
 // The login page: log in, and change a one-time password before anything else.
 
-import { $, ApiError, HOME, api, hasSession, logout, say } from './app.js';
+import { $, ApiError, HOME, api, hasSession, logout, problemText, say, t } from './app.js';
 
 const MIN_PASSWORD = 12;
 
@@ -39,7 +39,7 @@ function showChange(session) {
   $('who').hidden = false;
   $('principal-login').textContent = session.principal.login;
   $('current-field').hidden = typedPassword !== null;
-  $('page-status').textContent = 'Logged in. Choose a new password before anything else.';
+  $('page-status').textContent = t('js-login-choose-now');
   done();
   (typedPassword === null ? $('current-password') : $('new-password')).focus();
 }
@@ -52,7 +52,7 @@ function throttled(e) {
   const button = $('login-submit');
   const message = $('login-message');
   let left = wait;
-  say(message, `Error: ${e.message} The Log in button works again when the wait is over.`, 'error');
+  say(message, t('js-login-throttled', { message: e.message }), 'error');
   button.disabled = true;
   clearInterval(throttleTimer);
   throttleTimer = setInterval(() => {
@@ -61,13 +61,13 @@ function throttled(e) {
       clearInterval(throttleTimer);
       throttleTimer = null;
       button.disabled = false;
-      button.textContent = 'Log in';
-      say(message, 'You can try again now.', 'info');
+      button.textContent = t('login-log-in');
+      say(message, t('js-login-try-again'), 'info');
     } else {
-      button.textContent = `Log in (wait ${left} s)`;
+      button.textContent = t('js-login-wait', { seconds: left });
     }
   }, 1000);
-  button.textContent = `Log in (wait ${left} s)`;
+  button.textContent = t('js-login-wait', { seconds: left });
 }
 
 $('login-form').addEventListener('submit', async (event) => {
@@ -76,7 +76,7 @@ $('login-form').addEventListener('submit', async (event) => {
   const password = $('password').value;
   const message = $('login-message');
   if (!login || !password) {
-    say(message, 'Error: enter your e-mail address and your password.', 'error');
+    say(message, t('js-login-enter-both'), 'error');
     (login ? $('password') : $('login')).focus();
     return;
   }
@@ -97,7 +97,7 @@ $('login-form').addEventListener('submit', async (event) => {
       throttled(e);
       return;
     }
-    say(message, `Error: ${e.message}`, 'error');
+    say(message, problemText(e), 'error');
     $('password').focus();
   } finally {
     if (!throttleTimer) button.disabled = false;
@@ -110,7 +110,7 @@ function checkRepeat() {
   const hint = $('repeat-password-hint');
   const mismatch = b.length > 0 && a !== b;
   $('repeat-password').setAttribute('aria-invalid', String(mismatch));
-  hint.textContent = mismatch ? 'The two new passwords differ.' : '';
+  hint.textContent = mismatch ? t('js-login-passwords-differ') : '';
 }
 
 $('new-password').addEventListener('input', () => {
@@ -118,8 +118,8 @@ $('new-password').addEventListener('input', () => {
   const short = n > 0 && n < MIN_PASSWORD;
   $('new-password').setAttribute('aria-invalid', String(short));
   $('new-password-hint').textContent = short
-    ? `At least 12 characters: ${MIN_PASSWORD - n} more.`
-    : 'At least 12 characters.';
+    ? t('js-login-more-characters', { min: MIN_PASSWORD, more: MIN_PASSWORD - n })
+    : t('login-at-least-12-characters');
   checkRepeat();
 });
 $('repeat-password').addEventListener('input', checkRepeat);
@@ -130,17 +130,17 @@ $('change-form').addEventListener('submit', async (event) => {
   const current = typedPassword ?? $('current-password').value;
   const fresh = $('new-password').value;
   if (!current) {
-    say(message, 'Error: enter your current (one-time) password.', 'error');
+    say(message, t('js-login-enter-current'), 'error');
     $('current-password').focus();
     return;
   }
   if (fresh.length < MIN_PASSWORD) {
-    say(message, `Error: the new password needs at least ${MIN_PASSWORD} characters.`, 'error');
+    say(message, t('js-login-too-short', { min: MIN_PASSWORD }), 'error');
     $('new-password').focus();
     return;
   }
   if (fresh !== $('repeat-password').value) {
-    say(message, 'Error: the two new passwords differ.', 'error');
+    say(message, t('js-login-error-passwords-differ'), 'error');
     $('repeat-password').focus();
     return;
   }
@@ -150,20 +150,20 @@ $('change-form').addEventListener('submit', async (event) => {
   try {
     await api('PUT', '/api/v1/session/password', { current_password: current, new_password: fresh });
     typedPassword = null;
-    say(message, 'Password changed.', 'ok');
+    say(message, t('js-login-password-changed'), 'ok');
     location.replace(nextPage());
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
       typedPassword = null;
       showLogin();
-      say($('login-message'), 'Error: your session ended. Log in again.', 'error');
+      say($('login-message'), t('js-login-session-ended'), 'error');
       return;
     }
     if (e instanceof ApiError && e.status === 403 && e.kind === 'invalid-credentials') {
       typedPassword = null;
       $('current-field').hidden = false;
     }
-    say(message, `Error: ${e.message}`, 'error');
+    say(message, problemText(e), 'error');
   } finally {
     button.disabled = false;
   }

@@ -2,7 +2,7 @@
 // form: the query, the filters, the order and the page live in the address, so Back,
 // bookmarks and the Health section's links work.
 
-import { $, SOURCES, api, clampPage, h, pageParam, pager, startPage, time } from './app.js';
+import { $, SOURCES, api, clampPage, h, pageParam, pager, say, startPage, t, time } from './app.js';
 
 const PER_PAGE = 25;
 
@@ -11,19 +11,19 @@ const FILTERS = ['q', 'active', 'source', 'reach', 'inactive_days'];
 
 /** The columns; those with a `sort` key can be ordered by. */
 const COLUMNS = [
-  { label: 'User name', sort: 'user_name' },
-  { label: 'Display name', sort: 'display_name' },
-  { label: 'Mobile', sort: 'mobile' },
-  { label: 'Department', sort: 'department' },
-  { label: 'E-mail' },
-  { label: 'Source' },
-  { label: 'State' },
-  { label: 'Last change', sort: 'last_changed' },
+  { label: t('js-persons-user-name'), sort: 'user_name', by: t('js-persons-sort-user-name') },
+  { label: t('js-persons-display-name'), sort: 'display_name', by: t('js-persons-sort-display-name') },
+  { label: t('js-persons-mobile'), sort: 'mobile', by: t('js-persons-sort-mobile') },
+  { label: t('js-persons-department'), sort: 'department', by: t('js-persons-sort-department') },
+  { label: t('js-persons-email') },
+  { label: t('persons-source') },
+  { label: t('persons-state') },
+  { label: t('js-persons-last-change'), sort: 'last_changed', by: t('js-persons-sort-last-change') },
 ];
 
 const REACH = {
-  unreachable: 'who cannot be alerted',
-  only_not_imported: 'reachable only on fields no longer imported',
+  unreachable: t('js-persons-filter-unreachable'),
+  only_not_imported: t('js-persons-filter-only-not-imported'),
 };
 
 function cell(label, ...content) {
@@ -58,7 +58,7 @@ function renderHead(params, sort, descending) {
           {
             href: href(params, { sort: c.sort, order }),
             class: 'sort',
-            'aria-label': `Sort by ${c.label.toLowerCase()}`,
+            'aria-label': c.by,
           },
           c.label,
           h('span', { 'aria-hidden': 'true' }, arrow),
@@ -71,11 +71,15 @@ function renderHead(params, sort, descending) {
 /** What the filters in use say, for the summary line. */
 function describe(params) {
   const parts = [];
-  if (params.get('active') === 'true') parts.push('active');
-  if (params.get('active') === 'false') parts.push('inactive');
-  if (params.get('source')) parts.push(`from ${SOURCES[params.get('source')] || params.get('source')}`);
+  if (params.get('active') === 'true') parts.push(t('js-persons-filter-active'));
+  if (params.get('active') === 'false') parts.push(t('js-persons-filter-inactive'));
+  if (params.get('source')) {
+    parts.push(t('js-persons-filter-source', { source: SOURCES[params.get('source')] || params.get('source') }));
+  }
   if (REACH[params.get('reach')]) parts.push(REACH[params.get('reach')]);
-  if (params.get('inactive_days')) parts.push(`inactive for more than ${params.get('inactive_days')} days`);
+  if (params.get('inactive_days')) {
+    parts.push(t('js-persons-filter-inactive-days', { days: Number(params.get('inactive_days')) }));
+  }
   return parts.join(', ');
 }
 
@@ -89,6 +93,12 @@ window.addEventListener('pageshow', () => {
 
 startPage(async () => {
   const params = new URLSearchParams(location.search);
+  // Coming back from deleting a person: say so once, and keep it out of the address.
+  if (params.has('deleted')) {
+    say($('persons-message'), t('js-persons-deleted', { name: params.get('deleted') }), 'ok');
+    params.delete('deleted');
+    history.replaceState(null, '', params.toString() ? `/persons?${params}` : '/persons');
+  }
   const page = pageParam(params);
   for (const name of FILTERS) {
     const el = $(name);
@@ -120,19 +130,25 @@ startPage(async () => {
       h(
         'tr',
         { class: p.active ? undefined : 'inactive' },
-        cell('User name', h('a', { href: `/persons/${encodeURIComponent(p.id)}` }, p.user_name)),
-        cell('Display name', p.display_name || '—'),
-        cell('Mobile', p.mobile || '—'),
-        cell('Department', p.department || '—'),
-        cell('E-mail', p.email || '—'),
-        cell('Source', h('span', { class: `badge source-${p.source}` }, SOURCES[p.source] || p.source)),
+        cell(COLUMNS[0].label, h('a', { href: `/persons/${encodeURIComponent(p.id)}` }, p.user_name)),
+        cell(COLUMNS[1].label, p.display_name || '—'),
+        cell(COLUMNS[2].label, p.mobile || '—'),
+        cell(COLUMNS[3].label, p.department || '—'),
+        cell(COLUMNS[4].label, p.email || '—'),
+        cell(COLUMNS[5].label, h('span', { class: `badge source-${p.source}` }, SOURCES[p.source] || p.source)),
         cell(
-          'State',
-          h('span', { class: `badge ${p.active ? 'active' : 'inactive'}` }, p.active ? 'Active' : 'Inactive'),
-          p.active && !p.alertable ? h('span', { class: 'badge warn' }, 'Cannot be alerted') : null,
-          !p.active && p.inactive_since ? h('span', { class: 'since' }, ' since ', time(p.inactive_since)) : null,
+          COLUMNS[6].label,
+          h(
+            'span',
+            { class: `badge ${p.active ? 'active' : 'inactive'}` },
+            p.active ? t('persons-active') : t('persons-inactive'),
+          ),
+          p.active && !p.alertable ? h('span', { class: 'badge warn' }, t('persons-cannot-be-alerted')) : null,
+          !p.active && p.inactive_since
+            ? h('span', { class: 'since' }, ` ${t('js-persons-since')} `, time(p.inactive_since))
+            : null,
         ),
-        cell('Last change', time(p.updated_at)),
+        cell(COLUMNS[7].label, time(p.updated_at)),
       ),
     ),
   );
@@ -140,12 +156,13 @@ startPage(async () => {
 
   const q = (params.get('q') || '').trim();
   const filtered = describe(params);
-  const persons = result.total === 1 ? '1 person' : `${result.total} persons`;
+  const n = result.total;
   let summary;
-  if (result.total === 0) summary = q || filtered ? 'No person matches.' : 'The Person list is empty.';
-  else if (filtered) summary = `Only ${filtered}: ${persons}${q ? ` matching “${q}”` : ''}.`;
-  else if (q) summary = `${persons} ${result.total === 1 ? 'matches' : 'match'} “${q}”.`;
-  else summary = `${persons} in the Person list.`;
+  if (n === 0) summary = q || filtered ? t('js-persons-none-match') : t('js-persons-empty');
+  else if (filtered && q) summary = t('js-persons-filtered-matching', { filters: filtered, n, q });
+  else if (filtered) summary = t('js-persons-filtered', { filters: filtered, n });
+  else if (q) summary = t('js-persons-matching', { n, q });
+  else summary = t('js-persons-all', { n });
   $('persons-summary').textContent = summary;
 
   pager(page, PER_PAGE, result.total, hrefFor);

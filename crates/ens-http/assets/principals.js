@@ -1,12 +1,12 @@
 // Principals: the enterprise's principals, inviting one, a new one-time password, removing.
 
-import { $, ApiError, api, copy, h, leaveIfLoggedOut, problemText, say, startPage, time } from './app.js';
+import { $, ApiError, api, copy, h, leaveIfLoggedOut, problemText, say, startPage, t, time } from './app.js';
 
 let removing = null;
 
 function showOneTime(result, what) {
-  $('one-time-label').textContent = `One-time password for ${result.login}`;
-  $('one-time-warning').textContent = `Warning: ${result.warning}`;
+  $('one-time-label').textContent = t('js-principals-one-time-for', { login: result.login });
+  $('one-time-warning').textContent = t('js-principals-warning', { warning: result.warning });
   $('one-time-value').value = result.password;
   $('one-time').hidden = false;
   say($('principals-message'), what, 'ok');
@@ -18,25 +18,28 @@ async function render() {
   const list = await api('GET', '/api/v1/principals');
   $('principals-body').replaceChildren(
     ...list.items.map((p) => {
-      const actions = h('td', { 'data-label': 'Actions', class: 'actions-cell' });
+      const actions = h('td', { 'data-label': t('principals-actions'), class: 'actions-cell' });
       if (p.you) {
-        actions.append(h('span', { class: 'muted' }, 'You'));
+        actions.append(h('span', { class: 'muted' }, t('js-principals-you')));
       } else {
         const reset = h(
           'button',
-          { type: 'button', class: 'secondary small', 'aria-label': `New one-time password for ${p.login}` },
-          'New one-time password',
+          {
+            type: 'button',
+            class: 'secondary small',
+            'aria-label': t('js-principals-new-one-time-for', { login: p.login }),
+          },
+          t('js-principals-new-one-time'),
         );
         reset.addEventListener('click', () => resetPassword(p));
         const remove = h(
           'button',
-          { type: 'button', class: 'danger small', 'aria-label': `Remove ${p.login}` },
-          'Remove',
+          { type: 'button', class: 'danger small', 'aria-label': t('js-principals-remove-login', { login: p.login }) },
+          t('principals-remove'),
         );
         remove.addEventListener('click', () => {
           removing = p;
-          $('remove-text').textContent =
-            `${p.login} can no longer log in; their sessions end. The activity log keeps what they did.`;
+          $('remove-text').textContent = t('js-principals-remove-text', { login: p.login });
           $('remove-dialog').showModal();
           $('remove-cancel').focus();
         });
@@ -47,12 +50,16 @@ async function render() {
         { 'data-login': p.login },
         h(
           'td',
-          { 'data-label': 'Login' },
+          { 'data-label': t('principals-login') },
           p.login,
-          p.must_change_password ? h('span', { class: 'badge warn' }, 'One-time password') : null,
+          p.must_change_password ? h('span', { class: 'badge warn' }, t('principals-one-time-password')) : null,
         ),
-        h('td', { 'data-label': 'Created' }, time(p.created_at)),
-        h('td', { 'data-label': 'Last login' }, p.last_login_at ? time(p.last_login_at) : 'never'),
+        h('td', { 'data-label': t('person-created') }, time(p.created_at)),
+        h(
+          'td',
+          { 'data-label': t('principals-last-login') },
+          p.last_login_at ? time(p.last_login_at) : t('js-person-never'),
+        ),
         actions,
       );
     }),
@@ -63,11 +70,11 @@ async function render() {
 
 async function resetPassword(p) {
   const message = $('principals-message');
-  say(message, `Giving ${p.login} a new one-time password…`, 'info');
+  say(message, t('js-principals-giving', { login: p.login }), 'info');
   try {
     const result = await api('POST', `/api/v1/principals/${encodeURIComponent(p.id)}/password`);
     await render();
-    showOneTime(result, `Done: ${p.login} has a new one-time password; their sessions ended.`);
+    showOneTime(result, t('js-principals-given', { login: p.login }));
   } catch (e) {
     if (leaveIfLoggedOut(e)) return;
     say(message, problemText(e), 'error');
@@ -82,7 +89,7 @@ $('remove-confirm').addEventListener('click', async () => {
   try {
     await api('DELETE', `/api/v1/principals/${encodeURIComponent(p.id)}`);
     await render();
-    say(message, `Removed ${p.login}.`, 'ok');
+    say(message, t('js-principals-removed', { login: p.login }), 'ok');
   } catch (e) {
     if (leaveIfLoggedOut(e)) return;
     say(message, problemText(e), 'error');
@@ -98,7 +105,7 @@ $('invite-form').addEventListener('submit', async (event) => {
   const login = input.value.trim();
   if (!login) {
     input.setAttribute('aria-invalid', 'true');
-    hint.textContent = 'Type their e-mail address first.';
+    hint.textContent = t('js-principals-type-address');
     hint.classList.add('invalid');
     input.focus();
     return;
@@ -110,7 +117,7 @@ $('invite-form').addEventListener('submit', async (event) => {
     hint.textContent = '';
     hint.classList.remove('invalid');
     await render();
-    showOneTime(result, `Invited ${result.login}.`);
+    showOneTime(result, t('js-principals-invited', { login: result.login }));
   } catch (e) {
     if (leaveIfLoggedOut(e)) return;
     if (e instanceof ApiError && Array.isArray(e.problem.fields) && e.problem.fields.includes('login')) {

@@ -1,7 +1,7 @@
 // Setup › SCIM Import: the switch and its state, the Tenant URL and secret token, the
 // notification addresses, the imported fields.
 
-import { $, ApiError, api, copy, h, leaveIfLoggedOut, problemText, say, startPage, time } from './app.js';
+import { $, ApiError, api, copy, h, leaveIfLoggedOut, problemText, say, startPage, t, tNodes, time } from './app.js';
 import { renderHealth } from './health.js';
 
 /** The last answer of GET /api/v1/scim-import (or of a write, which answers the same). */
@@ -25,22 +25,33 @@ function renderState(v) {
 
   const sw = $('enabled-switch');
   sw.setAttribute('aria-checked', String(on));
-  $('switch-word').textContent = on ? 'On' : 'Off';
+  $('switch-word').textContent = on ? t('js-setup-on') : t('setup-off');
 
   const text = $('state-text');
-  const by = state.by ? ` by ${state.by}` : '';
+  const since = { since: time(state.since) };
   if (on) {
-    text.replaceChildren(h('strong', {}, 'On'), ' since ', time(state.since), `, switched on${by}.`);
+    text.replaceChildren(
+      h('strong', {}, t('js-setup-on')),
+      ' ',
+      ...(state.by
+        ? tNodes('js-setup-on-since-by', { by: state.by }, since)
+        : tNodes('js-setup-on-since', {}, since)),
+    );
   } else if (state.status === 'failed') {
     const held = state.failure && state.failure.hold;
     text.replaceChildren(
-      h('strong', {}, held ? 'Off: ENS+ held a mass deactivation' : 'Off: switched off by ENS+ after a failure'),
-      ' since ',
-      time(state.since),
-      '.',
+      h('strong', {}, held ? t('js-setup-off-held') : t('js-setup-off-failed')),
+      ' ',
+      ...tNodes('js-setup-since', {}, since),
     );
   } else {
-    text.replaceChildren(h('strong', {}, 'Off'), ' since ', time(state.since), state.by ? `, switched off${by}.` : '.');
+    text.replaceChildren(
+      h('strong', {}, t('setup-off')),
+      ' ',
+      ...(state.by
+        ? tNodes('js-setup-off-since-by', { by: state.by }, since)
+        : tNodes('js-setup-since', {}, since)),
+    );
   }
 
   const failure = state.status === 'failed' ? state.failure : null;
@@ -55,35 +66,32 @@ function renderState(v) {
     $('failure-log').href = failure.activity_link;
     $('failure-recurs').hidden = !failure.recurs_on_retry;
     $('failure-recurs').textContent = failure.recurs_on_retry
-      ? `This request will fail again as soon as Entra retries it. Contact ${v.support_contact} before you switch on.`
+      ? t('js-setup-recurs', { contact: v.support_contact })
       : '';
   }
 
   const refused = $('refused-while-off');
   const n = v.refused_while_off || 0;
   refused.hidden = n === 0;
-  refused.textContent =
-    n === 1
-      ? '1 change from Entra was refused while import was off; Entra retries it after you switch on.'
-      : `${n} changes from Entra were refused while import was off; Entra retries them after you switch on.`;
+  refused.textContent = t('js-setup-refused-while-off', { n });
   $('entra-steps').hidden = !on;
 
   const todo = $('what-to-do');
   todo.hidden = !state.what_to_do;
-  todo.replaceChildren(...(state.what_to_do ? [h('strong', {}, 'What to do:'), ` ${state.what_to_do}`] : []));
+  todo.replaceChildren(...(state.what_to_do ? [h('strong', {}, t('js-setup-what-to-do')), ` ${state.what_to_do}`] : []));
 
   const last = $('last-request');
   const request = v.last_request_at
-    ? ['Last request from Entra: ', time(v.last_request_at), '.']
-    : ['No request from Entra yet.'];
+    ? tNodes('js-setup-last-request', {}, { at: time(v.last_request_at) })
+    : [t('js-setup-no-request')];
   const change = v.last_change_at
-    ? [' Last change applied: ', time(v.last_change_at), '.']
-    : [' No change from Entra applied yet.'];
-  last.replaceChildren(...request, ...change);
+    ? tNodes('js-setup-last-change', {}, { at: time(v.last_change_at) })
+    : [t('js-setup-no-change')];
+  last.replaceChildren(...request, ' ', ...change);
 
   // Only in the answer to switching on: Entra may need a restart to be heard again.
   $('entra-hint').hidden = !v.entra_hint;
-  $('entra-hint').textContent = v.entra_hint ? `Next, in Entra: ${v.entra_hint}` : '';
+  $('entra-hint').textContent = v.entra_hint ? t('js-setup-entra-hint', { hint: v.entra_hint }) : '';
 }
 
 /** The held mass deactivation: its numbers, the persons it names, and the two choices. */
@@ -91,17 +99,22 @@ function renderHold(hold, state) {
   $('hold').hidden = !hold;
   if (!hold) return;
   $('hold-summary').replaceChildren(
-    'Since ',
-    time(state.since),
-    `: Entra tried to take ${hold.attempted} persons off the alert list within ${hold.window_minutes} minutes `,
-    `(the limit was ${hold.threshold}). ${hold.applied} were applied; ENS+ held the next one, and SCIM import is `,
-    'off: every further change waits in Entra.',
+    ...tNodes(
+      'js-setup-hold-summary',
+      {
+        attempted: hold.attempted,
+        minutes: hold.window_minutes,
+        threshold: hold.threshold,
+        applied: hold.applied,
+      },
+      { since: time(state.since) },
+    ),
   );
   $('hold-examples').replaceChildren(
     ...hold.examples.map((d) => {
       const name = d.display_name ? `${d.display_name} (${d.user_name})` : d.user_name;
       const link = h('a', { href: `/persons/${encodeURIComponent(d.person_id)}` }, name);
-      return h('li', {}, link, `, ${d.action}`, d.held ? h('strong', {}, ' — held, not applied') : null);
+      return h('li', {}, link, `, ${t(`departure-${d.action}`)}`, d.held ? h('strong', {}, ` ${t('js-setup-held-not-applied')}`) : null);
     }),
   );
 }
@@ -110,12 +123,12 @@ $('hold-allow').addEventListener('click', async () => {
   const button = $('hold-allow');
   const message = $('state-message');
   button.disabled = true;
-  say(message, 'Allowing the held changes and switching SCIM import on…', 'info');
+  say(message, t('js-setup-allowing'), 'info');
   try {
     view = await api('POST', '/api/v1/scim-import/hold/allow');
     renderState(view);
     renderDepartures(view);
-    say(message, "Done: SCIM import is on, and Entra's retries of the held changes will be applied.", 'ok');
+    say(message, t('js-setup-allowed'), 'ok');
     $('enabled-switch').focus();
   } catch (e) {
     fail(message, e);
@@ -125,11 +138,7 @@ $('hold-allow').addEventListener('click', async () => {
 });
 
 $('hold-keep').addEventListener('click', () => {
-  say(
-    $('state-message'),
-    'SCIM import stays off. Fix the assignment in Entra, then switch SCIM import on here.',
-    'info',
-  );
+  say($('state-message'), t('js-setup-stays-off'), 'info');
   $('enabled-switch').focus();
 });
 
@@ -153,11 +162,11 @@ async function switchImport(enabled) {
   const sw = $('enabled-switch');
   const message = $('state-message');
   sw.disabled = true;
-  say(message, enabled ? 'Switching SCIM import on…' : 'Switching SCIM import off…', 'info');
+  say(message, enabled ? t('js-setup-switching-on') : t('js-setup-switching-off'), 'info');
   try {
     view = await api('PUT', '/api/v1/scim-import/enabled', { enabled });
     renderState(view);
-    say(message, enabled ? 'Done: SCIM import is on.' : 'Done: SCIM import is off.', 'ok');
+    say(message, enabled ? t('js-setup-switched-on') : t('js-setup-switched-off'), 'ok');
   } catch (e) {
     fail(message, e);
   } finally {
@@ -171,45 +180,37 @@ function renderConnection(v) {
   $('tenant-url').value = v.tenant_url;
   const text = $('token-text');
   if (v.token.exists) {
-    text.replaceChildren(
-      'Current secret token, ending in ',
-      h('code', {}, `…${v.token.last4}`),
-      ': created ',
-      time(v.token.created_at),
-      ', ',
-      ...(v.token.last_used_at ? ['last used by Entra ', time(v.token.last_used_at)] : ['not used by Entra yet']),
-      '. ENS+ cannot show it again; regenerate it if it is lost.',
-    );
+    const nodes = { ending: h('code', {}, `…${v.token.last4}`), created: time(v.token.created_at) };
+    if (v.token.last_used_at) nodes.used = time(v.token.last_used_at);
+    text.replaceChildren(...tNodes(v.token.last_used_at ? 'js-setup-token-used' : 'js-setup-token-unused', {}, nodes));
   } else {
-    text.textContent = 'No secret token yet. Generate one, then enter it in Entra together with the Tenant URL.';
+    text.textContent = t('js-setup-no-token');
   }
-  $('token-generate').textContent = v.token.exists ? 'Regenerate secret token' : 'Generate secret token';
+  $('token-generate').textContent = v.token.exists ? t('js-setup-regenerate-token') : t('setup-generate-secret-token');
   // Once a token exists, regenerating is the rare, disruptive choice.
   $('token-generate').classList.toggle('secondary', v.token.exists);
   const previous = v.previous_token;
   $('previous-token').hidden = !previous;
   if (previous) {
+    const nodes = {
+      ending: h('code', {}, `…${previous.last4}`),
+      created: time(previous.created_at),
+      until: time(previous.works_until),
+    };
+    if (previous.last_used_at) nodes.used = time(previous.last_used_at);
     $('previous-token-text').replaceChildren(
-      'Previous secret token, ending in ',
-      h('code', {}, `…${previous.last4}`),
-      ': created ',
-      time(previous.created_at),
-      ', ',
-      ...(previous.last_used_at ? ['last used by Entra ', time(previous.last_used_at)] : ['not used by Entra since']),
-      '. It stops working as soon as Entra uses the current token, and at the latest ',
-      time(previous.works_until),
-      '.',
+      ...tNodes(previous.last_used_at ? 'js-setup-previous-used' : 'js-setup-previous-unused', {}, nodes),
     );
   }
 }
 
 $('revoke-previous').addEventListener('click', async () => {
   const message = $('connection-message');
-  say(message, 'Revoking the previous secret token…', 'info');
+  say(message, t('js-setup-revoking'), 'info');
   try {
     view = await api('DELETE', '/api/v1/scim-import/token/previous');
     renderConnection(view);
-    say(message, 'Done: the previous secret token no longer works.', 'ok');
+    say(message, t('js-setup-revoked'), 'ok');
     $('token-generate').focus();
   } catch (e) {
     fail(message, e);
@@ -224,15 +225,15 @@ async function generate() {
   const message = $('connection-message');
   const button = $('token-generate');
   button.disabled = true;
-  say(message, 'Generating a secret token…', 'info');
+  say(message, t('js-setup-generating'), 'info');
   try {
-    const t = await api('POST', '/api/v1/scim-import/token');
+    const token = await api('POST', '/api/v1/scim-import/token');
     view = await api('GET', '/api/v1/scim-import');
     renderConnection(view);
-    $('new-token-warning').textContent = `Warning: ${t.warning}`;
-    $('new-token-value').value = t.token;
+    $('new-token-warning').textContent = t('js-principals-warning', { warning: token.warning });
+    $('new-token-value').value = token.token;
     $('new-token').hidden = false;
-    say(message, 'Done: a new secret token was generated. Copy it now.', 'ok');
+    say(message, t('js-setup-generated'), 'ok');
     $('new-token-value').focus();
     $('new-token-value').select();
   } catch (e) {
@@ -260,9 +261,9 @@ $('regenerate-cancel').addEventListener('click', () => {
 // ---- hold on mass deactivation -------------------------------------------------------------
 
 const LIMIT_FIELDS = [
-  ['departure-floor', 'floor', 'floor_range', 'persons'],
-  ['departure-percent', 'percent', 'percent_range', '%'],
-  ['departure-window', 'window_minutes', 'window_minutes_range', 'minutes'],
+  ['departure-floor', 'floor', 'floor_range', 'js-setup-between-persons'],
+  ['departure-percent', 'percent', 'percent_range', 'js-setup-between-percent'],
+  ['departure-window', 'window_minutes', 'window_minutes_range', 'js-setup-between-minutes'],
 ];
 
 function renderDepartures(v) {
@@ -275,14 +276,16 @@ function renderDepartures(v) {
     input.removeAttribute('aria-invalid');
     $(`${id}-hint`).textContent = '';
   }
-  $('departures-defaults').textContent =
-    `Defaults: more than ${limit.default_floor} persons, or ${limit.default_percent} % if more, within ` +
-    `${limit.default_window_minutes} minutes.`;
+  $('departures-defaults').textContent = t('js-setup-departure-defaults', {
+    floor: limit.default_floor,
+    percent: limit.default_percent,
+    minutes: limit.default_window_minutes,
+  });
   const lifted = $('departures-lifted');
   lifted.hidden = !limit.lifted_until;
   lifted.replaceChildren(
     ...(limit.lifted_until
-      ? ['The limit is lifted until ', time(limit.lifted_until), ', as a principal allowed.']
+      ? tNodes('js-setup-limit-lifted', {}, { until: time(limit.lifted_until) })
       : []),
   );
 }
@@ -298,7 +301,7 @@ function readLimit() {
     const [min, max] = limit[range];
     const bad = !Number.isInteger(value) || value < min || value > max;
     input.setAttribute('aria-invalid', String(bad));
-    $(`${id}-hint`).textContent = bad ? `Between ${min} and ${max} ${unit}.` : '';
+    $(`${id}-hint`).textContent = bad ? t(unit, { min, max }) : '';
     $(`${id}-hint`).classList.toggle('invalid', bad);
     if (bad && !first) first = input;
     body[key] = value;
@@ -312,11 +315,11 @@ function readLimit() {
 
 async function saveLimit(body) {
   const message = $('departures-message');
-  say(message, 'Saving…', 'info');
+  say(message, t('js-saving'), 'info');
   try {
     view = await api('PUT', '/api/v1/scim-import/departure-limit', body);
     renderDepartures(view);
-    say(message, 'Saved.', 'ok');
+    say(message, t('js-person-saved'), 'ok');
   } catch (e) {
     if (leaveIfLoggedOut(e)) return;
     // The API names the number out of bounds: mark it there.
@@ -349,13 +352,13 @@ function renderEmails(v) {
     ...v.notify.map((address) => {
       const remove = h(
         'button',
-        { type: 'button', class: 'secondary small', 'aria-label': `Remove ${address}` },
-        'Remove',
+        { type: 'button', class: 'secondary small', 'aria-label': t('js-principals-remove-login', { login: address }) },
+        t('principals-remove'),
       );
       remove.addEventListener('click', () =>
         saveEmails(
           v.notify.filter((a) => a !== address),
-          `Removed ${address}.`,
+          t('js-principals-removed', { login: address }),
         ),
       );
       return h('li', {}, h('span', { class: 'address' }, address), remove);
@@ -364,17 +367,36 @@ function renderEmails(v) {
   list.hidden = v.notify.length === 0;
   const warning = $('notify-warning');
   warning.hidden = !v.notify_warning;
-  warning.textContent = v.notify_warning ? `Warning: ${v.notify_warning}` : '';
+  warning.textContent = v.notify_warning ? t('js-principals-warning', { warning: v.notify_warning }) : '';
   $('test-email').disabled = v.notify.length === 0;
+  $('notice-language').value = v.notice_language;
 }
+
+// The notices' language is the enterprise's, whatever language each principal's pages are in.
+$('notice-language').addEventListener('change', async () => {
+  const select = $('notice-language');
+  const message = $('emails-message');
+  select.disabled = true;
+  say(message, t('js-saving'), 'info');
+  try {
+    view = await api('PUT', '/api/v1/scim-import/notice-language', { language: select.value });
+    renderEmails(view);
+    say(message, t('js-setup-notice-language-saved', { language: t(`language-${select.value}`) }), 'ok');
+  } catch (e) {
+    select.value = view.notice_language;
+    fail(message, e);
+  } finally {
+    select.disabled = false;
+  }
+});
 
 async function saveEmails(addresses, done) {
   const message = $('emails-message');
-  say(message, 'Saving…', 'info');
+  say(message, t('js-saving'), 'info');
   try {
     view = await api('PUT', '/api/v1/scim-import/emails', { addresses });
     renderEmails(view);
-    say(message, `Saved. ${done}`, 'ok');
+    say(message, `${t('js-person-saved')} ${done}`, 'ok');
     return true;
   } catch (e) {
     if (leaveIfLoggedOut(e)) return false;
@@ -382,7 +404,9 @@ async function saveEmails(addresses, done) {
       // About the address typed: said at the field, not under the test e-mail button.
       say(message, '', 'info');
       $('email-new').setAttribute('aria-invalid', 'true');
-      $('email-new-hint').textContent = `Error: ${e.problem.addresses.map((a) => `${a.value}: ${a.reason}`).join('; ')}`;
+      $('email-new-hint').textContent = t('js-error', {
+        message: e.problem.addresses.map((a) => `${a.value}: ${a.reason}`).join('; '),
+      });
       $('email-new-hint').classList.add('invalid');
       return false;
     }
@@ -396,9 +420,8 @@ async function saveEmails(addresses, done) {
 /** What is wrong with the address being typed, or null. */
 function emailProblem(value) {
   if (!value) return null;
-  if (!EMAIL.test(value)) return 'Not a complete e-mail address yet (like name@example.com).';
-  if (view && view.notify.some((a) => a.toLowerCase() === value.toLowerCase()))
-    return 'This address is in the list already.';
+  if (!EMAIL.test(value)) return t('js-setup-email-incomplete');
+  if (view && view.notify.some((a) => a.toLowerCase() === value.toLowerCase())) return t('js-setup-email-listed');
   return null;
 }
 
@@ -407,7 +430,7 @@ function checkEmail() {
   const value = input.value.trim();
   const problem = emailProblem(value);
   input.setAttribute('aria-invalid', String(problem !== null));
-  $('email-new-hint').textContent = problem ?? (value ? 'Looks good: press Add.' : '');
+  $('email-new-hint').textContent = problem ?? (value ? t('js-setup-email-looks-good') : '');
   $('email-new-hint').classList.toggle('invalid', problem !== null);
   return problem;
 }
@@ -417,7 +440,7 @@ $('email-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const input = $('email-new');
   const value = input.value.trim();
-  const problem = value ? checkEmail() : 'Type an address first.';
+  const problem = value ? checkEmail() : t('js-setup-email-type-first');
   if (problem) {
     $('email-new-hint').textContent = problem;
     $('email-new-hint').classList.add('invalid');
@@ -425,7 +448,7 @@ $('email-form').addEventListener('submit', async (event) => {
     input.focus();
     return;
   }
-  if (await saveEmails([...view.notify, value], `Added ${value}.`)) {
+  if (await saveEmails([...view.notify, value], t('js-setup-email-added', { address: value }))) {
     input.value = '';
     checkEmail();
   }
@@ -440,13 +463,13 @@ function renderDeliveries(results, deliveries) {
             'li',
             { class: 'ok' },
             h('span', { class: 'mark', 'aria-hidden': 'true' }, '✓'),
-            `Delivered to ${d.address}.`,
+            t('js-setup-delivered', { address: d.address }),
           )
         : h(
             'li',
             { class: 'error' },
             h('span', { class: 'mark', 'aria-hidden': 'true' }, '✗'),
-            `Not delivered to ${d.address}: ${d.error || 'unknown error'}`,
+            t('js-setup-not-delivered', { address: d.address, error: d.error || t('js-setup-unknown-error') }),
           ),
     ),
   );
@@ -462,7 +485,7 @@ $('test-email').addEventListener('click', async () => {
   const results = $('test-results');
   button.disabled = true;
   results.replaceChildren();
-  say(message, 'Sending a test e-mail to every address…', 'info');
+  say(message, t('js-setup-sending-test'), 'info');
   try {
     await api('POST', '/api/v1/scim-import/test-email');
     const until = Date.now() + 5 * 60 * 1000;
@@ -472,14 +495,14 @@ $('test-email').addEventListener('click', async () => {
       test = await api('GET', '/api/v1/scim-import/test-email');
     } while (test.status === 'sending' && Date.now() < until);
     if (test.status !== 'done') {
-      say(message, 'The mail server has not answered yet; the result will not be shown here.', 'error');
+      say(message, t('js-setup-test-no-answer'), 'error');
       return;
     }
     renderDeliveries(results, test.deliveries);
     const ok = test.deliveries.filter((d) => d.delivered).length;
     say(
       message,
-      `Test e-mail: ${ok} of ${test.deliveries.length} delivered.`,
+      t('js-setup-test-result', { ok, total: test.deliveries.length }),
       ok === test.deliveries.length ? 'ok' : 'error',
     );
   } catch (e) {
@@ -525,7 +548,7 @@ function mappingField(f) {
     disabled: f.required,
     'aria-describedby': f.required ? `${id}-required` : undefined,
   });
-  box.addEventListener('change', () => say($('mapping-message'), 'Not saved yet: press Save fields.', 'info'));
+  box.addEventListener('change', () => say($('mapping-message'), t('js-setup-mapping-not-saved'), 'info'));
   return h(
     'li',
     {},
@@ -536,7 +559,7 @@ function mappingField(f) {
       h('span', { class: 'label' }, f.label),
       ' ',
       h('code', {}, f.scim_path),
-      f.required ? h('span', { class: 'required', id: `${id}-required` }, ' (required, always imported)') : null,
+      f.required ? h('span', { class: 'required', id: `${id}-required` }, ` ${t('js-setup-required')}`) : null,
     ),
   );
 }
@@ -549,12 +572,12 @@ $('mapping-form').addEventListener('submit', async (event) => {
     .filter((b) => b.checked)
     .map((b) => b.value);
   button.disabled = true;
-  say(message, 'Saving…', 'info');
+  say(message, t('js-saving'), 'info');
   try {
     view = await api('PUT', '/api/v1/scim-import/mapping', { selected });
     renderMapping(view);
     const n = view.mapping.filter((f) => f.selected).length;
-    say(message, `Saved: ${n} of ${view.mapping.length} fields are imported.`, 'ok');
+    say(message, t('js-setup-mapping-saved', { n, total: view.mapping.length }), 'ok');
   } catch (e) {
     fail(message, e);
   } finally {

@@ -2,6 +2,7 @@
 
 pub mod admin;
 mod health;
+pub mod i18n;
 pub mod lanes;
 pub mod observe;
 pub mod pages;

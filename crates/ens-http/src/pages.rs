@@ -12,7 +12,10 @@ use std::sync::LazyLock;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
 
+use ens_domain::Language;
+
 use crate::admin::SESSION_COOKIE;
+use crate::i18n;
 
 /// What a page may load and do: only its own origin, no inline code, no framing.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
@@ -72,6 +75,23 @@ pub const ASSETS: &[Asset] = &[
         body: include_bytes!("../assets/principals.js"),
     },
     Asset { name: "icon.svg", content_type: "image/svg+xml", body: include_bytes!("../assets/icon.svg") },
+    // Project Fluent's JavaScript implementation (@fluent/bundle 0.19.1, Apache-2.0, its
+    // unmodified UMD build): the scripts format their texts with the same catalogues.
+    Asset {
+        name: "fluent-bundle.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/fluent-bundle.js"),
+    },
+    Asset {
+        name: "messages-en.ftl",
+        content_type: "text/plain; charset=utf-8",
+        body: include_bytes!("../locales/en.ftl"),
+    },
+    Asset {
+        name: "messages-de.ftl",
+        content_type: "text/plain; charset=utf-8",
+        body: include_bytes!("../locales/de.ftl"),
+    },
 ];
 
 /// The pages behind the login: each is the common layout around its own `<main>` content.
@@ -87,13 +107,14 @@ pub enum Page {
 impl Page {
     pub const ALL: [Page; 5] = [Page::Setup, Page::Persons, Page::Person, Page::Activity, Page::Principals];
 
+    /// The message that titles it.
     fn title(self) -> &'static str {
         match self {
-            Page::Setup => "Setup › SCIM Import",
-            Page::Persons => "Persons",
-            Page::Person => "Person",
-            Page::Activity => "SCIM activity",
-            Page::Principals => "Principals",
+            Page::Setup => "title-setup",
+            Page::Persons => "title-persons",
+            Page::Person => "title-person",
+            Page::Activity => "title-activity",
+            Page::Principals => "title-principals",
         }
     }
 
@@ -127,29 +148,61 @@ impl Page {
         }
     }
 
-    /// The whole document.
-    pub fn html(self) -> &'static str {
-        static RENDERED: LazyLock<Vec<String>> = LazyLock::new(|| Page::ALL.iter().map(|p| p.render()).collect());
-        let i = Page::ALL.iter().position(|p| *p == self).unwrap_or_default();
-        RENDERED.get(i).map(String::as_str).unwrap_or_default()
+    /// The whole document in `language`.
+    pub fn html(self, language: Language) -> &'static str {
+        static RENDERED: LazyLock<Vec<(Page, Language, String)>> = LazyLock::new(|| {
+            Page::ALL.iter().flat_map(|p| Language::ALL.iter().map(|l| (*p, *l, p.render(*l)))).collect()
+        });
+        RENDERED.iter().find(|(p, l, _)| *p == self && *l == language).map(|(_, _, h)| h.as_str()).unwrap_or_default()
     }
 
-    fn render(self) -> String {
+    fn render(self, language: Language) -> String {
         let nav = format!("data-nav=\"{}\"", self.nav());
-        include_str!("../assets/layout.html")
+        let html = include_str!("../assets/layout.html")
             .replace(&nav, &format!("{nav} aria-current=\"page\""))
-            .replace("{{title}}", self.title())
+            .replace("{{title}}", &i18n::text(language, self.title()))
             .replace("{{script}}", self.script())
-            .replace("{{main}}", self.main())
+            .replace("{{main}}", self.main());
+        document(&html, language)
     }
 }
 
+/// `html` with its messages in `language`, and the language marked for the browser (and
+/// selected in the header's switch).
+fn document(html: &str, language: Language) -> String {
+    let tag = language.tag();
+    i18n::fill(html, language)
+        .replace("{{lang}}", tag)
+        .replace(&format!("<option value=\"{tag}\""), &format!("<option selected value=\"{tag}\""))
+}
+
+/// `template` filled in each language, in the order of [`Language::ALL`].
+fn in_every_language(template: &str) -> Vec<String> {
+    Language::ALL.iter().map(|l| document(template, *l)).collect()
+}
+
+fn pick(rendered: &'static [String], language: Language) -> &'static str {
+    Language::ALL.iter().position(|l| *l == language).and_then(|i| rendered.get(i)).map_or("", String::as_str)
+}
+
+/// The login page in `language`.
+pub fn login_html(language: Language) -> &'static str {
+    static RENDERED: LazyLock<Vec<String>> = LazyLock::new(|| in_every_language(LOGIN_HTML));
+    pick(&RENDERED, language)
+}
+
+/// The page an unknown address gets, in `language`.
+pub fn not_found_html(language: Language) -> &'static str {
+    static RENDERED: LazyLock<Vec<String>> = LazyLock::new(|| in_every_language(NOT_FOUND_HTML));
+    pick(&RENDERED, language)
+}
+
 /// The login page (also where a one-time password is changed).
-pub const LOGIN_HTML: &str = include_str!("../assets/login.html");
+const LOGIN_HTML: &str = include_str!("../assets/login.html");
 
 /// What an unknown address gets: a page in the site's style with the way back, not the
 /// browser's bare 404.
-pub const NOT_FOUND_HTML: &str = include_str!("../assets/notfound.html");
+const NOT_FOUND_HTML: &str = include_str!("../assets/notfound.html");
 
 pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(root))
@@ -164,11 +217,11 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .default_service(web::to(not_found));
 }
 
-async fn not_found() -> HttpResponse {
+async fn not_found(req: HttpRequest) -> HttpResponse {
     secured(HttpResponse::NotFound())
         .content_type(HTML)
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(NOT_FOUND_HTML)
+        .body(not_found_html(i18n::language_of(&req)))
 }
 
 /// The headers every page and asset carries.
@@ -195,8 +248,11 @@ async fn root(req: HttpRequest) -> HttpResponse {
     see_other(if has_session(&req) { HOME } else { LOGIN })
 }
 
-async fn login() -> HttpResponse {
-    secured(HttpResponse::Ok()).content_type(HTML).insert_header((header::CACHE_CONTROL, "no-store")).body(LOGIN_HTML)
+async fn login(req: HttpRequest) -> HttpResponse {
+    secured(HttpResponse::Ok())
+        .content_type(HTML)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(login_html(i18n::language_of(&req)))
 }
 
 /// A page behind the login; without a session cookie, the login page, which comes back here.
@@ -206,7 +262,10 @@ fn page(req: &HttpRequest, page: Page) -> HttpResponse {
         let back = uri.path_and_query().map(|p| p.as_str()).unwrap_or(uri.path());
         return see_other(&format!("{LOGIN}?next={}", encode_component(back)));
     }
-    secured(HttpResponse::Ok()).content_type(HTML).insert_header((header::CACHE_CONTROL, "no-store")).body(page.html())
+    secured(HttpResponse::Ok())
+        .content_type(HTML)
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(page.html(i18n::language_of(req)))
 }
 
 async fn asset(name: web::Path<String>) -> HttpResponse {
@@ -285,6 +344,7 @@ mod tests {
         ] {
             let res = get(uri, session).await;
             assert_eq!(res.status(), StatusCode::OK, "{uri}");
+            assert!(header(&res, "content-type").starts_with("text/html"), "{uri}");
             assert_eq!(header(&res, "content-type"), HTML, "{uri}");
             assert_eq!(header(&res, "cache-control"), "no-store", "{uri}");
             assert_secured(&res);
@@ -292,6 +352,35 @@ mod tests {
             let body = std::str::from_utf8(&body).unwrap();
             assert!(body.starts_with("<!doctype html>"), "{uri}");
             assert!(!body.contains("{{"), "{uri}: a placeholder is left");
+        }
+    }
+
+    /// The principal's choice (the cookie), else the browser's languages, else English; the
+    /// page says which it is in and selects it in the switch.
+    #[actix_web::test]
+    async fn pages_speak_the_requested_language() {
+        let app = test::init_service(App::new().configure(routes)).await;
+        for (cookie, accept, lang) in [
+            ("ens_session=abc", None, "en"),
+            ("ens_session=abc", Some("de-CH,de;q=0.9"), "de"),
+            ("ens_session=abc; ens_lang=en", Some("de"), "en"),
+            ("ens_session=abc; ens_lang=de", None, "de"),
+        ] {
+            for uri in ["/persons", "/login", "/nope"] {
+                let mut req = TestRequest::get().uri(uri).insert_header(("Cookie", cookie));
+                if let Some(a) = accept {
+                    req = req.insert_header(("Accept-Language", a));
+                }
+                let res = test::call_service(&app, req.to_request()).await;
+                let body = test::read_body(res).await;
+                let body = std::str::from_utf8(&body).unwrap();
+                assert!(body.contains(&format!("<html lang=\"{lang}\">")), "{uri} {cookie} {accept:?}");
+                // The not-found page runs no script, so it has no switch.
+                if uri != "/nope" {
+                    assert!(body.contains(&format!("<option selected value=\"{lang}\"")), "{uri} {cookie} {accept:?}");
+                }
+                assert!(!body.contains("{{"), "{uri}: a placeholder is left");
+            }
         }
     }
 
@@ -335,6 +424,7 @@ mod tests {
                 Some("css") => "text/css; charset=utf-8",
                 Some("js") => "text/javascript; charset=utf-8",
                 Some("svg") => "image/svg+xml",
+                Some("ftl") => "text/plain; charset=utf-8",
                 other => panic!("unexpected asset type {other:?}"),
             };
             assert_eq!(header(&res, "content-type"), expected, "{}", a.name);
@@ -381,8 +471,11 @@ mod tests {
 
     #[test]
     fn the_html_has_no_inline_script_or_style() {
-        let mut docs: Vec<(&str, &str)> = vec![("login", LOGIN_HTML), ("not found", NOT_FOUND_HTML)];
-        docs.extend(Page::ALL.iter().map(|p| (p.title(), p.html())));
+        let mut docs: Vec<(&str, &str)> = Vec::new();
+        for l in Language::ALL {
+            docs.extend([("login", login_html(l)), ("not found", not_found_html(l))]);
+            docs.extend(Page::ALL.iter().map(|p| (p.title(), p.html(l))));
+        }
         for (name, html) in docs {
             // The not-found page needs no script.
             assert!(
@@ -410,8 +503,10 @@ mod tests {
 
     #[test]
     fn the_layout_marks_the_current_page_in_the_navigation() {
-        assert!(Page::Persons.html().contains("data-nav=\"persons\" aria-current=\"page\""));
-        assert!(Page::Person.html().contains("data-nav=\"persons\" aria-current=\"page\""));
-        assert_eq!(Page::Setup.html().matches("aria-current").count(), 1);
+        for l in Language::ALL {
+            assert!(Page::Persons.html(l).contains("data-nav=\"persons\" aria-current=\"page\""));
+            assert!(Page::Person.html(l).contains("data-nav=\"persons\" aria-current=\"page\""));
+            assert_eq!(Page::Setup.html(l).matches("aria-current").count(), 1);
+        }
     }
 }

@@ -25,6 +25,8 @@ struct Client {
     bearer: Option<String>,
     cookie: Option<String>,
     csrf: Option<String>,
+    /// Sent as `Accept-Language`, as the pages do.
+    language: Option<&'static str>,
 }
 
 struct Answer {
@@ -59,6 +61,9 @@ impl World {
         }
         if let Some(c) = &client.csrf {
             req = req.insert_header(("X-CSRF-Token", c.clone()));
+        }
+        if let Some(l) = client.language {
+            req = req.insert_header(("Accept-Language", l));
         }
         if let Some(b) = body {
             req = req.insert_header(("Content-Type", "application/json")).set_payload(b.to_string());
@@ -679,6 +684,81 @@ async fn enterprises_are_isolated_on_every_endpoint() {
     assert_eq!(w.call(&a, Method::GET, "/api/v1/scim-import", None).await.body["notify"], json!(["ops@contoso.com"]));
 }
 
+/// The notices' language is the enterprise's: chosen, recorded with who chose it, refused
+/// for a language ENS+ does not speak (nothing changed). The API words its problems and
+/// hints in the request's language; the notices follow the enterprise's choice, not it.
+#[actix_web::test]
+async fn languages_of_the_notices_and_of_the_answers() {
+    let w = World::new();
+    let (_, password) = w.operator_creates("Contoso", "admin@contoso.com");
+    let c = w.login("admin@contoso.com", &password).await;
+    let view = w.call(&c, Method::GET, "/api/v1/scim-import", None).await;
+    assert_eq!(view.body["notice_language"], "en");
+    for bad in ["fr", "DE", "de-CH", ""] {
+        let refused =
+            w.call(&c, Method::PUT, "/api/v1/scim-import/notice-language", Some(json!({"language": bad}))).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", refused.body);
+        assert_eq!(refused.body["type"], "urn:ens-scim:problem:invalid-language");
+        assert_eq!(refused.body["fields"], json!(["language"]));
+    }
+    let german = Client { language: Some("de-CH,de;q=0.9,en;q=0.5"), ..c.clone() };
+    let chosen =
+        w.call(&german, Method::PUT, "/api/v1/scim-import/notice-language", Some(json!({"language": "de"}))).await;
+    assert_eq!(chosen.status, StatusCode::OK, "{}", chosen.body);
+    assert_eq!(chosen.body["notice_language"], "de");
+    // Worded for a German-speaking principal: hints, field labels, the what-to-do.
+    assert_eq!(
+        chosen.body["notify_warning"],
+        "Keine Benachrichtigungsadresse: Fällt die Synchronisierung aus, erfährt niemand davon per E-Mail."
+    );
+    assert!(chosen.body["what_to_do"].is_null());
+    assert!(chosen.body["state"]["what_to_do"].as_str().unwrap().starts_with("Erzeugen Sie ein geheimes Token"));
+    let labels: Vec<&str> =
+        chosen.body["mapping"].as_array().unwrap().iter().map(|f| f["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"Mobiltelefon") && labels.contains(&"Abteilung"), "{labels:?}");
+    let english = w.call(&c, Method::GET, "/api/v1/scim-import", None).await;
+    assert!(english.body["state"]["what_to_do"].as_str().unwrap().starts_with("Generate a secret token"));
+    let log = w.call(&c, Method::GET, "/api/v1/scim-import/activity", None).await;
+    let entry = &log.body["items"][0];
+    assert_eq!(
+        (entry["kind"].as_str(), entry["actor"].as_str()),
+        (Some("notice_language_changed"), Some("admin@contoso.com"))
+    );
+    assert_eq!(entry["actor_kind"], "principal");
+
+    // Problems in German, the same problem in English.
+    let refused = w.call(&german, Method::PUT, "/api/v1/scim-import/enabled", Some(json!({"enabled": true}))).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(refused.body["title"], "Erzeugen Sie zuerst ein geheimes Token");
+    assert_eq!(
+        refused.body["detail"],
+        "Der SCIM-Import kann erst eingeschaltet werden, wenn ein geheimes Token erzeugt wurde"
+    );
+    let refused = w.call(&c, Method::PUT, "/api/v1/scim-import/enabled", Some(json!({"enabled": true}))).await;
+    assert_eq!(refused.body["title"], "Generate a secret token first");
+    let person = json!({"fields": {"user_name": "visitor@contoso.com", "phone_mobile": "call me"}});
+    let refused = w.call(&german, Method::POST, "/api/v1/persons", Some(person)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.body["fields"], json!(["phone_mobile"]));
+    assert!(
+        refused.body["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("Mobiltelefon ist ungültig, erwartet wird eine Telefonnummer"),
+        "{}",
+        refused.body
+    );
+    let anonymous = Client { language: Some("de"), ..Client::default() };
+    let nobody = w.call(&anonymous, Method::GET, "/api/v1/scim-import", None).await;
+    assert_eq!(nobody.body["title"], "Nicht angemeldet");
+
+    // The notices follow the enterprise's choice.
+    w.call(&c, Method::PUT, "/api/v1/scim-import/emails", Some(json!({"addresses": ["ops@contoso.com"]}))).await;
+    w.call(&c, Method::POST, "/api/v1/scim-import/test-email", None).await;
+    w.test_email_result(&c).await;
+    assert_eq!(w.mailer.sent()[0].language, ens_ports::Language::German);
+}
+
 #[actix_web::test]
 async fn openapi_document_lists_every_endpoint() {
     let w = World::new();
@@ -696,6 +776,7 @@ async fn openapi_document_lists_every_endpoint() {
         "/api/v1/scim-import/departure-limit",
         "/api/v1/scim-import/hold/allow",
         "/api/v1/scim-import/purge",
+        "/api/v1/scim-import/notice-language",
         "/api/v1/health",
         "/api/v1/health/conflicts",
         "/api/v1/scim-import/test-email",

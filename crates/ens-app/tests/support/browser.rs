@@ -361,6 +361,37 @@ impl Browser {
         self.check_console().await;
     }
 
+    /// Of `phrases` (a language's untranslated UI strings), those the page shows: in its
+    /// text, its labels for assistive technology, placeholders and titles. Recorded data is
+    /// not the UI's: the activity log's details, a failure's detail, code (SCIM attribute
+    /// paths) and the language switch's own names are left out.
+    pub async fn untranslated(&self, phrases: &[String]) -> Vec<String> {
+        let found = self
+            .js(
+                r#"const skip = 'td.detail, #failure-detail, code, option[lang], script';
+                 const texts = [];
+                 const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                 while (walk.nextNode()) {
+                   const parent = walk.currentNode.parentElement;
+                   if (!parent || parent.closest(skip) || !parent.checkVisibility()) continue;
+                   texts.push(walk.currentNode.textContent);
+                 }
+                 for (const el of document.querySelectorAll('[aria-label], [placeholder], [title], [data-label]')) {
+                   if (el.closest(skip)) continue;
+                   for (const a of ['aria-label', 'placeholder', 'title', 'data-label']) {
+                     if (el.hasAttribute(a)) texts.push(el.getAttribute(a));
+                   }
+                 }
+                 texts.push(document.title);
+                 const all = texts.join('\n').replace(/\s+/g, ' ');
+                 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+                 return arguments[0].filter((p) => new RegExp(`(^|[^\\p{L}])${escape(p)}($|[^\\p{L}])`, 'u').test(all));"#,
+                vec![json!(phrases)],
+            )
+            .await;
+        serde_json::from_value(found).unwrap_or_default()
+    }
+
     /// How tall the page is at phone width, in CSS pixels.
     pub async fn phone_height(&mut self) -> u64 {
         self.resize(PHONE).await;

@@ -16,6 +16,7 @@ use ens_ports::usecases::principals::PrincipalContext;
 use super::problem::{Problem, internal};
 use super::{CSRF_HEADER, MAX_BODY, SESSION_COOKIE, blocking};
 use crate::AppState;
+use crate::i18n::{string, t, t_with};
 
 /// The logged-in principal, as the gate found it. For a write authenticated by cookie, the
 /// CSRF token was checked too.
@@ -121,16 +122,16 @@ async fn read_body(req: &mut ServiceRequest, state: &AppState) -> Result<web::By
         return Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported-media-type",
-            "JSON expected",
-            "Send the request body as JSON, with Content-Type: application/json.",
+            &t("problem-json-expected"),
+            t("problem-json-expected-detail"),
         ));
     }
     let too_large = || {
         Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too-large",
-            "The request body is too large",
-            format!("The request body must not be larger than {MAX_BODY} bytes."),
+            &t("problem-body-too-large"),
+            t_with("problem-body-too-large-detail", &[("max", string(MAX_BODY.to_string()))]),
         )
     };
     let declared = req
@@ -147,11 +148,13 @@ async fn read_body(req: &mut ServiceRequest, state: &AppState) -> Result<web::By
         Err(_) => Err(Problem::new(
             StatusCode::REQUEST_TIMEOUT,
             "body-timeout",
-            "The request body arrived too slowly",
-            format!("The request body did not arrive within {} seconds.", wait.as_secs()),
+            &t("problem-body-too-slow"),
+            t_with("problem-body-too-slow-detail", &[("seconds", string(wait.as_secs().to_string()))]),
         )),
         Ok(Err(_)) => Err(too_large()),
-        Ok(Ok(Err(e))) => Err(Problem::bad_request(format!("The request body could not be read: {e}"))),
+        Ok(Ok(Err(e))) => {
+            Err(Problem::bad_request(t_with("problem-body-unreadable", &[("error", string(e.to_string()))])))
+        }
         Ok(Ok(Ok(bytes))) => Ok(bytes),
     }
 }

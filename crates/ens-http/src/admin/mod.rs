@@ -12,6 +12,7 @@
 
 pub mod problem;
 pub mod wire;
+mod words;
 
 mod gate;
 mod team;
@@ -35,6 +36,7 @@ pub(crate) use self::gate::Principal;
 use self::problem::{Problem, internal};
 pub(crate) use self::test_mail::TestMails;
 use self::wire::*;
+use crate::i18n::{string, t, t_with};
 use crate::lanes::{Lane, LaneError};
 use crate::{AppState, HttpConfig};
 
@@ -51,17 +53,19 @@ const MAX_SEARCH_CHARS: usize = 200;
 
 pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     // The gate has read the body already (within its limit, time and content type).
-    let json = web::JsonConfig::default()
-        .limit(MAX_BODY)
-        .content_type_required(false)
-        .error_handler(|e, _| Problem::bad_request(format!("The request body is not valid: {e}")).into());
-    let query = web::QueryConfig::default()
-        .error_handler(|e, _| Problem::bad_request(format!("The query string is not valid: {e}")).into());
+    let json = web::JsonConfig::default().limit(MAX_BODY).content_type_required(false).error_handler(|e, _| {
+        Problem::bad_request(t_with("problem-body-invalid", &[("error", string(e.to_string()))])).into()
+    });
+    let query = web::QueryConfig::default().error_handler(|e, _| {
+        Problem::bad_request(t_with("problem-query-invalid", &[("error", string(e.to_string()))])).into()
+    });
     cfg.service(
         web::scope("/api/v1")
             // Innermost first: the gate authenticates and reads the body; every answer,
             // errors included, then gets `no-store`.
             .wrap(from_fn(gate::gate))
+            // Outside the gate: its refusals are worded in the request's language too.
+            .wrap(from_fn(crate::i18n::speak))
             .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
             .app_data(json)
             .app_data(query)
@@ -79,6 +83,7 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             .route("/scim-import/departure-limit", web::put().to(put_departure_limit))
             .route("/scim-import/hold/allow", web::post().to(allow_held))
             .route("/scim-import/purge", web::put().to(put_purge))
+            .route("/scim-import/notice-language", web::put().to(put_notice_language))
             .route("/health", web::get().to(health))
             .route("/health/conflicts", web::get().to(conflicts))
             .route("/scim-import/test-email", web::post().to(test_mail::start))
@@ -97,8 +102,8 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
                 Err::<HttpResponse, _>(Problem::new(
                     StatusCode::NOT_FOUND,
                     "not-found",
-                    "Not found",
-                    "There is no such admin API endpoint (see /api/v1/openapi.json).",
+                    &t("problem-not-found"),
+                    t("problem-no-endpoint"),
                 ))
             })),
     );
@@ -110,7 +115,8 @@ where
     T: Send + 'static,
     F: FnOnce() -> Result<T, Problem> + Send + 'static,
 {
-    match lane.run(f).await {
+    // The lane's thread words what it makes (views, problems) in the request's language.
+    match lane.run(crate::i18n::carried(f)).await {
         Ok(result) => result,
         Err(LaneError::Busy(_)) => Err(problem::busy()),
         Err(e @ LaneError::Panicked(_)) => {
@@ -193,6 +199,7 @@ value in the `X-CSRF-Token` header). Errors are `application/problem+json`."
         put_departure_limit,
         allow_held,
         put_purge,
+        put_notice_language,
         health,
         conflicts,
         test_mail::start,
@@ -284,8 +291,8 @@ async fn change_password(
             AdminError::InvalidCredentials => Problem::new(
                 StatusCode::FORBIDDEN,
                 "invalid-credentials",
-                "Wrong password",
-                "The current password is wrong.",
+                &t("problem-wrong-password"),
+                t("problem-wrong-password-detail"),
             ),
             e => e.into(),
         })?;
@@ -348,21 +355,19 @@ async fn generate_token(Principal(ctx): Principal, state: web::Data<AppState>) -
     let view = blocking(&state.lanes.admin, move || {
         let (token, import) = ports.generate_scim_token(&ctx)?;
         let info = import.token.ok_or_else(internal)?;
-        let previous = match &import.previous_token {
-            Some(p) => format!(
-                " The previous token (…{}) keeps working until Entra uses this one, or until {} — \
-                 paste this one into Entra (Provisioning › Admin credentials) before then.",
-                p.token.last4,
-                p.until.to_minute_utc()
+        let warning = match &import.previous_token {
+            Some(p) => t_with(
+                "token-warning-previous",
+                &[("last4", string(p.token.last4.as_str())), ("until", string(p.until.to_minute_utc()))],
             ),
-            None => String::new(),
+            None => t("token-warning"),
         };
         Ok(NewTokenView {
             token: token.expose().to_owned(),
             created_at: info.created_at.to_rfc3339(),
             last4: info.last4,
             tenant_url: tenant,
-            warning: format!("Copy the token now: ENS+ keeps only a fingerprint and cannot show it again.{previous}"),
+            warning,
         })
     })
     .await?;
@@ -455,6 +460,28 @@ async fn put_purge(
 ) -> Result<HttpResponse, Problem> {
     let days = body.days;
     change_setup(ctx, &state, move |ports, ctx| ports.set_purge_rule(ctx, days)).await
+}
+
+/// Choose the language of the notices the notification addresses receive (`en` or `de`);
+/// each principal's pages follow their own choice.
+#[utoipa::path(put, path = "/api/v1/scim-import/notice-language", tag = "scim-import", request_body = NoticeLanguageRequest,
+    responses((status = 200, body = ImportView), (status = 422, description = "A language ENS+ does not speak", body = Problem)))]
+async fn put_notice_language(
+    Principal(ctx): Principal,
+    state: web::Data<AppState>,
+    body: web::Json<NoticeLanguageRequest>,
+) -> Result<HttpResponse, Problem> {
+    let Some(language) = ens_ports::Language::from_tag(&body.language).filter(|l| l.tag() == body.language) else {
+        let mut p = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-language",
+            &t("problem-invalid-language"),
+            t_with("problem-invalid-language-detail", &[("value", string(format!("{:?}", body.language)))]),
+        );
+        p.fields = Some(vec!["language".to_owned()]);
+        return Err(p);
+    };
+    change_setup(ctx, &state, move |ports, ctx| ports.set_notice_language(ctx, language)).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -552,7 +579,12 @@ fn list_param<T>(raw: Option<&str>, parse: impl Fn(&str) -> Option<T>, what: &st
         Some(list) => list
             .split(',')
             .map(|item| {
-                parse(item.trim()).ok_or_else(|| Problem::bad_request(format!("Unknown {what} {:?}.", item.trim())))
+                parse(item.trim()).ok_or_else(|| {
+                    Problem::bad_request(t_with(
+                        "problem-unknown-value",
+                        &[("what", string(what)), ("value", string(format!("{:?}", item.trim())))],
+                    ))
+                })
             })
             .collect(),
     }
@@ -626,7 +658,10 @@ async fn list_persons(
 ) -> Result<HttpResponse, Problem> {
     let q = q.into_inner();
     if q.q.as_deref().is_some_and(|text| text.chars().count() > MAX_SEARCH_CHARS) {
-        return Err(Problem::bad_request(format!("The search text is longer than {MAX_SEARCH_CHARS} characters.")));
+        return Err(Problem::bad_request(t_with(
+            "problem-search-too-long",
+            &[("max", string(MAX_SEARCH_CHARS.to_string()))],
+        )));
     }
     let order = match q.sort.as_deref() {
         None | Some("user_name") => PersonOrder::UserName,
@@ -635,7 +670,12 @@ async fn list_persons(
         Some("mobile") => PersonOrder::Mobile,
         Some("department") => PersonOrder::Department,
         Some("last_changed") => PersonOrder::LastChanged,
-        Some(other) => return Err(Problem::bad_request(format!("Cannot sort by {other:?}."))),
+        Some(other) => {
+            return Err(Problem::bad_request(t_with(
+                "problem-cannot-sort",
+                &[("value", string(format!("{other:?}")))],
+            )));
+        }
     };
     let descending = match q.order.as_deref() {
         None => order == PersonOrder::LastChanged,

@@ -12,6 +12,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::words;
+use crate::i18n::{string, t, t_with};
+
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// A problem report.
@@ -49,16 +52,11 @@ impl Problem {
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid-request", "The request is not valid", detail)
+        Self::new(StatusCode::BAD_REQUEST, "invalid-request", &t("problem-invalid-request"), detail)
     }
 
     pub fn csrf() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "csrf",
-            "The request did not prove it came from the ENS+ page",
-            "Reload the page and try again.",
-        )
+        Self::new(StatusCode::FORBIDDEN, "csrf", &t("problem-csrf"), t("problem-csrf-detail"))
     }
 
     pub fn status_code(&self) -> StatusCode {
@@ -99,12 +97,7 @@ impl ResponseError for Problem {
 
 /// A lane of ours is full: the principal should retry shortly.
 pub fn busy() -> Problem {
-    let mut p = Problem::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "busy",
-        "ENS+ is busy",
-        "Too many requests of this kind are waiting. Try again in a few seconds.",
-    );
+    let mut p = Problem::new(StatusCode::SERVICE_UNAVAILABLE, "busy", &t("problem-busy"), t("problem-busy-detail"));
     p.retry_after = Some(2);
     p
 }
@@ -113,8 +106,8 @@ fn throttled(wait: Duration) -> Problem {
     let mut p = Problem::new(
         StatusCode::TOO_MANY_REQUESTS,
         "throttled",
-        "Too many failed logins",
-        format!("Too many failed logins. Try again in {}.", ens_ports::usecases::seconds(&wait)),
+        &t("problem-throttled"),
+        t_with("problem-throttled-detail", &[("wait", string(words::duration(&wait)))]),
     );
     p.retry_after = Some(wait.as_secs().max(1));
     p
@@ -123,139 +116,73 @@ fn throttled(wait: Duration) -> Problem {
 impl From<AdminError> for Problem {
     fn from(e: AdminError) -> Self {
         use StatusCode as S;
-        let detail = e.to_string();
-        match e {
-            AdminError::Unauthenticated => Problem::new(S::UNAUTHORIZED, "unauthenticated", "Not logged in", detail),
-            AdminError::InvalidCredentials => {
-                Problem::new(S::UNAUTHORIZED, "invalid-credentials", "Login failed", detail)
-            }
-            AdminError::Throttled(wait) => throttled(wait),
-            AdminError::PasswordChangeRequired => {
-                Problem::new(S::FORBIDDEN, "password-change-required", "Change your password first", detail)
-            }
-            AdminError::WeakPassword(_) => {
-                Problem::new(S::UNPROCESSABLE_ENTITY, "weak-password", "Password refused", detail)
-            }
-            AdminError::NotFound => {
-                Problem::new(S::NOT_FOUND, "not-found", "Not found", "There is nothing here, or it is not yours.")
-            }
-            AdminError::NoToken => Problem::new(S::CONFLICT, "token-required", "Generate a secret token first", detail),
-            AdminError::NoPreviousToken => {
-                Problem::new(S::CONFLICT, "no-previous-token", "There is no previous token", detail)
-            }
-            AdminError::NoAddresses => Problem::new(
-                S::CONFLICT,
-                "no-addresses",
-                "No notification address",
-                "Add at least one notification address first.",
-            ),
-            AdminError::InvalidAddresses(problems) => {
-                let mut p = Problem::new(
-                    S::UNPROCESSABLE_ENTITY,
-                    "invalid-addresses",
-                    "Some e-mail addresses are not valid",
-                    problems.iter().map(|a| format!("{:?} {}", a.value, a.reason)).collect::<Vec<_>>().join("; "),
-                );
-                p.addresses = Some(Value::Array(
-                    problems
-                        .iter()
-                        .map(|a| serde_json::json!({"index": a.index, "value": a.value, "reason": a.reason}))
-                        .collect(),
-                ));
-                p
-            }
-            AdminError::InvalidDepartureRule(e) => {
-                let mut p =
-                    Problem::new(S::UNPROCESSABLE_ENTITY, "invalid-departure-limit", "Departure limit refused", detail);
-                // The request's member that is out of bounds, for the page to mark.
-                p.fields = Some(vec![
-                    match e {
-                        ens_ports::DepartureRuleError::Floor { .. } => "floor",
-                        ens_ports::DepartureRuleError::Percent { .. } => "percent",
-                        ens_ports::DepartureRuleError::Window { .. } => "window_minutes",
-                    }
-                    .to_owned(),
-                ]);
-                p
-            }
-            AdminError::InvalidPurgeRule { .. } => {
-                let mut p = Problem::new(S::UNPROCESSABLE_ENTITY, "invalid-purge-rule", "Purge rule refused", detail);
-                p.fields = Some(vec!["days".to_owned()]);
-                p
-            }
-            AdminError::NoHold => Problem::new(S::CONFLICT, "no-hold", "Nothing is held", detail),
-            AdminError::InvalidLogin(_) => {
-                let mut p = Problem::new(S::UNPROCESSABLE_ENTITY, "invalid-login", "Login refused", detail);
-                p.fields = Some(vec!["login".to_owned()]);
-                p
-            }
-            AdminError::LoginTaken(_) => {
-                let mut p = Problem::new(S::CONFLICT, "login-taken", "Login already in use", detail);
-                p.fields = Some(vec!["login".to_owned()]);
-                p
-            }
-            AdminError::RemoveSelf => Problem::new(S::CONFLICT, "remove-self", "You cannot remove yourself", detail),
-            AdminError::LastPrincipal => {
-                Problem::new(S::CONFLICT, "last-principal", "The last principal stays", detail)
-            }
-            AdminError::Mapping(m) => {
-                let mut p =
-                    Problem::new(S::UNPROCESSABLE_ENTITY, "mapping", "These fields cannot be chosen so", m.to_string());
-                if let ens_ports::MappingError::RequiredDeselected(fields) = &m {
-                    p.fields = Some(fields.iter().map(|f| f.key().to_owned()).collect());
-                }
-                p
-            }
-            AdminError::UserNameTaken(_) => {
-                Problem::new(S::CONFLICT, "user-name-taken", "userName already in use", detail)
-            }
-            AdminError::ImportedFields(fields) => {
-                let mut p = Problem::new(S::CONFLICT, "imported-fields", "These fields come from Entra", detail);
-                p.fields = Some(fields.iter().map(|f| f.key().to_owned()).collect());
-                p
-            }
-            AdminError::ManagedByScim => {
-                Problem::new(S::CONFLICT, "managed-by-scim", "This person comes from Entra", detail)
-            }
-            AdminError::Invalid(f) => {
-                let field = match &f {
-                    ens_ports::FieldError::Invalid { field, .. }
-                    | ens_ports::FieldError::Required(field)
-                    | ens_ports::FieldError::NotBoolean(field)
-                    | ens_ports::FieldError::NotText(field) => *field,
-                };
-                let mut p =
-                    Problem::new(S::UNPROCESSABLE_ENTITY, "invalid-value", "A value is not valid", f.to_string());
-                p.fields = Some(vec![field.key().to_owned()]);
-                p
-            }
-            AdminError::Conflict => Problem::new(S::CONFLICT, "conflict", "Changed in the meantime", detail),
+        let (status, slug) = match &e {
+            AdminError::Throttled(wait) => return throttled(*wait),
+            AdminError::Unauthenticated => (S::UNAUTHORIZED, "unauthenticated"),
+            AdminError::InvalidCredentials => (S::UNAUTHORIZED, "invalid-credentials"),
+            AdminError::PasswordChangeRequired => (S::FORBIDDEN, "password-change-required"),
+            AdminError::WeakPassword(_) => (S::UNPROCESSABLE_ENTITY, "weak-password"),
+            AdminError::NotFound => (S::NOT_FOUND, "not-found"),
+            AdminError::NoToken => (S::CONFLICT, "token-required"),
+            AdminError::NoPreviousToken => (S::CONFLICT, "no-previous-token"),
+            AdminError::NoAddresses => (S::CONFLICT, "no-addresses"),
+            AdminError::InvalidAddresses(_) => (S::UNPROCESSABLE_ENTITY, "invalid-addresses"),
+            AdminError::InvalidDepartureRule(_) => (S::UNPROCESSABLE_ENTITY, "invalid-departure-limit"),
+            AdminError::InvalidPurgeRule { .. } => (S::UNPROCESSABLE_ENTITY, "invalid-purge-rule"),
+            AdminError::NoHold => (S::CONFLICT, "no-hold"),
+            AdminError::InvalidLogin(_) => (S::UNPROCESSABLE_ENTITY, "invalid-login"),
+            AdminError::LoginTaken(_) => (S::CONFLICT, "login-taken"),
+            AdminError::RemoveSelf => (S::CONFLICT, "remove-self"),
+            AdminError::LastPrincipal => (S::CONFLICT, "last-principal"),
+            AdminError::Mapping(_) => (S::UNPROCESSABLE_ENTITY, "mapping"),
+            AdminError::UserNameTaken(_) => (S::CONFLICT, "user-name-taken"),
+            AdminError::ImportedFields(_) => (S::CONFLICT, "imported-fields"),
+            AdminError::ManagedByScim => (S::CONFLICT, "managed-by-scim"),
+            AdminError::Invalid(_) => (S::UNPROCESSABLE_ENTITY, "invalid-value"),
+            AdminError::Conflict => (S::CONFLICT, "conflict"),
             AdminError::Store(StoreError::Unavailable(e)) => {
                 tracing::error!(error = %e, "admin request: database unavailable");
-                Problem::new(
-                    S::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "ENS+ cannot reach its database",
-                    "ENS+ cannot reach its database right now. Nothing was changed; try again in a minute.",
-                )
+                (S::SERVICE_UNAVAILABLE, "unavailable")
             }
             AdminError::Store(e) => {
                 tracing::error!(error = %e, "admin request: store error");
-                internal()
+                return internal();
             }
             AdminError::Password(e) => {
                 tracing::error!(error = %e, "admin request: password hashing failed");
-                internal()
+                return internal();
             }
+        };
+        let mut p = Problem::new(status, slug, &t(&format!("problem-{slug}")), words::admin_error(&e));
+        // The request's members the problem is about, for the page to mark.
+        p.fields = match &e {
+            AdminError::InvalidDepartureRule(r) => Some(vec![
+                match r {
+                    ens_ports::DepartureRuleError::Floor { .. } => "floor",
+                    ens_ports::DepartureRuleError::Percent { .. } => "percent",
+                    ens_ports::DepartureRuleError::Window { .. } => "window_minutes",
+                }
+                .to_owned(),
+            ]),
+            AdminError::InvalidPurgeRule { .. } => Some(vec!["days".to_owned()]),
+            AdminError::InvalidLogin(_) | AdminError::LoginTaken(_) => Some(vec!["login".to_owned()]),
+            AdminError::Mapping(ens_ports::MappingError::RequiredDeselected(fields))
+            | AdminError::ImportedFields(fields) => Some(fields.iter().map(|f| f.key().to_owned()).collect()),
+            AdminError::Invalid(f) => Some(vec![words::field_of(f).key().to_owned()]),
+            _ => None,
+        };
+        if let AdminError::InvalidAddresses(problems) = &e {
+            p.addresses = Some(Value::Array(
+                problems
+                    .iter()
+                    .map(|a| serde_json::json!({"index": a.index, "value": a.value, "reason": words::address(&a.reason)}))
+                    .collect(),
+            ));
         }
+        p
     }
 }
 
 pub fn internal() -> Problem {
-    Problem::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
-        "Something went wrong in ENS+",
-        "Something went wrong on our side. Nothing was changed; try again, and contact ENS+ support if it persists.",
-    )
+    Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", &t("problem-internal"), t("problem-internal-detail"))
 }

@@ -54,9 +54,7 @@ impl OneTimePasswordView {
             id: creds.principal.id.to_string(),
             login: creds.principal.login.to_string(),
             password: creds.password.clone(),
-            warning: "Give this one-time password to the principal in person or by phone, not in the same e-mail as \
-                      the login. ENS+ cannot show it again; they must choose their own at first login."
-                .to_owned(),
+            warning: crate::i18n::t("one-time-password-warning"),
         }
     }
 }

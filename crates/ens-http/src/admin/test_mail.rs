@@ -15,6 +15,7 @@ use super::problem::Problem;
 use super::wire::{DeliveryView, TestEmailView};
 use super::{Principal, blocking, setup_url};
 use crate::AppState;
+use crate::i18n::{string, t, t_with};
 
 /// Tests an enterprise may start per [`WINDOW`].
 const PER_WINDOW: usize = 5;
@@ -43,8 +44,8 @@ impl TestMails {
             return Err(Problem::new(
                 StatusCode::CONFLICT,
                 "test-email-running",
-                "A test e-mail is being sent",
-                "Wait for the result of the test e-mail being sent before starting another.",
+                &t("problem-test-email-sending"),
+                t("problem-test-email-sending-detail"),
             ));
         }
         let now = Instant::now();
@@ -56,11 +57,14 @@ impl TestMails {
             let mut p = Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "test-email-limit",
-                "Too many test e-mails",
-                format!(
-                    "At most {PER_WINDOW} test e-mails per {} minutes. Try again in {}.",
-                    WINDOW.as_secs() / 60,
-                    ens_ports::usecases::seconds(&wait)
+                &t("problem-test-email-too-many"),
+                t_with(
+                    "problem-test-email-too-many-detail",
+                    &[
+                        ("max", string(PER_WINDOW.to_string())),
+                        ("minutes", string((WINDOW.as_secs() / 60).to_string())),
+                        ("wait", string(super::words::duration(&wait))),
+                    ],
                 ),
             );
             p.retry_after = Some(wait.as_secs().max(1));

@@ -14,6 +14,8 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::problem::Problem;
+use super::words;
+use crate::i18n::{string, t, t_with};
 
 fn ts(t: Timestamp) -> String {
     t.to_rfc3339()
@@ -132,16 +134,10 @@ impl HoldView {
                     held: i == 0,
                 })
                 .collect(),
-            choices: HOLD_CHOICES.to_owned(),
+            choices: t("hold-choices"),
         }
     }
 }
-
-pub const HOLD_CHOICES: &str = "If these persons really left (a reorganisation, say), choose \"Allow these changes and \
-switch on\" (POST /api/v1/scim-import/hold/allow): the limit is lifted for one window, so that Entra's retries go \
-through. If not (a group removed from the application, a scoping filter changed by mistake), keep SCIM import off, \
-fix the assignment in Entra first, then switch SCIM import on: Entra then no longer sends the held changes, and puts \
-back the persons deactivated before the hold in its next cycle.";
 
 /// How many persons may leave the alert list before SCIM import is held.
 #[derive(Debug, Serialize, ToSchema)]
@@ -285,10 +281,9 @@ pub struct ImportView {
     pub refused_while_off: Option<u64>,
     /// Whom principals contact about a failure they cannot fix themselves.
     pub support_contact: String,
+    /// The language of the notices: `en` or `de`.
+    pub notice_language: String,
 }
-
-pub const MAPPING_HINT: &str = "Map the same fields in Entra (Provisioning › Mappings). Entra sends newly selected fields \
-only after its provisioning has been restarted (Restart provisioning), since it only sends changes.";
 
 impl ImportView {
     /// `examples`: the persons a held mass deactivation names, when import is held.
@@ -307,19 +302,14 @@ impl ImportView {
                 "off",
                 by_login,
                 None,
-                Some(if import.token.is_some() {
-                    "Switch SCIM import on to let Entra update the Person list.".to_owned()
-                } else {
-                    "Generate a secret token, enter it with the Tenant URL in Entra, then switch SCIM import on."
-                        .to_owned()
-                }),
+                Some(t(if import.token.is_some() { "what-to-do-switch-on" } else { "what-to-do-first-token" })),
             ),
             SyncState::DisabledByFailure { failure, .. } => (
                 "failed",
                 Some("ENS+".to_owned()),
                 Some(FailureView {
                     kind: failure.kind.as_str().to_owned(),
-                    reason: failure.kind.describe().to_owned(),
+                    reason: t(&format!("failure-{}", failure.kind.as_str().replace('_', "-"))),
                     detail: failure.detail.clone(),
                     incident: failure.incident.to_string(),
                     hold: failure.hold.as_deref().map(|h| HoldView::new(h, examples)),
@@ -327,22 +317,11 @@ impl ImportView {
                     activity_link: "/activity?outcome=failed".to_owned(),
                 }),
                 Some(if failure.kind.recurs_on_retry() {
-                    format!(
-                        "This request will fail again as soon as Entra retries it: switching SCIM import on now would \
-                         switch it off again. Contact {support_contact} with the incident number below to have the \
-                         limit raised, or change the person in Entra so that the request stays within it."
-                    )
+                    t_with("what-to-do-recurs", &[("contact", string(support_contact))])
                 } else if failure.hold.is_some() {
-                    "ENS+ held a mass deactivation: Entra tried to take more persons off the alert list than the \
-                     departure limit allows. Nothing of the held change was applied. Allow the changes and switch on, \
-                     or fix Entra's assignment and then switch on."
-                        .to_owned()
+                    t("what-to-do-held")
                 } else {
-                    format!(
-                        "ENS+ switched SCIM import off because synchronization broke on its side. Once the cause is \
-                         fixed, switch SCIM import on again: Entra then retries the changes it could not deliver. If \
-                         it happens again, contact {support_contact} with the incident number below."
-                    )
+                    t_with("what-to-do-failed", &[("contact", string(support_contact))])
                 }),
             ),
         };
@@ -363,22 +342,19 @@ impl ImportView {
                 works_until: ts(p.until),
             }),
             notify: import.notify.iter().map(|a| a.to_string()).collect(),
-            notify_warning: import
-                .notify
-                .is_empty()
-                .then(|| "No notification address: if synchronization breaks, nobody is told by e-mail.".to_owned()),
+            notify_warning: import.notify.is_empty().then(|| t("notify-warning-none")),
             mapping: Field::all()
                 .map(|f| MappingField {
                     key: f.key().to_owned(),
-                    label: f.spec().label.to_owned(),
+                    label: words::field_label(f),
                     scim_path: f.scim_path(),
                     selected: import.mapping.admits(f),
                     required: f.is_required(),
                     group: f.group().key().to_owned(),
-                    group_label: f.group().label().to_owned(),
+                    group_label: t(&format!("group-{}", f.group().key())),
                 })
                 .collect(),
-            mapping_hint: MAPPING_HINT.to_owned(),
+            mapping_hint: t("mapping-hint"),
             last_request_at: import.last_request_at.map(ts),
             last_change_at: None,
             entra_hint: None,
@@ -386,6 +362,7 @@ impl ImportView {
             purge_inactive_after_days: import.purge_inactive_after_days,
             refused_while_off: None,
             support_contact: support_contact.to_owned(),
+            notice_language: import.notice_language.tag().to_owned(),
             purge_min_days: ens_ports::enterprise::PURGE_MIN_DAYS,
         }
     }
@@ -394,16 +371,8 @@ impl ImportView {
 /// After switching on an import that was off for longer than one Entra cycle: Entra has
 /// seen 503s and has probably quarantined the job.
 pub fn restart_hint(was_off_for: std::time::Duration) -> Option<String> {
-    (was_off_for > ens_ports::usecases::setup::ENTRA_CYCLE).then(|| {
-        format!(
-            "SCIM import was off for {} — longer than one Entra provisioning cycle (about 40 minutes). Entra was \
-             answered 503 meanwhile and has probably put the provisioning job into quarantine, retrying only every \
-             few hours or daily. In Entra, open the enterprise application › Provisioning and press \
-             \"Restart provisioning\": the changes Entra holds then arrive within minutes. Watch \"Last request \
-             from Entra\" here to see it back.",
-            ens_ports::usecases::duration_words(&was_off_for)
-        )
-    })
+    (was_off_for > ens_ports::usecases::setup::ENTRA_CYCLE)
+        .then(|| t_with("restart-hint", &[("off_for", string(words::duration(&was_off_for)))]))
 }
 
 /// A new secret token: shown this once.
@@ -461,8 +430,10 @@ pub struct ActivityView {
     pub at: String,
     /// e.g. `person_created`, `person_patched`, `import_switched_off`.
     pub kind: String,
-    /// `SCIM (Entra)`, `ENS+`, `operator`, or a principal's login.
+    /// Who, in words: `SCIM (Entra)`, `ENS+`, `operator`, or a principal's login.
     pub actor: String,
+    /// Who, as a key: `scim`, `ens`, `operator` or `principal`.
+    pub actor_kind: String,
     /// `applied`, `rejected` or `failed`.
     pub outcome: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -474,16 +445,17 @@ pub struct ActivityView {
 
 impl ActivityView {
     pub fn new(a: &Activity, principal_login: impl Fn(ens_ports::PrincipalId) -> Option<String>) -> Self {
-        let actor = match a.actor {
-            Actor::Scim => "SCIM (Entra)".to_owned(),
-            Actor::SyncGuard => "ENS+".to_owned(),
-            Actor::Operator => "operator".to_owned(),
-            Actor::Principal(p) => principal_login(p).unwrap_or_else(|| "a principal".to_owned()),
+        let (actor_kind, actor) = match a.actor {
+            Actor::Scim => ("scim", t("actor-scim")),
+            Actor::SyncGuard => ("ens", "ENS+".to_owned()),
+            Actor::Operator => ("operator", t("actor-operator")),
+            Actor::Principal(p) => ("principal", principal_login(p).unwrap_or_else(|| t("actor-a-principal"))),
         };
         Self {
             at: ts(a.at),
             kind: a.kind.as_str().to_owned(),
             actor,
+            actor_kind: actor_kind.to_owned(),
             outcome: a.outcome.as_str().to_owned(),
             person_id: a.person_id.map(|p| p.to_string()),
             user_name: a.user_name.clone(),
@@ -641,7 +613,8 @@ impl PersonWrite {
             .iter()
             .map(|(key, v)| {
                 let field = Field::from_key(key).ok_or_else(|| {
-                    let mut p = Problem::bad_request(format!("There is no field {key:?}."));
+                    let mut p =
+                        Problem::bad_request(t_with("problem-no-such-field", &[("key", string(format!("{key:?}")))]));
                     p.fields = Some(vec![key.clone()]);
                     p
                 })?;
@@ -651,7 +624,8 @@ impl PersonWrite {
                     Value::String(s) => Some(FieldValue::Text(s.clone())),
                     Value::Number(n) => Some(FieldValue::Text(n.to_string())),
                     _ => {
-                        let mut p = Problem::bad_request(format!("{key} must be a string, a boolean or null."));
+                        let mut p =
+                            Problem::bad_request(t_with("problem-field-type", &[("key", string(key.as_str()))]));
                         p.fields = Some(vec![key.clone()]);
                         return Err(p);
                     }
@@ -742,9 +716,12 @@ impl From<&HealthReport> for HealthView {
                     };
                     DriftView {
                         key: d.field().key().to_owned(),
-                        label: d.field().spec().label.to_owned(),
+                        label: words::field_label(d.field()),
                         kind: kind.to_owned(),
-                        advice: d.advice().to_owned(),
+                        advice: t(match d {
+                            Drift::NotSentByEntra { .. } => "drift-advice-not-sent",
+                            Drift::NotImported { .. } => "drift-advice-not-imported",
+                        }),
                         selected_since,
                         last_sent,
                         last_created,
@@ -810,6 +787,12 @@ impl From<&Conflicts> for ConflictsView {
             shared_total: c.shared_total,
         }
     }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NoticeLanguageRequest {
+    /// `en` or `de`.
+    pub language: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
