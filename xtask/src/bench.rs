@@ -613,7 +613,8 @@ fn metrics_cost(binary: &Path, options: &Options, admin: &str, server_url: &str)
                         }
                     }
                 }
-                for (label, samples, cpu, n) in [("on", &with, &cpu_with, scrapes), ("off", &without, &cpu_without, 0)] {
+                for (label, samples, cpu, n) in [("on", &with, &cpu_with, scrapes), ("off", &without, &cpu_without, 0)]
+                {
                     let r = Run::of(backend, persons, scenario, samples);
                     let all: Vec<String> = samples.iter().map(|s| format!("{:.0}", s.rps)).collect();
                     errors += r.errors;
