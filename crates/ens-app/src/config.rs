@@ -48,6 +48,7 @@ pub struct Server {
     /// them; otherwise clients could pick their own address and dodge login throttling).
     pub trust_forwarded_for: bool,
     /// Whom principals contact about a failure they cannot fix themselves; Setup names it.
+    /// Empty: "the operator of this ENS+ service", in the page's language.
     pub support_contact: String,
 }
 
@@ -65,7 +66,7 @@ impl Default for Server {
             max_connections: 1024,
             shutdown_timeout_secs: 30,
             trust_forwarded_for: false,
-            support_contact: "the operator of this ENS+ service".into(),
+            support_contact: String::new(),
         }
     }
 }

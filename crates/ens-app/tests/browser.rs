@@ -1170,6 +1170,28 @@ async fn every_page_in_german() {
         b.wait_text("#person-note", "Diese Person kommt aus Entra").await;
         in_german(&mut b, &english, "person").await;
 
+        // While import is off, Entra's changes are refused and counted; a request over a
+        // limit of ours switches import off and says it will fail again on Entra's retry.
+        let switch = |on: bool| w.api("PUT", "/api/v1/scim-import/enabled", &session, Some(json!({"enabled": on})));
+        assert_eq!(switch(false).0, 200);
+        for k in 0..2 {
+            let (status, _) = send("POST", &users, Some(&token), Some(json!({"userName": format!("neu{k}@contoso.com")})));
+            assert_eq!(status, 503);
+        }
+        b.goto(&w.server.url("/setup/scim-import")).await;
+        b.wait_page("/setup/scim-import").await;
+        b.wait_text("#refused-while-off", "2 Änderungen von Entra wurden abgelehnt").await;
+        in_german(&mut b, &english, "setup-refused-while-off").await;
+        assert_eq!(switch(true).0, 200);
+        let big = json!({"userName": "gross@contoso.com", "displayName": "x".repeat(2 * 1024 * 1024)});
+        assert_eq!(send("POST", &users, Some(&token), Some(big)).0, 413);
+        b.refresh().await;
+        b.wait_page("/setup/scim-import").await;
+        b.visible("#failure").await;
+        b.wait_text("#failure-reason", "Kapazitätsgrenze").await;
+        b.wait_text("#failure-recurs", "schlägt erneut fehl").await;
+        in_german(&mut b, &english, "setup-failure").await;
+
         // A manual person, refused at its field in German.
         b.goto(&w.server.url("/persons/new")).await;
         b.wait_page("/persons/new").await;
@@ -1184,6 +1206,7 @@ async fn every_page_in_german() {
         b.goto(&w.server.url("/activity")).await;
         b.wait_page("/activity").await;
         b.wait_text("#activity-body", "Person angelegt").await;
+        b.wait_text("#activity-body", "Anlegen fehlgeschlagen").await;
         in_german(&mut b, &english, "activity").await;
         b.goto(&w.server.url("/principals")).await;
         b.wait_page("/principals").await;

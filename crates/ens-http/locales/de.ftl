@@ -574,6 +574,7 @@ duration-days = { $n } Tage
 
 ## Admin API: Setup's words
 hold-choices = Wenn diese Personen wirklich gegangen sind (etwa bei einer Umstrukturierung), wählen Sie „Diese Änderungen zulassen und einschalten“ (POST /api/v1/scim-import/hold/allow): Die Grenze wird für ein Zeitfenster aufgehoben, damit die Wiederholungen von Entra durchgehen. Wenn nicht (eine Gruppe aus der Anwendung entfernt, ein Bereichsfilter versehentlich geändert), lassen Sie den SCIM-Import ausgeschaltet, korrigieren Sie zuerst die Zuweisung in Entra und schalten Sie dann den SCIM-Import ein: Entra sendet die angehaltenen Änderungen dann nicht mehr und stellt die vor dem Anhalten deaktivierten Personen in seinem nächsten Zyklus wieder her.
+support-contact-default = den Betreiber dieses ENS+-Dienstes
 what-to-do-switch-on = Schalten Sie den SCIM-Import ein, damit Entra die Personenliste aktualisieren kann.
 what-to-do-first-token = Erzeugen Sie ein geheimes Token, tragen Sie es mit der Mandanten-URL in Entra ein und schalten Sie dann den SCIM-Import ein.
 what-to-do-recurs = Diese Anfrage schlägt erneut fehl, sobald Entra sie wiederholt: Würden Sie den SCIM-Import jetzt einschalten, schaltete er sich wieder aus. Wenden Sie sich mit der Vorfallsnummer unten an { $contact }, um die Grenze erhöhen zu lassen, oder ändern Sie die Person in Entra so, dass die Anfrage innerhalb der Grenze bleibt.

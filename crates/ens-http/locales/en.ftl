@@ -574,6 +574,7 @@ duration-days = { $n } days
 
 ## Admin API: Setup's words
 hold-choices = If these persons really left (a reorganisation, say), choose "Allow these changes and switch on" (POST /api/v1/scim-import/hold/allow): the limit is lifted for one window, so that Entra's retries go through. If not (a group removed from the application, a scoping filter changed by mistake), keep SCIM import off, fix the assignment in Entra first, then switch SCIM import on: Entra then no longer sends the held changes, and puts back the persons deactivated before the hold in its next cycle.
+support-contact-default = the operator of this ENS+ service
 what-to-do-switch-on = Switch SCIM import on to let Entra update the Person list.
 what-to-do-first-token = Generate a secret token, enter it with the Tenant URL in Entra, then switch SCIM import on.
 what-to-do-recurs = This request will fail again as soon as Entra retries it: switching SCIM import on now would switch it off again. Contact { $contact } with the incident number below to have the limit raised, or change the person in Entra so that the request stays within it.

@@ -57,7 +57,7 @@ impl Default for HttpConfig {
             body_timeout: Duration::from_secs(10),
             max_connections: 1024,
             shutdown_timeout: Duration::from_secs(30),
-            support_contact: "the operator of this ENS+ service".into(),
+            support_contact: String::new(),
             scim: scim::ScimConfig::default(),
             trust_forwarded_for: false,
             trace_context: None,

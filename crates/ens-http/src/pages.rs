@@ -167,13 +167,30 @@ impl Page {
     }
 }
 
-/// `html` with its messages in `language`, and the language marked for the browser (and
-/// selected in the header's switch).
+/// `html` with its messages in `language`, the language marked for the browser, and the
+/// header's language switch (each language in its own words, the page's selected).
 fn document(html: &str, language: Language) -> String {
-    let tag = language.tag();
     i18n::fill(html, language)
-        .replace("{{lang}}", tag)
-        .replace(&format!("<option value=\"{tag}\""), &format!("<option selected value=\"{tag}\""))
+        .replace("{{lang}}", language.tag())
+        .replace("{{language-switch}}", &language_switch(language))
+}
+
+fn language_switch(current: Language) -> String {
+    let options: String = Language::ALL
+        .iter()
+        .map(|l| {
+            let selected = if *l == current { " selected" } else { "" };
+            format!(
+                "<option{selected} value=\"{tag}\" lang=\"{tag}\">{name}</option>",
+                tag = l.tag(),
+                name = l.endonym()
+            )
+        })
+        .collect();
+    format!(
+        "<label class=\"visually-hidden\" for=\"language\">{}</label><select id=\"language\" class=\"language\">{options}</select>",
+        i18n::text(current, "layout-language")
+    )
 }
 
 /// `template` filled in each language, in the order of [`Language::ALL`].

@@ -296,6 +296,9 @@ impl ImportView {
         support_contact: &str,
         now: Timestamp,
     ) -> Self {
+        let support_contact =
+            if support_contact.trim().is_empty() { t("support-contact-default") } else { support_contact.to_owned() };
+        let support_contact = support_contact.as_str();
         let (status, by, failure, what_to_do) = match &import.state {
             SyncState::Enabled { .. } => ("on", by_login, None, None),
             SyncState::DisabledByPrincipal { .. } => (
