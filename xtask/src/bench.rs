@@ -7,12 +7,15 @@
 //! `--metrics-cost` instead measures what metrics cost: one scenario (lookup unless
 //! `--scenario` says otherwise) against two servers on the same database, one with metrics on
 //! and scraped every second, one with them off, in alternating runs.
+//! `--memory` measures the server's memory (VmRSS, VmHWM) after its start, after 20 logins
+//! (Argon2id at the shipped cost), after a run of every SCIM scenario, and during 50
+//! concurrent logins, with the p99 of SCIM lookups made meanwhile against one without them.
 //! Each run is bounded in time; everything listens on 127.0.0.1 and stops by itself.
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
@@ -180,6 +183,8 @@ end"#
 end"#,
             last = persons - 1
         ),
+        // The bare request: what the same binary answers when it does no work (issue 15's yardstick).
+        "healthz" => r#"function request() return wrk.format("GET", "/healthz") end"#.to_owned(),
         // Setup's Health section, as its page asks for it.
         "health" => r#"function request() return wrk.format("GET", "/api/v1/health") end"#.to_owned(),
         // The Persons list filtered to "cannot be alerted", first page.
@@ -337,6 +342,8 @@ pub struct Options {
     scenarios: Vec<&'static str>,
     /// Metrics on against off, instead of the scenarios' table.
     metrics_cost: bool,
+    /// Memory after logins and load, instead of the scenarios' table.
+    memory: bool,
 }
 
 impl Options {
@@ -348,6 +355,7 @@ impl Options {
             sizes: if quick { vec![10_000] } else { vec![10_000, 1_000_000] },
             scenarios: SCENARIOS.to_vec(),
             metrics_cost: false,
+            memory: false,
         };
         let mut persons_given = false;
         let mut it = args.iter();
@@ -356,6 +364,7 @@ impl Options {
             match arg.as_str() {
                 "--quick" => {}
                 "--metrics-cost" => o.metrics_cost = true,
+                "--memory" => o.memory = true,
                 "--backend" => {
                     o.backends = vec![match value()?.as_str() {
                         "sqlite" => Backend::Sqlite,
@@ -375,7 +384,7 @@ impl Options {
                 other => bail!("unknown bench option {other:?}"),
             }
         }
-        if o.metrics_cost {
+        if o.metrics_cost || o.memory {
             // One scenario at one size, unless told otherwise.
             if !persons_given {
                 o.sizes = vec![10_000];
@@ -413,13 +422,18 @@ pub fn run(root: &Path, options: &Options) -> Result<String> {
     if options.metrics_cost {
         return metrics_cost(&binary, options, &admin, &server_url);
     }
+    if options.memory {
+        return memory(&binary, options, &admin, &server_url);
+    }
     for &backend in &options.backends {
         for &persons in sizes {
             let (work, db_name, db_url) = database(backend, persons, &admin, &server_url)?;
             eprintln!("==> {backend:?}, {persons} persons");
             let result = (|| -> Result<()> {
                 let setup = start(&binary, &db_url, &work, backend, persons, &[])?;
-                for &scenario in &options.scenarios {
+                // /healthz in every run: the ratios to it are what one run says about a request's
+                // cost, whatever the machine's speed that day.
+                for &scenario in options.scenarios.iter().chain(["healthz"].iter()) {
                     let script_path = work.join(format!("{scenario}.lua"));
                     let mut samples = Vec::new();
                     for run in 0..repeats {
@@ -511,6 +525,96 @@ fn wrk(script: &Path, base: &str, duration: &str) -> Result<Sample> {
     Ok(parse_wrk(&out))
 }
 
+/// Logins in the memory bench's sequential step, and at once in its concurrent one.
+const SEQUENTIAL_LOGINS: usize = 20;
+const CONCURRENT_LOGINS: usize = 50;
+
+fn memory(binary: &Path, options: &Options, admin: &str, server_url: &str) -> Result<String> {
+    let mut out = format!(
+        "Memory: Argon2id at the shipped cost (19 MiB, 2 iterations), {CONNECTIONS} connections, 5 s runs.\n\n\
+         | backend | persons | after | VmRSS | VmHWM |\n|---|---:|---|---:|---:|\n"
+    );
+    let mut latency = String::new();
+    for &backend in &options.backends {
+        for &persons in &options.sizes {
+            let (work, db_name, db_url) = database(backend, persons, admin, server_url)?;
+            eprintln!("==> memory, {backend:?}, {persons} persons");
+            let result = (|| -> Result<()> {
+                let s = start(binary, &db_url, &work, backend, persons, &[])?;
+                let mut row = |after: &str, s: &service::Service| -> Result<()> {
+                    let (rss, hwm) = s.memory_kib()?;
+                    eprintln!("    {after:<48} VmRSS {:>6.1} MiB  VmHWM {:>6.1} MiB", mib(rss), mib(hwm));
+                    let _ = writeln!(
+                        out,
+                        "| {backend:?} | {persons} | {after} | {:.1} MiB | {:.1} MiB |",
+                        mib(rss),
+                        mib(hwm)
+                    );
+                    Ok(())
+                };
+                row("start, first login and password change", &s)?;
+                for _ in 0..SEQUENTIAL_LOGINS {
+                    let status = s.login()?;
+                    if status != 201 {
+                        bail!("a login answered {status}");
+                    }
+                }
+                row(&format!("{SEQUENTIAL_LOGINS} more logins"), &s)?;
+                let script_path = work.join("memory.lua");
+                for scenario in ["lookup", "get", "create", "patch"] {
+                    std::fs::write(&script_path, script(scenario, persons, &s.token, &s.session, 0))?;
+                    wrk(&script_path, &s.base, "5s")?;
+                }
+                row("a run of lookup, get, create and patch", &s)?;
+                std::fs::write(&script_path, script("lookup", persons, &s.token, &s.session, 1))?;
+                let quiet = wrk(&script_path, &s.base, "5s")?;
+                let logins = {
+                    let barrier = std::sync::Arc::new(std::sync::Barrier::new(CONCURRENT_LOGINS));
+                    (0..CONCURRENT_LOGINS)
+                        .map(|_| {
+                            let (s, barrier) = (s.clone_client(), barrier.clone());
+                            std::thread::spawn(move || {
+                                barrier.wait();
+                                let t = Instant::now();
+                                s.login().map(|status| (status, t.elapsed()))
+                            })
+                        })
+                        .collect::<Vec<_>>()
+                };
+                let busy = wrk(&script_path, &s.base, "5s")?;
+                let mut slowest = Duration::ZERO;
+                let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+                for l in logins {
+                    let (status, took) = l.join().map_err(|_| anyhow::anyhow!("a login thread panicked"))??;
+                    slowest = slowest.max(took);
+                    *statuses.entry(status).or_default() += 1;
+                }
+                row(&format!("{CONCURRENT_LOGINS} concurrent logins during lookups"), &s)?;
+                let _ = writeln!(
+                    latency,
+                    "{backend:?} {persons}: lookups alone {:.0}/s, p99 {}; during {CONCURRENT_LOGINS} concurrent logins \
+                     {:.0}/s, p99 {} (logins answered {statuses:?}, the last after {:.1} s)  ",
+                    quiet.rps,
+                    ms(quiet.p99_us),
+                    busy.rps,
+                    ms(busy.p99_us),
+                    slowest.as_secs_f64()
+                );
+                Ok(())
+            })();
+            drop_database(backend, admin, &db_name, &work);
+            result?;
+        }
+    }
+    out.push('\n');
+    out.push_str(&latency);
+    Ok(out)
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
 /// The server's CPU time per request answered in one run, µs.
 fn cpu_per_request(cpu_seconds: f64, s: &Sample) -> f64 {
     if s.requests == 0 { f64::NAN } else { cpu_seconds * 1e6 / s.requests as f64 }
@@ -541,7 +645,7 @@ impl Scraper {
                     if stopping.load(Ordering::SeqCst) {
                         break;
                     }
-                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    std::thread::sleep(Duration::from_millis(100));
                 }
             }
             scrapes
@@ -683,6 +787,37 @@ fn report(runs: &[Run], commit_rates: &[(&str, f64)], repeats: usize, duration: 
             ms(r.p99_us),
             r.errors
         );
+    }
+    let bare: Vec<String> = runs
+        .iter()
+        .filter(|r| r.scenario != "healthz")
+        .filter_map(|r| {
+            let h =
+                runs.iter().find(|h| h.scenario == "healthz" && h.persons == r.persons && h.backend == r.backend)?;
+            Some(format!("| {:?} | {} | {} | {:.3} |", r.backend, r.persons, r.scenario, r.rps / h.rps))
+        })
+        .collect();
+    if !bare.is_empty() {
+        out.push_str("\n| backend | persons | scenario | requests/s ÷ /healthz's, same run |\n|---|---:|---|---:|\n");
+        for line in bare {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    let backends: Vec<String> = runs
+        .iter()
+        .filter(|pg| pg.backend == Backend::Postgres)
+        .filter_map(|pg| {
+            let lite = runs
+                .iter()
+                .find(|s| s.backend == Backend::Sqlite && s.persons == pg.persons && s.scenario == pg.scenario)?;
+            Some(format!("| {} | {} | {:.2} |", pg.persons, pg.scenario, pg.rps / lite.rps))
+        })
+        .collect();
+    if !backends.is_empty() {
+        out.push_str("\n| persons | scenario | requests/s PostgreSQL ÷ SQLite |\n|---:|---|---:|\n");
+        for line in backends {
+            let _ = writeln!(out, "{line}");
+        }
     }
     let ratios: Vec<String> = runs
         .iter()

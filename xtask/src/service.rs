@@ -65,7 +65,44 @@ pub struct Service {
     pub session: String,
 }
 
+/// What a client needs to log in to a running server as the tooling principal.
+#[derive(Debug, Clone)]
+pub struct LoginClient {
+    base: String,
+}
+
+impl LoginClient {
+    /// One login with the tooling principal's password (one Argon2id verification); the
+    /// status it was answered with.
+    pub fn login(&self) -> Result<u16> {
+        let body = json!({"login": TOOLING_LOGIN, "password": TOOLING_PASSWORD});
+        Ok(call("POST", &format!("{}/api/v1/session", self.base), None, Some(body))?.0)
+    }
+}
+
+const TOOLING_LOGIN: &str = "tooling@ens.example";
+const TOOLING_PASSWORD: &str = "a tooling password";
+
 impl Service {
+    /// A client that logs in to this server, for another thread.
+    pub fn clone_client(&self) -> LoginClient {
+        LoginClient { base: self.base.clone() }
+    }
+
+    pub fn login(&self) -> Result<u16> {
+        self.clone_client().login()
+    }
+
+    /// The server's resident memory now and at its highest (`VmRSS`, `VmHWM`), KiB.
+    pub fn memory_kib(&self) -> Result<(u64, u64)> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))?;
+        let field = |name: &str| -> Result<u64> {
+            let line = status.lines().find(|l| l.starts_with(name)).with_context(|| format!("no {name}"))?;
+            Ok(line.split_whitespace().nth(1).context("no value")?.parse()?)
+        };
+        Ok((field("VmRSS:")?, field("VmHWM:")?))
+    }
+
     /// CPU time the server has used so far (user and system, all its threads, dead ones too).
     pub fn cpu_seconds(&self) -> Result<f64> {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;
@@ -127,7 +164,7 @@ pub fn start(
     };
     let created = run(&["enterprise", "create", "--name", "Tooling"])?;
     let enterprise = created.trim().rsplit(' ').next().context("no enterprise id printed")?.to_owned();
-    let out = run(&["principal", "create", "--enterprise", "Tooling", "--login", "tooling@ens.example"])?;
+    let out = run(&["principal", "create", "--enterprise", "Tooling", "--login", TOOLING_LOGIN])?;
     let password = out
         .lines()
         .find_map(|l| l.strip_prefix("password (shown once, not stored): "))
@@ -137,10 +174,9 @@ pub fn start(
 
     let mut service = serve(binary, &env, &base, &work.join("server.log"))?;
     let api = |p: &str| format!("{base}/api/v1{p}");
-    let (_, s) =
-        call("POST", &api("/session"), None, Some(json!({"login": "tooling@ens.example", "password": password})))?;
+    let (_, s) = call("POST", &api("/session"), None, Some(json!({"login": TOOLING_LOGIN, "password": password})))?;
     let first = s["token"].as_str().context("login failed")?.to_owned();
-    let new_password = json!({"current_password": password, "new_password": "a tooling password"});
+    let new_password = json!({"current_password": password, "new_password": TOOLING_PASSWORD});
     let (_, s) = call("PUT", &api("/session/password"), Some(&first), Some(new_password))?;
     let session = s["token"].as_str().context("password change failed")?.to_owned();
     let (_, t) = call("POST", &api("/scim-import/token"), Some(&session), None)?;
