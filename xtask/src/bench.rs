@@ -7,6 +7,9 @@
 //! `--metrics-cost` instead measures what metrics cost: one scenario (lookup unless
 //! `--scenario` says otherwise) against two servers on the same database, one with metrics on
 //! and scraped every second, one with them off, in alternating runs.
+//! `--initial-cycle [--persons N]` does what Entra does for a new enterprise of N users
+//! (100,000 unless told): a lookup by userName, a create, then a manager PATCH for each, on
+//! 16 connections; it reports the wall time and the Persons page's latency meanwhile.
 //! `--memory` measures the server's memory (VmRSS, VmHWM) after its start, after 20 logins
 //! (Argon2id at the shipped cost), after a run of every SCIM scenario, and during 50
 //! concurrent logins, with the p99 of SCIM lookups made meanwhile against one without them.
@@ -344,6 +347,8 @@ pub struct Options {
     metrics_cost: bool,
     /// Memory after logins and load, instead of the scenarios' table.
     memory: bool,
+    /// Entra's first cycle for a new enterprise, instead of the scenarios' table.
+    initial_cycle: bool,
 }
 
 impl Options {
@@ -356,6 +361,7 @@ impl Options {
             scenarios: SCENARIOS.to_vec(),
             metrics_cost: false,
             memory: false,
+            initial_cycle: false,
         };
         let mut persons_given = false;
         let mut it = args.iter();
@@ -365,6 +371,7 @@ impl Options {
                 "--quick" => {}
                 "--metrics-cost" => o.metrics_cost = true,
                 "--memory" => o.memory = true,
+                "--initial-cycle" => o.initial_cycle = true,
                 "--backend" => {
                     o.backends = vec![match value()?.as_str() {
                         "sqlite" => Backend::Sqlite,
@@ -383,6 +390,9 @@ impl Options {
                 }
                 other => bail!("unknown bench option {other:?}"),
             }
+        }
+        if o.initial_cycle && !persons_given {
+            o.sizes = vec![INITIAL_CYCLE_USERS];
         }
         if o.metrics_cost || o.memory {
             // One scenario at one size, unless told otherwise.
@@ -424,6 +434,9 @@ pub fn run(root: &Path, options: &Options) -> Result<String> {
     }
     if options.memory {
         return memory(&binary, options, &admin, &server_url);
+    }
+    if options.initial_cycle {
+        return initial_cycle(&binary, options, &admin, &server_url);
     }
     for &backend in &options.backends {
         for &persons in sizes {
@@ -523,6 +536,165 @@ fn wrk(script: &Path, base: &str, duration: &str) -> Result<Sample> {
         .arg(script)
         .arg(base))?;
     Ok(parse_wrk(&out))
+}
+
+/// Users in Entra's first cycle, unless `--persons` says otherwise.
+const INITIAL_CYCLE_USERS: u64 = 100_000;
+
+/// Entra's first cycle: per user a lookup (none found), a create, and a PATCH naming a
+/// manager (the first user its connection created). One wrk thread per connection, so that
+/// each connection's responses drive its own sequence; each stops after its share.
+fn initial_cycle_script(users: u64, token: &str) -> String {
+    let share = users.div_ceil(CONNECTIONS as u64);
+    format!(
+        r#"wrk.headers["Authorization"] = "Bearer {token}"
+wrk.headers["Content-Type"] = "application/scim+json"
+local threads = 0
+function setup(thread) thread:set("tid", threads); threads = threads + 1 end
+local step, i, id, manager = "lookup", 0, nil, nil
+local function user() return "cycle" .. tid .. "-" .. i .. "@entra.example" end
+function request()
+  if step == "lookup" then
+    return wrk.format("GET", "/portal/scim/Users?filter=userName%20eq%20%22" .. user() .. "%22")
+  elseif step == "create" then
+    return wrk.format("POST", "/portal/scim/Users", nil,
+      '{{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],' ..
+      '"userName":"' .. user() .. '","externalId":"' .. user() .. '","active":true,"displayName":"Cycle ' .. i .. '",' ..
+      '"emails":[{{"primary":true,"type":"work","value":"' .. user() .. '"}}],' ..
+      '"phoneNumbers":[{{"type":"mobile","value":"+41 79 000 00 00"}}],' ..
+      '"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{{"department":"Bench"}}}}')
+  else
+    return wrk.format("PATCH", "/portal/scim/Users/" .. id, nil,
+      '{{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{{"op":"Add",' ..
+      '"path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"' .. manager .. '"}}]}}')
+  end
+end
+local function next_user()
+  i = i + 1
+  step = "lookup"
+  if i >= {share} then wrk.thread:stop() end
+end
+function response(status, headers, body)
+  if step == "lookup" then
+    step = "create"
+  elseif step == "create" then
+    id = string.match(body, '"id"%s*:%s*"([^"]+)"')
+    if manager == nil then manager = id; next_user() else step = "patch" end
+  else
+    next_user()
+  end
+end
+"#
+    )
+}
+
+fn initial_cycle(binary: &Path, options: &Options, admin: &str, server_url: &str) -> Result<String> {
+    let mut out = format!(
+        "Entra's first cycle for a new enterprise: per user a lookup, a create and a manager PATCH, \
+         {CONNECTIONS} connections; the Persons page (first page, 25 per page) asked every 250 ms meanwhile.\n\n\
+         | backend | users | wall time | requests | requests/s | p50 | p99 | non-2xx | Persons page p50 / p99 / max |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---|\n"
+    );
+    let mut errors = 0;
+    for &backend in &options.backends {
+        for &users in &options.sizes {
+            let (work, db_name, db_url) = database(backend, 1, admin, server_url)?;
+            eprintln!("==> initial cycle, {backend:?}, {users} users");
+            let result = (|| -> Result<()> {
+                let s = start(binary, &db_url, &work, backend, 1, &[])?;
+                let script_path = work.join("initial-cycle.lua");
+                std::fs::write(&script_path, initial_cycle_script(users, &s.token))?;
+                let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+                let page = {
+                    let (stop, url, session) =
+                        (stop.clone(), format!("{}/api/v1/persons?page=1&per_page=25", s.base), s.session.clone());
+                    std::thread::spawn(move || {
+                        let mut took = Vec::new();
+                        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                            let t = Instant::now();
+                            if matches!(service::call("GET", &url, Some(&session), None), Ok((200, _))) {
+                                took.push(t.elapsed().as_secs_f64() * 1000.0);
+                            }
+                            std::thread::sleep(Duration::from_millis(250));
+                        }
+                        took
+                    })
+                };
+                // Each create and each manager PATCH is one entry in the activity log: the cycle
+                // is over when all are there (wrk itself runs until its bound). Asked four times a
+                // second: each asking counts the log.
+                let log = format!("{}/api/v1/scim-import/activity?per_page=1", s.base);
+                let entries = || -> Result<u64> {
+                    let (_, l) = service::call("GET", &log, Some(&s.session), None)?;
+                    l["total"].as_u64().context("no activity total")
+                };
+                let expected = entries()? + users + users.saturating_sub(CONNECTIONS as u64);
+                let started = Instant::now();
+                let wrk = Command::new("wrk")
+                    // A bound, far above what the cycle takes.
+                    .args([
+                        &format!("-t{CONNECTIONS}"),
+                        &format!("-c{CONNECTIONS}"),
+                        "-d",
+                        &format!("{}s", 60 + users / 100),
+                    ])
+                    .args(["--timeout", "10s", "--latency", "-s"])
+                    .arg(&script_path)
+                    .arg(&s.base)
+                    .stdout(std::process::Stdio::piped())
+                    .spawn()?;
+                while entries()? < expected && started.elapsed() < Duration::from_secs(60 + users / 100) {
+                    std::thread::sleep(Duration::from_millis(250));
+                }
+                let wall = started.elapsed();
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                // wrk prints its statistics when interrupted.
+                sh(Command::new("kill").args(["-INT", &wrk.id().to_string()]))?;
+                let raw = String::from_utf8_lossy(&wrk.wait_with_output()?.stdout).into_owned();
+                let mut took = page.join().map_err(|_| anyhow::anyhow!("the Persons page poller panicked"))?;
+                took.sort_by(f64::total_cmp);
+                let at =
+                    |q: f64| took.get(((took.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN);
+                let sample = parse_wrk(&raw);
+                errors += sample.errors;
+                if std::env::var_os("ENS_BENCH_VERBOSE").is_some() {
+                    eprintln!("{raw}");
+                }
+                let (_, list) =
+                    service::call("GET", &format!("{}/api/v1/persons?per_page=1", s.base), Some(&s.session), None)?;
+                eprintln!(
+                    "    {users} users in {:.1} s: {} requests, {:.0}/s, p99 {}, errors {}; the Person list holds {}",
+                    wall.as_secs_f64(),
+                    sample.requests,
+                    sample.rps,
+                    ms(sample.p99_us),
+                    sample.errors,
+                    list["total"]
+                );
+                let _ = writeln!(
+                    out,
+                    "| {backend:?} | {users} | {:.1} s | {} | {:.0} | {} | {} | {} | {:.0} / {:.0} / {:.0} ms ({} views) |",
+                    wall.as_secs_f64(),
+                    sample.requests,
+                    sample.rps,
+                    ms(sample.p50_us),
+                    ms(sample.p99_us),
+                    sample.errors,
+                    at(0.5),
+                    at(0.99),
+                    at(1.0),
+                    took.len()
+                );
+                Ok(())
+            })();
+            drop_database(backend, admin, &db_name, &work);
+            result?;
+        }
+    }
+    if errors > 0 {
+        bail!("some requests were not answered 2xx; these numbers do not count:\n{out}");
+    }
+    Ok(out)
 }
 
 /// Logins in the memory bench's sequential step, and at once in its concurrent one.
@@ -767,6 +939,17 @@ fn metrics_cost(binary: &Path, options: &Options, admin: &str, server_url: &str)
     Ok(out)
 }
 
+/// A Markdown table of `rows` under `head`, after a blank line; nothing without rows.
+fn table(out: &mut String, head: &str, rows: &[String]) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{head}");
+    for row in rows {
+        let _ = writeln!(out, "{row}");
+    }
+}
+
 fn report(runs: &[Run], commit_rates: &[(&str, f64)], repeats: usize, duration: &str) -> String {
     let mut out = format!(
         "Medians of {repeats} run(s) of {duration} each, {CONNECTIONS} connections.\n\n\
@@ -797,12 +980,7 @@ fn report(runs: &[Run], commit_rates: &[(&str, f64)], repeats: usize, duration: 
             Some(format!("| {:?} | {} | {} | {:.3} |", r.backend, r.persons, r.scenario, r.rps / h.rps))
         })
         .collect();
-    if !bare.is_empty() {
-        out.push_str("\n| backend | persons | scenario | requests/s ÷ /healthz's, same run |\n|---|---:|---|---:|\n");
-        for line in bare {
-            let _ = writeln!(out, "{line}");
-        }
-    }
+    table(&mut out, "| backend | persons | scenario | requests/s ÷ /healthz's, same run |\n|---|---:|---|---:|", &bare);
     let backends: Vec<String> = runs
         .iter()
         .filter(|pg| pg.backend == Backend::Postgres)
@@ -813,12 +991,7 @@ fn report(runs: &[Run], commit_rates: &[(&str, f64)], repeats: usize, duration: 
             Some(format!("| {} | {} | {:.2} |", pg.persons, pg.scenario, pg.rps / lite.rps))
         })
         .collect();
-    if !backends.is_empty() {
-        out.push_str("\n| persons | scenario | requests/s PostgreSQL ÷ SQLite |\n|---:|---|---:|\n");
-        for line in backends {
-            let _ = writeln!(out, "{line}");
-        }
-    }
+    table(&mut out, "| persons | scenario | requests/s PostgreSQL ÷ SQLite |\n|---:|---|---:|", &backends);
     let ratios: Vec<String> = runs
         .iter()
         .filter(|big| big.persons > 10_000)
@@ -834,12 +1007,7 @@ fn report(runs: &[Run], commit_rates: &[(&str, f64)], repeats: usize, duration: 
             ))
         })
         .collect();
-    if !ratios.is_empty() {
-        out.push_str("\n| backend | scenario | requests/s 1M ÷ 10k | p99 1M ÷ 10k |\n|---|---|---:|---:|\n");
-        for line in ratios {
-            let _ = writeln!(out, "{line}");
-        }
-    }
+    table(&mut out, "| backend | scenario | requests/s 1M ÷ 10k | p99 1M ÷ 10k |\n|---|---|---:|---:|", &ratios);
     if !commit_rates.is_empty() {
         out.push_str("\n| raw durable commits (no HTTP, no service) | per second |\n|---|---:|\n");
         for (label, rate) in commit_rates {

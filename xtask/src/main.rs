@@ -6,8 +6,10 @@
 //! - `tidy`: the architecture rules alone.
 //! - `supply-chain`: cargo deny (licences, bans, sources; advisories where reachable).
 //! - `conformance`: scim2-tester and scim-sanity against a freshly started server.
-//! - `bench [--quick] [--backend B] [--persons N] [--scenario S] [--metrics-cost]`: load
-//!   (wrk) against a release build on both backends; `--metrics-cost`: metrics on against off.
+//! - `bench [--quick] [--backend B] [--persons N] [--scenario S] [--metrics-cost | --memory |
+//!   --initial-cycle]`: load (wrk) against a release build on both backends; `--metrics-cost`:
+//!   metrics on against off; `--memory`: the server's memory after logins and load;
+//!   `--initial-cycle`: Entra's first cycle for a new enterprise of N users.
 //! - `fuzz [seconds]`: libFuzzer (cargo-fuzz) on the SCIM filter and PATCH-path grammar.
 
 mod bench;
@@ -35,7 +37,8 @@ fn main() -> Result<()> {
         _ => {
             eprintln!(
                 "usage: cargo xtask <ci|tidy|supply-chain|conformance|bench [--quick] [--backend sqlite|postgres] \
-                 [--persons N] [--scenario lookup|get|create|patch|health|unreachable] [--metrics-cost]|fuzz [seconds]>"
+                 [--persons N] [--scenario lookup|get|create|patch|health|unreachable] \
+                 [--metrics-cost|--memory|--initial-cycle]|fuzz [seconds]>"
             );
             bail!("unknown or missing command")
         }
