@@ -101,7 +101,8 @@ pub fn fill(template: &str, language: Language) -> String {
         let after = &rest[start + 2..];
         match after.find("}}") {
             Some(end) if exists(&after[..end]) => {
-                out.push_str(&text(language, &after[..end]));
+                // A message may stand in an attribute's quotes.
+                out.push_str(&text(language, &after[..end]).replace('"', "&quot;"));
                 rest = &after[end + 2..];
             }
             _ => {

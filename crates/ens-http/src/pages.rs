@@ -508,6 +508,32 @@ mod tests {
         assert_eq!(inline_code(bad).len(), 5, "{:?}", inline_code(bad));
     }
 
+    /// Every message a script asks for by name is in the catalogue (a missing one would show
+    /// its id in every language).
+    #[test]
+    fn the_scripts_ask_for_messages_that_exist() {
+        let mut asked = 0;
+        for a in ASSETS.iter().filter(|a| a.name.ends_with(".js") && a.name != "fluent-bundle.js") {
+            let js = std::str::from_utf8(a.body).unwrap();
+            for call in ["t('", "tNodes('"] {
+                for (at, _) in js.match_indices(call) {
+                    // The function itself, not a name that ends so (`split('`).
+                    if js[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.') {
+                        continue;
+                    }
+                    let rest = &js[at + call.len()..];
+                    let id = &rest[..rest.find('\'').unwrap()];
+                    assert!(i18n::exists(id), "{} asks for {id:?}, which the catalogue lacks", a.name);
+                    asked += 1;
+                }
+            }
+        }
+        assert!(asked > 200, "only {asked} messages found: the scan is broken");
+        for dynamic in ["departure-deactivated", "departure-deleted", "language-en", "language-de"] {
+            assert!(i18n::exists(dynamic), "{dynamic}");
+        }
+    }
+
     #[test]
     fn the_scripts_never_build_html_from_strings() {
         for a in ASSETS.iter().filter(|a| a.name.ends_with(".js")) {
