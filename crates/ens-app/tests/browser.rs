@@ -1021,6 +1021,7 @@ async fn persons_are_entered_edited_and_deleted_on_the_pages() {
 
         // Edited: every field of a manual person.
         b.click("#person-edit").await;
+        assert!(!b.is_visible("#person-message").await, "the last save's word is gone");
         b.fill("#edit-department", "Visitors").await;
         b.find("#edit-phone_mobile").await.clear().await.unwrap();
         b.click("#person-save").await;

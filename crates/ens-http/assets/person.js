@@ -246,6 +246,8 @@ startPage(async () => {
     api('PATCH', `/api/v1/persons/${encodeURIComponent(person.id)}`, { fields, version: person.version }),
   );
   $('person-edit').addEventListener('click', () => {
+    // "Saved." was about the last change, not the one starting now.
+    say($('person-message'), '');
     $('edit-section').hidden = false;
     $('person-edit').hidden = true;
     $('person-form-fields').querySelector('input')?.focus();
