@@ -35,53 +35,31 @@ pub struct Asset {
     pub body: &'static [u8],
 }
 
+const JS: &str = "text/javascript; charset=utf-8";
+
+/// An asset under `assets/` by its file name, of `content_type`.
+macro_rules! asset {
+    ($name:literal, $content_type:expr) => {
+        Asset { name: $name, content_type: $content_type, body: include_bytes!(concat!("../assets/", $name)) }
+    };
+}
+
 /// Every asset, embedded at build time.
 pub const ASSETS: &[Asset] = &[
-    Asset { name: "app.css", content_type: "text/css; charset=utf-8", body: include_bytes!("../assets/app.css") },
-    Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", body: include_bytes!("../assets/app.js") },
-    Asset {
-        name: "login.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../assets/login.js"),
-    },
-    Asset {
-        name: "setup.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../assets/setup.js"),
-    },
-    Asset {
-        name: "persons.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../assets/persons.js"),
-    },
-    Asset {
-        name: "person.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../assets/person.js"),
-    },
-    Asset {
-        name: "activity.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../assets/activity.js"),
-    },
-    Asset {
-        name: "health.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../assets/health.js"),
-    },
-    Asset {
-        name: "principals.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../assets/principals.js"),
-    },
-    Asset { name: "icon.svg", content_type: "image/svg+xml", body: include_bytes!("../assets/icon.svg") },
+    asset!("app.css", "text/css; charset=utf-8"),
+    asset!("app.js", JS),
+    asset!("login.js", JS),
+    asset!("setup.js", JS),
+    asset!("persons.js", JS),
+    asset!("person.js", JS),
+    asset!("activity.js", JS),
+    asset!("health.js", JS),
+    asset!("principals.js", JS),
+    asset!("icon.svg", "image/svg+xml"),
     // Project Fluent's JavaScript implementation (@fluent/bundle 0.19.1, Apache-2.0, its
     // unmodified UMD build): the scripts format their texts with the same catalogues.
-    Asset {
-        name: "fluent-bundle.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_bytes!("../assets/fluent-bundle.js"),
-    },
+    asset!("fluent-bundle.js", JS),
+    // The catalogues themselves, for the scripts.
     Asset {
         name: "messages-en.ftl",
         content_type: "text/plain; charset=utf-8",
