@@ -438,63 +438,75 @@ pub fn run(root: &Path, options: &Options) -> Result<String> {
     if options.initial_cycle {
         return initial_cycle(&binary, options, &admin, &server_url);
     }
-    for &backend in &options.backends {
-        for &persons in sizes {
-            let (work, db_name, db_url) = database(backend, persons, &admin, &server_url)?;
-            eprintln!("==> {backend:?}, {persons} persons");
-            let result = (|| -> Result<()> {
-                let setup = start(&binary, &db_url, &work, backend, persons, &[])?;
-                // /healthz in every run: the ratios to it are what one run says about a request's
-                // cost, whatever the machine's speed that day.
-                for &scenario in options.scenarios.iter().chain(["healthz"].iter()) {
-                    let script_path = work.join(format!("{scenario}.lua"));
-                    let mut samples = Vec::new();
-                    for run in 0..repeats {
-                        std::fs::write(&script_path, script(scenario, persons, &setup.token, &setup.session, run))?;
-                        let s = wrk(&script_path, &setup.base, duration)?;
-                        eprintln!(
-                            "    {scenario:<7} {:>9.0} req/s  p50 {:>9}  p99 {:>9}  errors {}",
-                            s.rps,
-                            ms(s.p50_us),
-                            ms(s.p99_us),
-                            s.errors
-                        );
-                        samples.push(s);
-                    }
-                    runs.push(Run::of(backend, persons, scenario, &samples));
-                }
-                drop(setup);
-                // The raw commit rates are measured once per backend, with the service stopped
-                // (not when one scenario is tried alone).
-                if persons == sizes[0] && options.everything() {
-                    let probes: Vec<(&str, f64)> = match backend {
-                        Backend::Sqlite => vec![
-                            (SQLITE_ONE, sqlite_commit_rate(&work, false)?),
-                            (SQLITE_SHAPED, sqlite_commit_rate(&work, true)?),
-                        ],
-                        Backend::Postgres => vec![
-                            (PG_ONE_1, postgres_commit_rate(&db_url, &work, 1, false, duration)?),
-                            (PG_ONE_16, postgres_commit_rate(&db_url, &work, CONNECTIONS, false, duration)?),
-                            (PG_SHAPED_16, postgres_commit_rate(&db_url, &work, CONNECTIONS, true, duration)?),
-                        ],
-                    };
-                    for (label, rate) in probes {
-                        eprintln!("    raw commits: {rate:>7.0}/s  {label}");
-                        commit_rates.push((label, rate));
-                    }
-                }
-                Ok(())
-            })();
-            drop_database(backend, &admin, &db_name, &work);
-            result?;
+    each_database(options, &admin, &server_url, |backend, persons, work, db_url| {
+        eprintln!("==> {backend:?}, {persons} persons");
+        let setup = start(&binary, db_url, work, backend, persons, &[])?;
+        // /healthz in every run: the ratios to it are what one run says about a request's
+        // cost, whatever the machine's speed that day.
+        for &scenario in options.scenarios.iter().chain(["healthz"].iter()) {
+            let script_path = work.join(format!("{scenario}.lua"));
+            let mut samples = Vec::new();
+            for run in 0..repeats {
+                std::fs::write(&script_path, script(scenario, persons, &setup.token, &setup.session, run))?;
+                let s = wrk(&script_path, &setup.base, duration)?;
+                eprintln!(
+                    "    {scenario:<7} {:>9.0} req/s  p50 {:>9}  p99 {:>9}  errors {}",
+                    s.rps,
+                    ms(s.p50_us),
+                    ms(s.p99_us),
+                    s.errors
+                );
+                samples.push(s);
+            }
+            runs.push(Run::of(backend, persons, scenario, &samples));
         }
-    }
+        drop(setup);
+        // The raw commit rates are measured once per backend, with the service stopped
+        // (not when one scenario is tried alone).
+        if persons == sizes[0] && options.everything() {
+            let probes: Vec<(&str, f64)> = match backend {
+                Backend::Sqlite => vec![
+                    (SQLITE_ONE, sqlite_commit_rate(work, false)?),
+                    (SQLITE_SHAPED, sqlite_commit_rate(work, true)?),
+                ],
+                Backend::Postgres => vec![
+                    (PG_ONE_1, postgres_commit_rate(db_url, work, 1, false, duration)?),
+                    (PG_ONE_16, postgres_commit_rate(db_url, work, CONNECTIONS, false, duration)?),
+                    (PG_SHAPED_16, postgres_commit_rate(db_url, work, CONNECTIONS, true, duration)?),
+                ],
+            };
+            for (label, rate) in probes {
+                eprintln!("    raw commits: {rate:>7.0}/s  {label}");
+                commit_rates.push((label, rate));
+            }
+        }
+        Ok(())
+    })?;
     let report = report(&runs, &commit_rates, repeats, duration);
     if runs.iter().any(|r| r.errors > 0) {
         // A run that measured refusals measured the wrong thing.
         bail!("some requests were not answered 2xx; these numbers do not count:\n{report}");
     }
     Ok(report)
+}
+
+/// Runs `f` on a fresh database for each backend and size the options name (its work
+/// directory and URL), and drops the database after, whatever `f` returned.
+fn each_database(
+    options: &Options,
+    admin: &str,
+    server_url: &str,
+    mut f: impl FnMut(Backend, u64, &Path, &str) -> Result<()>,
+) -> Result<()> {
+    for &backend in &options.backends {
+        for &persons in &options.sizes {
+            let (work, db_name, db_url) = database(backend, persons, admin, server_url)?;
+            let result = f(backend, persons, &work, &db_url);
+            drop_database(backend, admin, &db_name, &work);
+            result?;
+        }
+    }
+    Ok(())
 }
 
 /// A fresh database for `backend`: (work directory, database name, URL).
@@ -596,101 +608,87 @@ fn initial_cycle(binary: &Path, options: &Options, admin: &str, server_url: &str
          |---|---:|---:|---:|---:|---:|---:|---:|---|\n"
     );
     let mut errors = 0;
-    for &backend in &options.backends {
-        for &users in &options.sizes {
-            let (work, db_name, db_url) = database(backend, 1, admin, server_url)?;
-            eprintln!("==> initial cycle, {backend:?}, {users} users");
-            let result = (|| -> Result<()> {
-                let s = start(binary, &db_url, &work, backend, 1, &[])?;
-                let script_path = work.join("initial-cycle.lua");
-                std::fs::write(&script_path, initial_cycle_script(users, &s.token))?;
-                let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-                let page = {
-                    let (stop, url, session) =
-                        (stop.clone(), format!("{}/api/v1/persons?page=1&per_page=25", s.base), s.session.clone());
-                    std::thread::spawn(move || {
-                        let mut took = Vec::new();
-                        while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                            let t = Instant::now();
-                            if matches!(service::call("GET", &url, Some(&session), None), Ok((200, _))) {
-                                took.push(t.elapsed().as_secs_f64() * 1000.0);
-                            }
-                            std::thread::sleep(Duration::from_millis(250));
-                        }
-                        took
-                    })
-                };
-                // Each create and each manager PATCH is one entry in the activity log: the cycle
-                // is over when all are there (wrk itself runs until its bound). Asked four times a
-                // second: each asking counts the log.
-                let log = format!("{}/api/v1/scim-import/activity?per_page=1", s.base);
-                let entries = || -> Result<u64> {
-                    let (_, l) = service::call("GET", &log, Some(&s.session), None)?;
-                    l["total"].as_u64().context("no activity total")
-                };
-                let expected = entries()? + users + users.saturating_sub(CONNECTIONS as u64);
-                let started = Instant::now();
-                let wrk = Command::new("wrk")
-                    // A bound, far above what the cycle takes.
-                    .args([
-                        &format!("-t{CONNECTIONS}"),
-                        &format!("-c{CONNECTIONS}"),
-                        "-d",
-                        &format!("{}s", 60 + users / 100),
-                    ])
-                    .args(["--timeout", "10s", "--latency", "-s"])
-                    .arg(&script_path)
-                    .arg(&s.base)
-                    .stdout(std::process::Stdio::piped())
-                    .spawn()?;
-                while entries()? < expected && started.elapsed() < Duration::from_secs(60 + users / 100) {
+    each_database(options, admin, server_url, |backend, users, work, db_url| {
+        eprintln!("==> initial cycle, {backend:?}, {users} users");
+        let s = start(binary, db_url, work, backend, 1, &[])?;
+        let script_path = work.join("initial-cycle.lua");
+        std::fs::write(&script_path, initial_cycle_script(users, &s.token))?;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let page = {
+            let (stop, url, session) =
+                (stop.clone(), format!("{}/api/v1/persons?page=1&per_page=25", s.base), s.session.clone());
+            std::thread::spawn(move || {
+                let mut took = Vec::new();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let t = Instant::now();
+                    if matches!(service::call("GET", &url, Some(&session), None), Ok((200, _))) {
+                        took.push(t.elapsed().as_secs_f64() * 1000.0);
+                    }
                     std::thread::sleep(Duration::from_millis(250));
                 }
-                let wall = started.elapsed();
-                stop.store(true, std::sync::atomic::Ordering::Relaxed);
-                // wrk prints its statistics when interrupted.
-                sh(Command::new("kill").args(["-INT", &wrk.id().to_string()]))?;
-                let raw = String::from_utf8_lossy(&wrk.wait_with_output()?.stdout).into_owned();
-                let mut took = page.join().map_err(|_| anyhow::anyhow!("the Persons page poller panicked"))?;
-                took.sort_by(f64::total_cmp);
-                let at =
-                    |q: f64| took.get(((took.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN);
-                let sample = parse_wrk(&raw);
-                errors += sample.errors;
-                if std::env::var_os("ENS_BENCH_VERBOSE").is_some() {
-                    eprintln!("{raw}");
-                }
-                let (_, list) =
-                    service::call("GET", &format!("{}/api/v1/persons?per_page=1", s.base), Some(&s.session), None)?;
-                eprintln!(
-                    "    {users} users in {:.1} s: {} requests, {:.0}/s, p99 {}, errors {}; the Person list holds {}",
-                    wall.as_secs_f64(),
-                    sample.requests,
-                    sample.rps,
-                    ms(sample.p99_us),
-                    sample.errors,
-                    list["total"]
-                );
-                let _ = writeln!(
-                    out,
-                    "| {backend:?} | {users} | {:.1} s | {} | {:.0} | {} | {} | {} | {:.0} / {:.0} / {:.0} ms ({} views) |",
-                    wall.as_secs_f64(),
-                    sample.requests,
-                    sample.rps,
-                    ms(sample.p50_us),
-                    ms(sample.p99_us),
-                    sample.errors,
-                    at(0.5),
-                    at(0.99),
-                    at(1.0),
-                    took.len()
-                );
-                Ok(())
-            })();
-            drop_database(backend, admin, &db_name, &work);
-            result?;
+                took
+            })
+        };
+        // Each create and each manager PATCH is one entry in the activity log: the cycle
+        // is over when all are there (wrk itself runs until its bound). Asked four times a
+        // second: each asking counts the log.
+        let log = format!("{}/api/v1/scim-import/activity?per_page=1", s.base);
+        let entries = || -> Result<u64> {
+            let (_, l) = service::call("GET", &log, Some(&s.session), None)?;
+            l["total"].as_u64().context("no activity total")
+        };
+        let expected = entries()? + users + users.saturating_sub(CONNECTIONS as u64);
+        let started = Instant::now();
+        let wrk = Command::new("wrk")
+            // A bound, far above what the cycle takes.
+            .args([&format!("-t{CONNECTIONS}"), &format!("-c{CONNECTIONS}"), "-d", &format!("{}s", 60 + users / 100)])
+            .args(["--timeout", "10s", "--latency", "-s"])
+            .arg(&script_path)
+            .arg(&s.base)
+            .stdout(std::process::Stdio::piped())
+            .spawn()?;
+        while entries()? < expected && started.elapsed() < Duration::from_secs(60 + users / 100) {
+            std::thread::sleep(Duration::from_millis(250));
         }
-    }
+        let wall = started.elapsed();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        // wrk prints its statistics when interrupted.
+        sh(Command::new("kill").args(["-INT", &wrk.id().to_string()]))?;
+        let raw = String::from_utf8_lossy(&wrk.wait_with_output()?.stdout).into_owned();
+        let mut took = page.join().map_err(|_| anyhow::anyhow!("the Persons page poller panicked"))?;
+        took.sort_by(f64::total_cmp);
+        let at = |q: f64| took.get(((took.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN);
+        let sample = parse_wrk(&raw);
+        errors += sample.errors;
+        if std::env::var_os("ENS_BENCH_VERBOSE").is_some() {
+            eprintln!("{raw}");
+        }
+        let (_, list) = service::call("GET", &format!("{}/api/v1/persons?per_page=1", s.base), Some(&s.session), None)?;
+        eprintln!(
+            "    {users} users in {:.1} s: {} requests, {:.0}/s, p99 {}, errors {}; the Person list holds {}",
+            wall.as_secs_f64(),
+            sample.requests,
+            sample.rps,
+            ms(sample.p99_us),
+            sample.errors,
+            list["total"]
+        );
+        let _ = writeln!(
+            out,
+            "| {backend:?} | {users} | {:.1} s | {} | {:.0} | {} | {} | {} | {:.0} / {:.0} / {:.0} ms ({} views) |",
+            wall.as_secs_f64(),
+            sample.requests,
+            sample.rps,
+            ms(sample.p50_us),
+            ms(sample.p99_us),
+            sample.errors,
+            at(0.5),
+            at(0.99),
+            at(1.0),
+            took.len()
+        );
+        Ok(())
+    })?;
     if errors > 0 {
         bail!("some requests were not answered 2xx; these numbers do not count:\n{out}");
     }
@@ -707,77 +705,65 @@ fn memory(binary: &Path, options: &Options, admin: &str, server_url: &str) -> Re
          | backend | persons | after | VmRSS | VmHWM |\n|---|---:|---|---:|---:|\n"
     );
     let mut latency = String::new();
-    for &backend in &options.backends {
-        for &persons in &options.sizes {
-            let (work, db_name, db_url) = database(backend, persons, admin, server_url)?;
-            eprintln!("==> memory, {backend:?}, {persons} persons");
-            let result = (|| -> Result<()> {
-                let s = start(binary, &db_url, &work, backend, persons, &[])?;
-                let mut row = |after: &str, s: &service::Service| -> Result<()> {
-                    let (rss, hwm) = s.memory_kib()?;
-                    eprintln!("    {after:<48} VmRSS {:>6.1} MiB  VmHWM {:>6.1} MiB", mib(rss), mib(hwm));
-                    let _ = writeln!(
-                        out,
-                        "| {backend:?} | {persons} | {after} | {:.1} MiB | {:.1} MiB |",
-                        mib(rss),
-                        mib(hwm)
-                    );
-                    Ok(())
-                };
-                row("start, first login and password change", &s)?;
-                for _ in 0..SEQUENTIAL_LOGINS {
-                    let status = s.login()?;
-                    if status != 201 {
-                        bail!("a login answered {status}");
-                    }
-                }
-                row(&format!("{SEQUENTIAL_LOGINS} more logins"), &s)?;
-                let script_path = work.join("memory.lua");
-                for scenario in ["lookup", "get", "create", "patch"] {
-                    std::fs::write(&script_path, script(scenario, persons, &s.token, &s.session, 0))?;
-                    wrk(&script_path, &s.base, "5s")?;
-                }
-                row("a run of lookup, get, create and patch", &s)?;
-                std::fs::write(&script_path, script("lookup", persons, &s.token, &s.session, 1))?;
-                let quiet = wrk(&script_path, &s.base, "5s")?;
-                let logins = {
-                    let barrier = std::sync::Arc::new(std::sync::Barrier::new(CONCURRENT_LOGINS));
-                    (0..CONCURRENT_LOGINS)
-                        .map(|_| {
-                            let (s, barrier) = (s.clone_client(), barrier.clone());
-                            std::thread::spawn(move || {
-                                barrier.wait();
-                                let t = Instant::now();
-                                s.login().map(|status| (status, t.elapsed()))
-                            })
-                        })
-                        .collect::<Vec<_>>()
-                };
-                let busy = wrk(&script_path, &s.base, "5s")?;
-                let mut slowest = Duration::ZERO;
-                let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
-                for l in logins {
-                    let (status, took) = l.join().map_err(|_| anyhow::anyhow!("a login thread panicked"))??;
-                    slowest = slowest.max(took);
-                    *statuses.entry(status).or_default() += 1;
-                }
-                row(&format!("{CONCURRENT_LOGINS} concurrent logins during lookups"), &s)?;
-                let _ = writeln!(
-                    latency,
-                    "{backend:?} {persons}: lookups alone {:.0}/s, p99 {}; during {CONCURRENT_LOGINS} concurrent logins \
-                     {:.0}/s, p99 {} (logins answered {statuses:?}, the last after {:.1} s)  ",
-                    quiet.rps,
-                    ms(quiet.p99_us),
-                    busy.rps,
-                    ms(busy.p99_us),
-                    slowest.as_secs_f64()
-                );
-                Ok(())
-            })();
-            drop_database(backend, admin, &db_name, &work);
-            result?;
+    each_database(options, admin, server_url, |backend, persons, work, db_url| {
+        eprintln!("==> memory, {backend:?}, {persons} persons");
+        let s = start(binary, db_url, work, backend, persons, &[])?;
+        let mut row = |after: &str, s: &service::Service| -> Result<()> {
+            let (rss, hwm) = s.memory_kib()?;
+            eprintln!("    {after:<48} VmRSS {:>6.1} MiB  VmHWM {:>6.1} MiB", mib(rss), mib(hwm));
+            let _ = writeln!(out, "| {backend:?} | {persons} | {after} | {:.1} MiB | {:.1} MiB |", mib(rss), mib(hwm));
+            Ok(())
+        };
+        row("start, first login and password change", &s)?;
+        for _ in 0..SEQUENTIAL_LOGINS {
+            let status = s.login()?;
+            if status != 201 {
+                bail!("a login answered {status}");
+            }
         }
-    }
+        row(&format!("{SEQUENTIAL_LOGINS} more logins"), &s)?;
+        let script_path = work.join("memory.lua");
+        for scenario in ["lookup", "get", "create", "patch"] {
+            std::fs::write(&script_path, script(scenario, persons, &s.token, &s.session, 0))?;
+            wrk(&script_path, &s.base, "5s")?;
+        }
+        row("a run of lookup, get, create and patch", &s)?;
+        std::fs::write(&script_path, script("lookup", persons, &s.token, &s.session, 1))?;
+        let quiet = wrk(&script_path, &s.base, "5s")?;
+        let logins = {
+            let barrier = std::sync::Arc::new(std::sync::Barrier::new(CONCURRENT_LOGINS));
+            (0..CONCURRENT_LOGINS)
+                .map(|_| {
+                    let (s, barrier) = (s.clone_client(), barrier.clone());
+                    std::thread::spawn(move || {
+                        barrier.wait();
+                        let t = Instant::now();
+                        s.login().map(|status| (status, t.elapsed()))
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        let busy = wrk(&script_path, &s.base, "5s")?;
+        let mut slowest = Duration::ZERO;
+        let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+        for l in logins {
+            let (status, took) = l.join().map_err(|_| anyhow::anyhow!("a login thread panicked"))??;
+            slowest = slowest.max(took);
+            *statuses.entry(status).or_default() += 1;
+        }
+        row(&format!("{CONCURRENT_LOGINS} concurrent logins during lookups"), &s)?;
+        let _ = writeln!(
+            latency,
+            "{backend:?} {persons}: lookups alone {:.0}/s, p99 {}; during {CONCURRENT_LOGINS} concurrent logins \
+             {:.0}/s, p99 {} (logins answered {statuses:?}, the last after {:.1} s)  ",
+            quiet.rps,
+            ms(quiet.p99_us),
+            busy.rps,
+            ms(busy.p99_us),
+            slowest.as_secs_f64()
+        );
+        Ok(())
+    })?;
     out.push('\n');
     out.push_str(&latency);
     Ok(out)
@@ -845,90 +831,82 @@ fn metrics_cost(binary: &Path, options: &Options, admin: &str, server_url: &str)
     );
     let mut ratios = Vec::new();
     let mut errors = 0;
-    for &backend in &options.backends {
-        for &persons in &options.sizes {
-            let (work, db_name, db_url) = database(backend, persons, admin, server_url)?;
-            eprintln!("==> metrics cost, {backend:?}, {persons} persons, {scenario}");
-            let result = (|| -> Result<()> {
-                let metrics = format!("127.0.0.1:{}", service::free_port()?);
-                let on = start(binary, &db_url, &work, backend, persons, &[("ENS_SCIM__METRICS__BIND", &metrics)])?;
-                let off_env = [POOL, ("ENS_SCIM__METRICS__ENABLED", "false")];
-                let off = service::another(binary, &db_url, &on, &off_env, &work.join("off.log"))?;
-                let script_path = work.join(format!("{scenario}.lua"));
-                // Both warm (caches, connections) before anything counts.
-                std::fs::write(&script_path, script(scenario, persons, &on.token, &on.session, 99))?;
-                wrk(&script_path, &on.base, "2s")?;
-                wrk(&script_path, &off.base, "2s")?;
-                let (mut with, mut without, mut scrapes) = (Vec::new(), Vec::new(), 0);
-                let (mut cpu_with, mut cpu_without) = (Vec::new(), Vec::new());
-                for run in 0..repeats {
-                    std::fs::write(&script_path, script(scenario, persons, &on.token, &on.session, run))?;
-                    // Alternating which goes first, so that neither always follows the other.
-                    for metrics_on in if run % 2 == 0 { [true, false] } else { [false, true] } {
-                        let server = if metrics_on { &on } else { &off };
-                        let scraper = metrics_on.then(|| Scraper::start(format!("http://{metrics}/metrics")));
-                        let cpu_before = server.cpu_seconds()?;
-                        let s = wrk(&script_path, &server.base, duration)?;
-                        let cpu = cpu_per_request(server.cpu_seconds()? - cpu_before, &s);
-                        scrapes += scraper.map_or(0, Scraper::stop);
-                        eprintln!(
-                            "    metrics {:<3} {:>9.0} req/s  p50 {:>9}  p99 {:>9}  {:>6.1} µs CPU/request  errors {}",
-                            if metrics_on { "on" } else { "off" },
-                            s.rps,
-                            ms(s.p50_us),
-                            ms(s.p99_us),
-                            cpu,
-                            s.errors
-                        );
-                        if metrics_on {
-                            with.push(s);
-                            cpu_with.push(cpu);
-                        } else {
-                            without.push(s);
-                            cpu_without.push(cpu);
-                        }
-                    }
+    each_database(options, admin, server_url, |backend, persons, work, db_url| {
+        eprintln!("==> metrics cost, {backend:?}, {persons} persons, {scenario}");
+        let metrics = format!("127.0.0.1:{}", service::free_port()?);
+        let on = start(binary, db_url, work, backend, persons, &[("ENS_SCIM__METRICS__BIND", &metrics)])?;
+        let off_env = [POOL, ("ENS_SCIM__METRICS__ENABLED", "false")];
+        let off = service::another(binary, db_url, &on, &off_env, &work.join("off.log"))?;
+        let script_path = work.join(format!("{scenario}.lua"));
+        // Both warm (caches, connections) before anything counts.
+        std::fs::write(&script_path, script(scenario, persons, &on.token, &on.session, 99))?;
+        wrk(&script_path, &on.base, "2s")?;
+        wrk(&script_path, &off.base, "2s")?;
+        let (mut with, mut without, mut scrapes) = (Vec::new(), Vec::new(), 0);
+        let (mut cpu_with, mut cpu_without) = (Vec::new(), Vec::new());
+        for run in 0..repeats {
+            std::fs::write(&script_path, script(scenario, persons, &on.token, &on.session, run))?;
+            // Alternating which goes first, so that neither always follows the other.
+            for metrics_on in if run % 2 == 0 { [true, false] } else { [false, true] } {
+                let server = if metrics_on { &on } else { &off };
+                let scraper = metrics_on.then(|| Scraper::start(format!("http://{metrics}/metrics")));
+                let cpu_before = server.cpu_seconds()?;
+                let s = wrk(&script_path, &server.base, duration)?;
+                let cpu = cpu_per_request(server.cpu_seconds()? - cpu_before, &s);
+                scrapes += scraper.map_or(0, Scraper::stop);
+                eprintln!(
+                    "    metrics {:<3} {:>9.0} req/s  p50 {:>9}  p99 {:>9}  {:>6.1} µs CPU/request  errors {}",
+                    if metrics_on { "on" } else { "off" },
+                    s.rps,
+                    ms(s.p50_us),
+                    ms(s.p99_us),
+                    cpu,
+                    s.errors
+                );
+                if metrics_on {
+                    with.push(s);
+                    cpu_with.push(cpu);
+                } else {
+                    without.push(s);
+                    cpu_without.push(cpu);
                 }
-                for (label, samples, cpu, n) in [("on", &with, &cpu_with, scrapes), ("off", &without, &cpu_without, 0)]
-                {
-                    let r = Run::of(backend, persons, scenario, samples);
-                    let all: Vec<String> = samples.iter().map(|s| format!("{:.0}", s.rps)).collect();
-                    errors += r.errors;
-                    let _ = writeln!(
-                        out,
-                        "| {backend:?} | {persons} | {label} | {:.0} | {} | {} | {} | {:.1} | {n} | {} |",
-                        r.rps,
-                        all.join(", "),
-                        ms(r.p50_us),
-                        ms(r.p99_us),
-                        median(cpu.clone()),
-                        r.errors
-                    );
-                }
-                let on_rps = median(with.iter().map(|s| s.rps).collect());
-                let off_rps = median(without.iter().map(|s| s.rps).collect());
-                // Each run's pair ran back to back: their ratio is blind to the machine
-                // drifting between runs, which the ratio of the medians is not.
-                let paired = median(with.iter().zip(&without).map(|(a, b)| a.rps / b.rps).collect());
-                // CPU per request is what metrics add to each request; throughput also moves with
-                // whatever else the shared machine runs.
-                let cpu_paired = median(cpu_with.iter().zip(&cpu_without).map(|(a, b)| a / b).collect());
-                ratios.push(format!(
-                    "{backend:?} {persons}: requests/s on ÷ off = {:.3} ({:+.1} %) of the medians; {:.3} ({:+.1} %) the \
-                     median of the runs' pairs. CPU per request on ÷ off, median of the pairs: {:.3} ({:+.1} %)",
-                    on_rps / off_rps,
-                    (on_rps / off_rps - 1.0) * 100.0,
-                    paired,
-                    (paired - 1.0) * 100.0,
-                    cpu_paired,
-                    (cpu_paired - 1.0) * 100.0
-                ));
-                Ok(())
-            })();
-            drop_database(backend, admin, &db_name, &work);
-            result?;
+            }
         }
-    }
+        for (label, samples, cpu, n) in [("on", &with, &cpu_with, scrapes), ("off", &without, &cpu_without, 0)] {
+            let r = Run::of(backend, persons, scenario, samples);
+            let all: Vec<String> = samples.iter().map(|s| format!("{:.0}", s.rps)).collect();
+            errors += r.errors;
+            let _ = writeln!(
+                out,
+                "| {backend:?} | {persons} | {label} | {:.0} | {} | {} | {} | {:.1} | {n} | {} |",
+                r.rps,
+                all.join(", "),
+                ms(r.p50_us),
+                ms(r.p99_us),
+                median(cpu.clone()),
+                r.errors
+            );
+        }
+        let on_rps = median(with.iter().map(|s| s.rps).collect());
+        let off_rps = median(without.iter().map(|s| s.rps).collect());
+        // Each run's pair ran back to back: their ratio is blind to the machine
+        // drifting between runs, which the ratio of the medians is not.
+        let paired = median(with.iter().zip(&without).map(|(a, b)| a.rps / b.rps).collect());
+        // CPU per request is what metrics add to each request; throughput also moves with
+        // whatever else the shared machine runs.
+        let cpu_paired = median(cpu_with.iter().zip(&cpu_without).map(|(a, b)| a / b).collect());
+        ratios.push(format!(
+            "{backend:?} {persons}: requests/s on ÷ off = {:.3} ({:+.1} %) of the medians; {:.3} ({:+.1} %) the \
+             median of the runs' pairs. CPU per request on ÷ off, median of the pairs: {:.3} ({:+.1} %)",
+            on_rps / off_rps,
+            (on_rps / off_rps - 1.0) * 100.0,
+            paired,
+            (paired - 1.0) * 100.0,
+            cpu_paired,
+            (cpu_paired - 1.0) * 100.0
+        ));
+        Ok(())
+    })?;
     out.push('\n');
     for r in ratios {
         let _ = writeln!(out, "{r}  ");
