@@ -56,39 +56,9 @@ pub fn t_with(id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
     text_with(current(), id, args)
 }
 
-/// The UI's strings that a page in `language` must not show: every English message whose
-/// translation differs, cut at its placeables and markup into the phrases a page would show
-/// whole (a page fills the placeables with data).
+/// The UI's strings a page in `language` must not show (`Catalogue::untranslated_phrases`).
 pub fn untranslated_phrases(language: Language) -> Vec<String> {
-    let english = Catalogue::values(&CATALOGUES, Language::English);
-    let other = Catalogue::values(&CATALOGUES, language);
-    let mut phrases: Vec<String> = english
-        .into_iter()
-        .zip(other)
-        .filter(|((_, en), (_, translated))| en != translated)
-        .flat_map(|((_, en), _)| {
-            let mut plain = String::new();
-            let mut in_tag = false;
-            for c in en.chars() {
-                match c {
-                    '<' => in_tag = true,
-                    '>' if in_tag => in_tag = false,
-                    _ if !in_tag => plain.push(c),
-                    _ => {}
-                }
-            }
-            plain
-                .split(['{', '}'])
-                .filter(|p| !p.starts_with('$'))
-                .map(|p| p.trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
-                .collect::<Vec<_>>()
-        })
-        // Words too short to tell a language by.
-        .filter(|p| p.chars().filter(|c| c.is_alphabetic()).count() >= 3)
-        .collect();
-    phrases.sort();
-    phrases.dedup();
-    phrases
+    CATALOGUE.untranslated_phrases(language)
 }
 
 /// Fills every `{{id}}` of `template` whose id is a message with that message in `language`

@@ -4,6 +4,7 @@
 //! word their texts through this crate; nothing here knows HTTP or e-mail.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 use ens_domain::Language;
 use fluent_bundle::concurrent::FluentBundle;
@@ -15,13 +16,14 @@ pub use fluent_bundle::FluentValue;
 /// One catalogue in every language: English first (the one every other follows, and the
 /// fallback for a message a translation lacks).
 pub struct Catalogue {
-    bundles: Vec<(Language, FluentBundle<FluentResource>)>,
+    /// Each language's bundle, and the ids its source defines.
+    bundles: Vec<(Language, FluentBundle<FluentResource>, BTreeSet<String>)>,
 }
 
 impl std::fmt::Debug for Catalogue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Catalogue")
-            .field("languages", &self.bundles.iter().map(|(l, _)| l.tag()).collect::<Vec<_>>())
+            .field("languages", &self.bundles.iter().map(|(l, _, _)| l.tag()).collect::<Vec<_>>())
             .finish()
     }
 }
@@ -44,7 +46,7 @@ impl Catalogue {
                 for problem in problems {
                     tracing::error!(language = language.tag(), %problem, "a message catalogue is faulty");
                 }
-                (*language, bundle)
+                (*language, bundle, ids(source))
             })
             .collect();
         Catalogue { bundles }
@@ -72,12 +74,12 @@ impl Catalogue {
     }
 
     fn bundle(&self, language: Language) -> Option<&FluentBundle<FluentResource>> {
-        self.bundles.iter().find(|(l, _)| *l == language).map(|(_, b)| b)
+        self.bundles.iter().find(|(l, _, _)| *l == language).map(|(_, b, _)| b)
     }
 
     /// Whether the catalogue has the message `id`.
     pub fn has(&self, id: &str) -> bool {
-        self.bundles.first().is_some_and(|(_, b)| b.has_message(id))
+        self.bundles.first().is_some_and(|(_, b, _)| b.has_message(id))
     }
 
     /// The message `id` in `language` with `args`; in English when that language lacks it,
@@ -104,18 +106,39 @@ impl Catalogue {
         id.to_owned()
     }
 
-    /// Every message's value in `language`, without its placeables' arguments: what a page
-    /// in that language must not show in another (the tests' list of the UI's strings).
-    pub fn values(sources: &[(Language, &str)], language: Language) -> Vec<(String, String)> {
-        let catalogue = Catalogue::new(sources);
-        let Some(source) = sources.iter().find(|(l, _)| *l == language).map(|(_, s)| *s) else { return Vec::new() };
-        ids(source)
-            .into_iter()
-            .map(|id| {
-                let text = catalogue.format(language, &id, &[]);
-                (id, text)
+    /// The English phrases a text in `language` must not show (the tests' list of the UI's
+    /// strings): every English message whose translation differs, cut at its placeables and
+    /// markup into the phrases a text would show whole (the placeables are filled with data),
+    /// leaving out words too short to tell a language by.
+    pub fn untranslated_phrases(&self, language: Language) -> Vec<String> {
+        let Some((_, _, english)) = self.bundles.first() else { return Vec::new() };
+        let mut phrases: Vec<String> = english
+            .iter()
+            .map(|id| self.format(Language::English, id, &[]))
+            .zip(english.iter().map(|id| self.format(language, id, &[])))
+            .filter(|(en, translated)| en != translated)
+            .flat_map(|(en, _)| {
+                let mut plain = String::new();
+                let mut in_tag = false;
+                for c in en.chars() {
+                    match c {
+                        '<' => in_tag = true,
+                        '>' if in_tag => in_tag = false,
+                        _ if !in_tag => plain.push(c),
+                        _ => {}
+                    }
+                }
+                plain
+                    .split(['{', '}'])
+                    .filter(|p| !p.starts_with('$'))
+                    .map(|p| p.trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
+                    .collect::<Vec<_>>()
             })
-            .collect()
+            .filter(|p| p.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+            .collect();
+        phrases.sort();
+        phrases.dedup();
+        phrases
     }
 }
 
@@ -146,7 +169,7 @@ fn bundle(language: Language, source: &str) -> (FluentBundle<FluentResource>, Ve
 }
 
 /// The ids a source defines (messages start a line: `id = …`).
-fn ids(source: &str) -> std::collections::BTreeSet<String> {
+fn ids(source: &str) -> BTreeSet<String> {
     source
         .lines()
         .filter(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()))
@@ -171,6 +194,13 @@ mod tests {
         assert_eq!(c.format(Language::German, "only-english", &[]), "Yes");
         assert_eq!(c.format(Language::German, "nothing", &[]), "nothing");
         assert!(c.has("hello") && !c.has("nothing"));
+    }
+
+    #[test]
+    fn untranslated_phrases_are_the_english_words_a_translation_replaced() {
+        let c = Catalogue::new(&[(Language::English, EN), (Language::German, DE)]);
+        // "only-english" has no translation (it falls back, so German shows the same).
+        assert_eq!(c.untranslated_phrases(Language::German), ["Hello", "persons"]);
     }
 
     #[test]
