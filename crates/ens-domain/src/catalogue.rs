@@ -4,7 +4,7 @@
 //! cannot add fields. Each field has a stable key (used in the database, the admin API and
 //! the mapping), its SCIM location, a label for people and a value type.
 
-use crate::values::{self, ValueError};
+use crate::values::{self, Expected, ValueError};
 
 /// The URN of the SCIM core User schema.
 pub const CORE_USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -366,7 +366,7 @@ impl Field {
             ValueType::Email => values::EmailAddress::parse(raw).map(drop),
             ValueType::Phone => values::validate_phone(raw),
             ValueType::LanguageTag => values::validate_language_tag(raw),
-            ValueType::Boolean => Err(ValueError::Invalid { expected: "true or false" }),
+            ValueType::Boolean => Err(ValueError::Invalid { expected: Expected::Boolean }),
         }
     }
 }

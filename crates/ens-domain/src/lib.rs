@@ -32,4 +32,4 @@ pub use query::{Attr, AttrKind, CmpOp, Filter, FilterError, PersonQuery, Sort};
 pub use session::{Session, SessionPolicy};
 pub use sync::{Failure, FailureKind, SyncError, SyncState};
 pub use time::Timestamp;
-pub use values::{EmailAddress, SecretToken, TokenHash, UserName, ValueError};
+pub use values::{EmailAddress, Expected, SecretToken, TokenHash, UserName, ValueError};

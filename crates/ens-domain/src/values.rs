@@ -17,7 +17,7 @@ pub enum ValueError {
     #[error("contains a control character")]
     ControlCharacter,
     #[error("is not {expected}")]
-    Invalid { expected: &'static str },
+    Invalid { expected: Expected },
     /// A Unicode format character (general category Cf): invisible, so two names that look
     /// the same could differ by it.
     #[error(
@@ -25,6 +25,29 @@ pub enum ValueError {
          text-direction mark; remove it from the value in the directory (e.g. Entra ID)"
     )]
     InvisibleCharacter { code_point: u32 },
+}
+
+/// What a refused value should have been; its `Display` is the English words, and adapters
+/// that speak other languages word each variant themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    Boolean,
+    EmailAddress,
+    TelephoneNumber,
+    Sha256Digest,
+}
+
+impl fmt::Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Expected::Boolean => "true or false",
+            Expected::EmailAddress => "an e-mail address such as name@example.com",
+            Expected::TelephoneNumber => {
+                "a telephone number (digits, spaces and + - ( ) . / only, optionally an extension)"
+            }
+            Expected::Sha256Digest => "a SHA-256 hex digest",
+        })
+    }
 }
 
 /// The longest free-text value we keep. Entra's own attributes are far shorter.
@@ -125,7 +148,7 @@ impl EmailAddress {
     /// Accepts `local@domain` with a dotted DNS domain (or a bracketed address literal).
     /// Deliberately simpler than RFC 5322: no comments, no quoted local parts with spaces.
     pub fn parse(raw: &str) -> Result<Self, ValueError> {
-        const EXPECTED: ValueError = ValueError::Invalid { expected: "an e-mail address such as name@example.com" };
+        const EXPECTED: ValueError = ValueError::Invalid { expected: Expected::EmailAddress };
         let raw = raw.trim();
         check_text(raw, MAX_NAME_CHARS, false)?;
         let (local, domain) = raw.rsplit_once('@').ok_or(EXPECTED)?;
@@ -173,9 +196,7 @@ impl fmt::Display for EmailAddress {
 /// `tel:+1-201-555-0123`. What matters to ENS+ is that it has digits and no letters that
 /// would make it unusable for an alert; the format itself is the directory's.
 pub fn validate_phone(raw: &str) -> Result<(), ValueError> {
-    const EXPECTED: ValueError = ValueError::Invalid {
-        expected: "a telephone number (digits, spaces and + - ( ) . / only, optionally an extension)",
-    };
+    const EXPECTED: ValueError = ValueError::Invalid { expected: Expected::TelephoneNumber };
     check_text(raw, 64, false)?;
     let number = raw.trim();
     let number = number.strip_prefix("tel:").unwrap_or(number);
@@ -258,7 +279,7 @@ impl TokenHash {
         if stored.len() == 64 && stored.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
             Ok(Self(stored.to_owned()))
         } else {
-            Err(ValueError::Invalid { expected: "a SHA-256 hex digest" })
+            Err(ValueError::Invalid { expected: Expected::Sha256Digest })
         }
     }
 

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use ens_ports::usecases::{AddressRefusal, AdminError, Weakness};
-use ens_ports::{DepartureRuleError, Field, FieldError, MappingError, StoreError, ValueError};
+use ens_ports::{DepartureRuleError, Expected, Field, FieldError, MappingError, StoreError, ValueError};
 
 use crate::i18n::{number, string, t, t_with};
 
@@ -38,12 +38,11 @@ pub fn value_error(e: &ValueError) -> String {
         ValueError::TooLong { max } => t_with("value-too-long", &[("max", string(max.to_string()))]),
         ValueError::ControlCharacter => t("value-control-character"),
         ValueError::Invalid { expected } => {
-            // The domain names what it expected in English; each has a message of its own.
-            let id = match *expected {
-                "true or false" => "value-expected-boolean",
-                "an e-mail address such as name@example.com" => "value-expected-email",
-                e if e.starts_with("a telephone number") => "value-expected-phone",
-                _ => "value-expected-other",
+            let id = match expected {
+                Expected::Boolean => "value-expected-boolean",
+                Expected::EmailAddress => "value-expected-email",
+                Expected::TelephoneNumber => "value-expected-phone",
+                Expected::Sha256Digest => "value-expected-sha256",
             };
             t_with("value-invalid", &[("expected", string(t(id)))])
         }
@@ -172,6 +171,10 @@ mod tests {
             AdminError::Conflict,
         ] {
             assert_eq!(admin_error(&e), e.to_string(), "{e:?}");
+        }
+        for expected in [Expected::Boolean, Expected::EmailAddress, Expected::TelephoneNumber, Expected::Sha256Digest] {
+            let e = ValueError::Invalid { expected };
+            assert_eq!(value_error(&e), e.to_string(), "{expected:?}");
         }
         assert_eq!(duration(&Duration::from_secs(3 * 3600 + 5)), "3 hours");
         assert_eq!(duration(&Duration::from_secs(1)), "1 second");
