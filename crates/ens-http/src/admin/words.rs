@@ -18,8 +18,8 @@ fn field_labels(fields: &[Field]) -> String {
     fields.iter().map(|f| field_label(*f)).collect::<Vec<_>>().join(", ")
 }
 
-/// A duration in its largest whole unit: "45 minutes", "3 hours", "2 days" (as
-/// `ens_ports::usecases::duration_words`, in the request's language).
+/// A duration in its largest whole unit, in the request's language: "45 minutes", "3 hours",
+/// "2 days".
 pub fn duration(d: &Duration) -> String {
     let secs = d.as_secs();
     let (id, n) = match secs {
@@ -176,7 +176,10 @@ mod tests {
             let e = ValueError::Invalid { expected };
             assert_eq!(value_error(&e), e.to_string(), "{expected:?}");
         }
+        assert_eq!(duration(&Duration::from_secs(30)), "30 seconds");
+        assert_eq!(duration(&Duration::from_secs(45 * 60)), "45 minutes");
         assert_eq!(duration(&Duration::from_secs(3 * 3600 + 5)), "3 hours");
+        assert_eq!(duration(&Duration::from_secs(2 * 86_400)), "2 days");
         assert_eq!(duration(&Duration::from_secs(1)), "1 second");
     }
 }
