@@ -128,20 +128,20 @@ impl Page {
 
     /// The whole document in `language`.
     pub fn html(self, language: Language) -> &'static str {
-        static RENDERED: LazyLock<Vec<(Page, Language, String)>> = LazyLock::new(|| {
-            Page::ALL.iter().flat_map(|p| Language::ALL.iter().map(|l| (*p, *l, p.render(*l)))).collect()
-        });
-        RENDERED.iter().find(|(p, l, _)| *p == self && *l == language).map(|(_, _, h)| h.as_str()).unwrap_or_default()
+        static RENDERED: LazyLock<Vec<Vec<String>>> =
+            LazyLock::new(|| Page::ALL.iter().map(|p| in_every_language(&p.template())).collect());
+        let i = Page::ALL.iter().position(|p| *p == self).unwrap_or_default();
+        RENDERED.get(i).map_or("", |r| pick(r, language))
     }
 
-    fn render(self, language: Language) -> String {
+    /// The layout around this page's content, its messages still `{{id}}`.
+    fn template(self) -> String {
         let nav = format!("data-nav=\"{}\"", self.nav());
-        let html = include_str!("../assets/layout.html")
+        include_str!("../assets/layout.html")
             .replace(&nav, &format!("{nav} aria-current=\"page\""))
-            .replace("{{title}}", &i18n::text(language, self.title()))
+            .replace("{{title}}", &format!("{{{{{}}}}}", self.title()))
             .replace("{{script}}", self.script())
-            .replace("{{main}}", self.main());
-        document(&html, language)
+            .replace("{{main}}", self.main())
     }
 }
 
@@ -524,6 +524,8 @@ mod tests {
 
     #[test]
     fn the_layout_marks_the_current_page_in_the_navigation() {
+        assert!(Page::Persons.html(Language::German).contains("<title>Personen · ENS+</title>"));
+        assert!(Page::Setup.html(Language::English).contains("<title>Setup › SCIM Import · ENS+</title>"));
         for l in Language::ALL {
             assert!(Page::Persons.html(l).contains("data-nav=\"persons\" aria-current=\"page\""));
             assert!(Page::Person.html(l).contains("data-nav=\"persons\" aria-current=\"page\""));
