@@ -218,6 +218,18 @@ export function time(iso) {
 }
 
 /**
+ * Says `text` (what is wrong) at `input`, in its hint (`<id>-hint`), and marks the input as
+ * invalid; without text, clears both.
+ */
+export function markField(input, text) {
+  const hint = $(`${input.id}-hint`);
+  if (text) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
+  hint.textContent = text || '';
+  hint.classList.toggle('invalid', Boolean(text));
+}
+
+/**
  * Shows `text` in a message element; `kind` is 'ok', 'error' or 'info'. Messages start with a
  * word that says which, so colour is never the only hint.
  */

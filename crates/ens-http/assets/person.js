@@ -3,7 +3,7 @@
 // enters a manual person. The ownership rules are the API's: the form offers only what the
 // API accepts, and the API's refusal of a field is shown next to that field.
 
-import { $, ApiError, SOURCES, api, h, leaveIfLoggedOut, problemText, say, startPage, t, time } from './app.js';
+import { $, ApiError, SOURCES, api, h, leaveIfLoggedOut, markField, problemText, say, startPage, t, time } from './app.js';
 
 function value(v) {
   if (v === undefined || v === null || v === '') return h('span', { class: 'muted' }, t('js-person-not-set'));
@@ -70,12 +70,7 @@ function changes() {
 }
 
 function clearFieldErrors() {
-  for (const input of $('person-form-fields').querySelectorAll('input[data-key]')) {
-    input.removeAttribute('aria-invalid');
-    const hint = $(`${input.id}-hint`);
-    hint.textContent = '';
-    hint.classList.remove('invalid');
-  }
+  for (const input of $('person-form-fields').querySelectorAll('input[data-key]')) markField(input, '');
   say($('person-form-message'), '');
 }
 
@@ -90,12 +85,7 @@ function showRefusal(e) {
     say($('person-form-message'), problemText(e), 'error');
     return;
   }
-  for (const input of inputs) {
-    input.setAttribute('aria-invalid', 'true');
-    const hint = $(`${input.id}-hint`);
-    hint.textContent = problemText(e);
-    hint.classList.add('invalid');
-  }
+  for (const input of inputs) markField(input, problemText(e));
   inputs[0].focus();
 }
 

@@ -1,6 +1,6 @@
 // Principals: the enterprise's principals, inviting one, a new one-time password, removing.
 
-import { $, ApiError, api, copy, h, leaveIfLoggedOut, problemText, say, startPage, t, time } from './app.js';
+import { $, ApiError, api, copy, h, leaveIfLoggedOut, markField, problemText, say, startPage, t, time } from './app.js';
 
 let removing = null;
 
@@ -101,29 +101,22 @@ $('copy-one-time').addEventListener('click', () => copy($('one-time-value'), $('
 $('invite-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const input = $('invite-login');
-  const hint = $('invite-login-hint');
   const login = input.value.trim();
   if (!login) {
-    input.setAttribute('aria-invalid', 'true');
-    hint.textContent = t('js-principals-type-address');
-    hint.classList.add('invalid');
+    markField(input, t('js-principals-type-address'));
     input.focus();
     return;
   }
   try {
     const result = await api('POST', '/api/v1/principals', { login });
     input.value = '';
-    input.removeAttribute('aria-invalid');
-    hint.textContent = '';
-    hint.classList.remove('invalid');
+    markField(input, '');
     await render();
     showOneTime(result, t('js-principals-invited', { login: result.login }));
   } catch (e) {
     if (leaveIfLoggedOut(e)) return;
     if (e instanceof ApiError && Array.isArray(e.problem.fields) && e.problem.fields.includes('login')) {
-      input.setAttribute('aria-invalid', 'true');
-      hint.textContent = problemText(e);
-      hint.classList.add('invalid');
+      markField(input, problemText(e));
       input.focus();
       return;
     }
