@@ -1,6 +1,7 @@
 //! The activity log: what SCIM did to the Person list, and who switched import on or off.
 
 use crate::ids::{EnterpriseId, PersonId, PrincipalId};
+use crate::said::Said;
 use crate::time::Timestamp;
 
 /// Who did something.
@@ -141,7 +142,7 @@ pub struct Activity {
     /// The person's userName as it was when this happened.
     pub user_name: Option<String>,
     /// A short reason or summary, secret-free.
-    pub detail: String,
+    pub detail: Said,
 }
 
 /// Which entries of an enterprise's activity log to show or count. Empty lists keep every

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use crate::ids::PersonId;
 use crate::person::PersonValues;
+use crate::said::Said;
 use crate::time::Timestamp;
 
 /// How a person left the alert list.
@@ -65,11 +66,12 @@ pub struct Departure {
 
 impl Departure {
     /// "Jane Doe (jane@contoso.com), deactivated": how a notice and the page name it.
-    pub fn describe(&self) -> String {
-        match self.display_name.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-            Some(name) => format!("{name} ({}), {}", self.user_name, self.action.as_str()),
-            None => format!("{}, {}", self.user_name, self.action.as_str()),
-        }
+    pub fn said(&self) -> Said {
+        let said = match self.display_name.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            Some(name) => Said::new("departure-named").with("name", name),
+            None => Said::new("departure"),
+        };
+        said.with("user", self.user_name.as_str()).with("action", self.action.as_str())
     }
 }
 
@@ -144,11 +146,11 @@ impl DepartureRule {
     }
 
     /// "more than 20 persons (or 10 % of the active ones, if more) within 60 minutes".
-    pub fn describe(&self) -> String {
-        format!(
-            "more than {} persons (or {} % of the active ones, if more) within {} minutes",
-            self.floor, self.percent, self.window_minutes
-        )
+    pub fn said(&self) -> Said {
+        Said::new("departure-rule")
+            .with("floor", self.floor)
+            .with("percent", self.percent)
+            .with("minutes", self.window_minutes)
     }
 }
 
@@ -198,16 +200,13 @@ impl Hold {
     }
 
     /// The sentence for the switch-off's activity entry, notices and the 503's detail.
-    pub fn describe(&self) -> String {
-        format!(
-            "Entra tried to take {} persons off the alert list within {} minutes (the limit is {}): {} were applied, \
-             then ENS+ held {} and every later change",
-            self.attempted,
-            self.window_minutes,
-            self.threshold,
-            self.applied(),
-            self.held.describe()
-        )
+    pub fn said(&self) -> Said {
+        Said::new("hold")
+            .with("attempted", self.attempted)
+            .with("minutes", self.window_minutes)
+            .with("threshold", self.threshold)
+            .with("applied", self.applied())
+            .with("held", self.held.said())
     }
 }
 
@@ -216,6 +215,7 @@ mod tests {
     use super::*;
     use crate::catalogue::Field;
     use crate::person::FieldChange;
+    use crate::said::Arg;
 
     fn values(active: bool) -> PersonValues {
         PersonValues::from_changes(&[
@@ -283,9 +283,13 @@ mod tests {
             action: DepartureAction::Deactivated,
             at: Timestamp::from_micros(0),
         };
-        assert_eq!(d.describe(), "Jane Doe (jane@contoso.com), deactivated");
+        assert!(d.said().says("departure-named") && d.said().quotes("Jane Doe") && d.said().quotes("deactivated"));
+        let unnamed = Departure { display_name: Some("  ".into()), ..d.clone() };
+        assert!(unnamed.said().says("departure") && !unnamed.said().quotes("  "));
         let hold = Hold { attempted: 21, threshold: 20, window_minutes: 60, since: d.at, held: d };
         assert_eq!(hold.applied(), 20);
-        assert!(hold.describe().contains("21 persons"), "{}", hold.describe());
+        let said = hold.said();
+        assert_eq!(said.arg("attempted"), Some(&Arg::Number(21)));
+        assert!(said.says("departure-named"), "{said:?}");
     }
 }

@@ -7,6 +7,7 @@ use crate::departures::{DepartureLimit, DepartureRule};
 use crate::ids::{EnterpriseId, PrincipalId};
 use crate::language::Language;
 use crate::mapping::Mapping;
+use crate::said::Said;
 use crate::sync::SyncState;
 use crate::time::Timestamp;
 use crate::values::{EmailAddress, TokenHash, ValueError};
@@ -81,22 +82,15 @@ pub enum Retirement {
 }
 
 impl Retirement {
-    /// The activity log's words.
-    pub fn describe(&self, last4: &str) -> String {
-        match self {
-            Retirement::NewTokenUsed => {
-                format!("the previous secret token (…{last4}) stopped working: Entra used the new one")
-            }
-            Retirement::OverlapOver => {
-                format!("the previous secret token (…{last4}) stopped working: its overlap with the new one ended")
-            }
-            Retirement::Revoked { by } => format!("the previous secret token (…{last4}) was revoked by {by}"),
-            Retirement::Replaced => {
-                format!(
-                    "the previous secret token (…{last4}) stopped working: a newer token was generated (two live at most)"
-                )
-            }
-        }
+    /// The activity log's words: `last4` names the token.
+    pub fn said(&self, last4: &str) -> Said {
+        let said = match self {
+            Retirement::NewTokenUsed => Said::new("token-retired-new-used"),
+            Retirement::OverlapOver => Said::new("token-retired-overlap-over"),
+            Retirement::Revoked { by } => Said::new("token-retired-revoked").with("by", by.as_str()),
+            Retirement::Replaced => Said::new("token-retired-replaced"),
+        };
+        said.with("last4", last4)
     }
 }
 

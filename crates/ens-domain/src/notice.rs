@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::ids::{EnterpriseId, IncidentId};
 use crate::language::Language;
+use crate::said::Said;
 use crate::time::Timestamp;
 use crate::values::EmailAddress;
 
@@ -72,11 +73,11 @@ pub struct Notice {
     /// When what the notice reports happened.
     pub occurred_at: Timestamp,
     /// What happened, in words a principal understands (no secrets, no stack traces).
-    pub reason: String,
+    pub reason: Said,
     /// Where to act: Setup › SCIM Import, built from the public base URL.
     pub setup_url: String,
     /// Persons the notice names as examples, one line each (a held mass deactivation).
-    pub examples: Vec<String>,
+    pub examples: Vec<Said>,
     /// The language it is written in: the enterprise's choice for its notices.
     pub language: Language,
 }

@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::catalogue::{Field, ValueType};
 use crate::ids::{EnterpriseId, PersonId};
+use crate::said::Said;
 use crate::time::Timestamp;
 use crate::values::{EmailAddress, UserName, ValueError};
 
@@ -64,6 +65,30 @@ pub enum FieldError {
 }
 
 impl FieldError {
+    /// The field it is about.
+    pub fn field(&self) -> Field {
+        match self {
+            FieldError::Invalid { field, .. }
+            | FieldError::Required(field)
+            | FieldError::NotBoolean(field)
+            | FieldError::NotText(field) => *field,
+        }
+    }
+
+    /// What is wrong, as the catalogue's message (the `Display` above is its English).
+    pub fn said(&self) -> Said {
+        let field = vec![self.field()];
+        match self {
+            FieldError::Invalid { error, value, .. } => Said::new("field-error-invalid")
+                .with("field", field)
+                .with("error", error.said())
+                .with("value", value.as_str()),
+            FieldError::Required(_) => Said::new("field-error-required").with("field", field),
+            FieldError::NotBoolean(_) => Said::new("field-error-not-boolean").with("field", field),
+            FieldError::NotText(_) => Said::new("field-error-not-text").with("field", field),
+        }
+    }
+
     /// The longest part of a refused value an error repeats.
     const SHOWN_CHARS: usize = 60;
 

@@ -12,6 +12,7 @@
 
 use crate::departures::Hold;
 use crate::ids::{IncidentId, PrincipalId};
+use crate::said::Said;
 use crate::time::Timestamp;
 
 /// What kind of failure of ours interrupted synchronization.
@@ -65,17 +66,15 @@ impl FailureKind {
     }
 
     /// What happened, in words a principal understands.
-    pub fn describe(self) -> &'static str {
-        match self {
-            FailureKind::DatabaseUnavailable => "ENS+ could not reach its database",
-            FailureKind::DatabaseError => "ENS+'s database refused to store a change",
-            FailureKind::Timeout => "ENS+ took too long to store a change",
-            FailureKind::Limit => "a capacity limit of ENS+ refused a change",
-            FailureKind::Internal => "an internal error in ENS+ stopped a change",
-            FailureKind::MassDeactivationHeld => {
-                "ENS+ held a mass deactivation: more persons would have left the alert list than the limit allows"
-            }
-        }
+    pub fn said(self) -> Said {
+        Said::new(match self {
+            FailureKind::DatabaseUnavailable => "failure-database-unavailable",
+            FailureKind::DatabaseError => "failure-database-error",
+            FailureKind::Timeout => "failure-timeout",
+            FailureKind::Limit => "failure-limit",
+            FailureKind::Internal => "failure-internal",
+            FailureKind::MassDeactivationHeld => "failure-mass-deactivation-held",
+        })
     }
 }
 
@@ -84,8 +83,8 @@ impl FailureKind {
 pub struct Failure {
     pub incident: IncidentId,
     pub kind: FailureKind,
-    /// A short, secret-free description (no SQL, no stack trace).
-    pub detail: String,
+    /// What failed, secret-free (no SQL, no stack trace).
+    pub detail: Said,
     /// For [`FailureKind::MassDeactivationHeld`]: what was held.
     pub hold: Option<Box<Hold>>,
 }
@@ -182,7 +181,7 @@ mod tests {
         Failure {
             incident: IncidentId::from_uuid(Uuid::nil()),
             kind: FailureKind::DatabaseUnavailable,
-            detail: "x".into(),
+            detail: Said::verbatim("x"),
             hold: None,
         }
     }
@@ -222,7 +221,7 @@ mod tests {
     fn failure_kinds_round_trip() {
         for k in FailureKind::ALL {
             assert_eq!(FailureKind::parse(k.as_str()), Some(k));
-            assert!(!k.describe().is_empty());
+            assert!(k.said().id.starts_with("failure-"));
         }
     }
 }

@@ -7,6 +7,8 @@ use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
+use crate::said::Said;
+
 /// Why a raw value was refused. The message is shown to principals and to Entra's admins.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValueError {
@@ -35,6 +37,29 @@ pub enum Expected {
     EmailAddress,
     TelephoneNumber,
     Sha256Digest,
+}
+
+impl ValueError {
+    /// What is wrong, as the catalogue's message (the `Display` above is its English).
+    pub fn said(&self) -> Said {
+        match self {
+            ValueError::Empty => Said::new("value-empty"),
+            ValueError::TooLong { max } => Said::new("value-too-long").with("max", *max),
+            ValueError::ControlCharacter => Said::new("value-control-character"),
+            ValueError::Invalid { expected } => Said::new("value-invalid").with(
+                "expected",
+                Said::new(match expected {
+                    Expected::Boolean => "value-expected-boolean",
+                    Expected::EmailAddress => "value-expected-email",
+                    Expected::TelephoneNumber => "value-expected-phone",
+                    Expected::Sha256Digest => "value-expected-sha256",
+                }),
+            ),
+            ValueError::InvisibleCharacter { code_point } => {
+                Said::new("value-invisible-character").with("code", format!("{code_point:04X}"))
+            }
+        }
+    }
 }
 
 impl fmt::Display for Expected {

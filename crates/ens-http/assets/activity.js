@@ -33,6 +33,7 @@ const KINDS = {
   principal_invited: ['js-kind-principal-invited'],
   principal_password_reset: ['js-kind-principal-password-reset'],
   principal_removed: ['js-kind-principal-removed'],
+  notice_language_changed: ['js-kind-notice-language-changed'],
 };
 const OUTCOME_INDEX = { applied: 0, rejected: 1, failed: 2 };
 

@@ -25,9 +25,14 @@ use unic_langid::LanguageIdentifier;
 /// The cookie the language switch sets (not a secret; read by the pages' scripts too).
 pub const LANGUAGE_COOKIE: &str = "ens_lang";
 
-/// Each language's catalogue, as translators edit it.
-pub const CATALOGUES: [(Language, &str); 2] =
-    [(Language::English, include_str!("../locales/en.ftl")), (Language::German, include_str!("../locales/de.ftl"))];
+/// Each language's catalogue, as translators edit it: the pages' own messages, then the
+/// shared ones (fields, values, the use cases' sentences the activity log shows).
+pub const CATALOGUES: [(Language, &str); 4] = [
+    (Language::English, include_str!("../locales/en.ftl")),
+    (Language::German, include_str!("../locales/de.ftl")),
+    ens_i18n::SHARED[0],
+    ens_i18n::SHARED[1],
+];
 
 static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| Catalogue::new(&CATALOGUES));
 
@@ -39,6 +44,16 @@ pub fn exists(id: &str) -> bool {
 /// The message `id` in `language` with `args` (English when that language lacks it).
 pub fn text_with(language: Language, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
     CATALOGUE.format(language, id, args)
+}
+
+/// A sentence of the use cases in `language`.
+pub fn say_in(language: Language, said: &ens_domain::Said) -> String {
+    CATALOGUE.say(language, said)
+}
+
+/// A sentence of the use cases in the language of the request being answered.
+pub fn say(said: &ens_domain::Said) -> String {
+    say_in(current(), said)
 }
 
 /// The message `id` in `language`.

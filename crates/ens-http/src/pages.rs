@@ -59,16 +59,19 @@ pub const ASSETS: &[Asset] = &[
     // Project Fluent's JavaScript implementation (@fluent/bundle 0.19.1, Apache-2.0, its
     // unmodified UMD build): the scripts format their texts with the same catalogues.
     asset!("fluent-bundle.js", JS),
-    // The catalogues themselves, for the scripts.
+    // The catalogues themselves, for the scripts: the pages' own and the shared one, as
+    // `i18n::CATALOGUES` joins them.
     Asset {
         name: "messages-en.ftl",
         content_type: "text/plain; charset=utf-8",
-        body: include_bytes!("../locales/en.ftl"),
+        body: concat!(include_str!("../locales/en.ftl"), "\n", include_str!("../../ens-i18n/locales/en.ftl"))
+            .as_bytes(),
     },
     Asset {
         name: "messages-de.ftl",
         content_type: "text/plain; charset=utf-8",
-        body: include_bytes!("../locales/de.ftl"),
+        body: concat!(include_str!("../locales/de.ftl"), "\n", include_str!("../../ens-i18n/locales/de.ftl"))
+            .as_bytes(),
     },
 ];
 
@@ -484,6 +487,17 @@ mod tests {
         // The scanner itself finds what it is for.
         let bad = "<p style=\"x\"><script>alert(1)</script><button onclick=\"f()\"><a href=\"javascript:x\">";
         assert_eq!(inline_code(bad).len(), 5, "{:?}", inline_code(bad));
+    }
+
+    /// The activity page names every kind of entry in words, not by its key (which would
+    /// show the same English in every language).
+    #[test]
+    fn the_activity_page_words_every_kind() {
+        let script =
+            ASSETS.iter().find(|a| a.name == "activity.js").map(|a| std::str::from_utf8(a.body).unwrap()).unwrap();
+        for kind in ens_ports::ActivityKind::ALL {
+            assert!(script.contains(&format!("  {}: ['js-kind-", kind.as_str())), "activity.js lacks {kind:?}");
+        }
     }
 
     /// Every message a script asks for by name is in the catalogue (a missing one would show

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use ens_domain::Language;
+use ens_domain::{Arg, Language, Said};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
 use unic_langid::LanguageIdentifier;
@@ -36,17 +36,18 @@ pub struct CatalogueError {
 }
 
 impl Catalogue {
-    /// Parses every language's source. What does not parse is logged and left out (the
-    /// tests' [`Catalogue::check`] fails on it); the rest is served.
+    /// Parses every language's sources (a language may have several: its own file and
+    /// [`SHARED`]'s, say). What does not parse is logged and left out (the tests'
+    /// [`Catalogue::check`] fails on it); the rest is served.
     pub fn new(sources: &[(Language, &str)]) -> Catalogue {
-        let bundles = sources
-            .iter()
+        let bundles = by_language(sources)
+            .into_iter()
             .map(|(language, source)| {
-                let (bundle, problems) = bundle(*language, source);
+                let (bundle, problems) = bundle(language, &source);
                 for problem in problems {
                     tracing::error!(language = language.tag(), %problem, "a message catalogue is faulty");
                 }
-                (*language, bundle, ids(source))
+                (language, bundle, ids(&source))
             })
             .collect();
         Catalogue { bundles }
@@ -56,18 +57,20 @@ impl Catalogue {
     /// language has and another lacks.
     pub fn check(sources: &[(Language, &str)]) -> Vec<CatalogueError> {
         let mut errors = Vec::new();
+        let sources = by_language(sources);
         let Some((_, english)) = sources.first() else { return errors };
         let english = ids(english);
-        for (language, source) in sources {
-            for problem in bundle(*language, source).1 {
-                errors.push(CatalogueError { language: *language, problem });
+        for (language, source) in &sources {
+            let (language, source) = (*language, source.as_str());
+            for problem in bundle(language, source).1 {
+                errors.push(CatalogueError { language, problem });
             }
             let own = ids(source);
             for id in english.difference(&own) {
-                errors.push(CatalogueError { language: *language, problem: format!("lacks {id}") });
+                errors.push(CatalogueError { language, problem: format!("lacks {id}") });
             }
             for id in own.difference(&english) {
-                errors.push(CatalogueError { language: *language, problem: format!("has {id}, which English lacks") });
+                errors.push(CatalogueError { language, problem: format!("has {id}, which English lacks") });
             }
         }
         errors
@@ -75,6 +78,33 @@ impl Catalogue {
 
     fn bundle(&self, language: Language) -> Option<&FluentBundle<FluentResource>> {
         self.bundles.iter().find(|(l, _, _)| *l == language).map(|(_, b, _)| b)
+    }
+
+    /// A sentence kept as a message ([`Said`]) in `language`: its texts and numbers as they
+    /// are, its moments to the minute, its fields by their labels, and the sentences within
+    /// it worded first.
+    pub fn say(&self, language: Language, said: &Said) -> String {
+        let args: Vec<(&str, FluentValue<'_>)> = said
+            .args
+            .iter()
+            .map(|(name, arg)| {
+                let value = match arg {
+                    Arg::Text(t) => string(t.as_str()),
+                    Arg::Number(n) => number(*n as f64),
+                    Arg::Time(t) => string(t.to_minute_utc()),
+                    Arg::Fields(fields) => string(
+                        fields
+                            .iter()
+                            .map(|f| self.format(language, &format!("field-{}", f.key().replace('_', "-")), &[]))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                    Arg::Said(inner) => string(self.say(language, inner)),
+                };
+                (name.as_str(), value)
+            })
+            .collect();
+        self.format(language, &said.id, &args)
     }
 
     /// Whether the catalogue has the message `id`.
@@ -152,6 +182,33 @@ pub fn string<'a>(s: impl Into<Cow<'a, str>>) -> FluentValue<'a> {
     FluentValue::String(s.into())
 }
 
+/// The sentences of the use cases ([`Said`]) and the words they are made of (the fields'
+/// labels, what is wrong with a value): every catalogue that shows them includes these.
+pub const SHARED: [(Language, &str); 2] =
+    [(Language::English, include_str!("../locales/en.ftl")), (Language::German, include_str!("../locales/de.ftl"))];
+
+static SHARED_ONLY: std::sync::LazyLock<Catalogue> = std::sync::LazyLock::new(|| Catalogue::new(&SHARED));
+
+/// `said` in English, for logs and tests.
+pub fn english(said: &Said) -> String {
+    SHARED_ONLY.say(Language::English, said)
+}
+
+/// Each language's sources as one, in the order the languages first appear.
+fn by_language(sources: &[(Language, &str)]) -> Vec<(Language, String)> {
+    let mut joined: Vec<(Language, String)> = Vec::new();
+    for (language, source) in sources {
+        match joined.iter_mut().find(|(l, _)| l == language) {
+            Some((_, s)) => {
+                s.push('\n');
+                s.push_str(source);
+            }
+            None => joined.push((*language, (*source).to_owned())),
+        }
+    }
+    joined
+}
+
 fn bundle(language: Language, source: &str) -> (FluentBundle<FluentResource>, Vec<String>) {
     let mut problems = Vec::new();
     let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(r, errors)| {
@@ -209,5 +266,31 @@ mod tests {
         assert_eq!(errors, vec![CatalogueError { language: Language::German, problem: "lacks only-english".into() }]);
         let broken = Catalogue::check(&[(Language::English, "x = {"), (Language::German, "x = y\nx = z\n")]);
         assert_eq!(broken.len(), 2, "{broken:?}");
+        let twice = Catalogue::check(&[(Language::English, EN), (Language::English, "hello = again")]);
+        assert_eq!(twice.len(), 1, "a message in two files of one language: {twice:?}");
+    }
+
+    #[test]
+    fn the_shared_sentences_are_complete_in_every_language() {
+        assert_eq!(Catalogue::check(&SHARED), Vec::new());
+    }
+
+    #[test]
+    fn sentences_are_worded_with_their_arguments_in_the_language_asked() {
+        use ens_domain::{Field, Timestamp};
+        let c = Catalogue::new(&SHARED);
+        let said = Said::new("fields-changed")
+            .with("fields", vec![Field::DisplayName, Field::PhoneMobile])
+            .and(Said::new("silent-since").with("since", Timestamp::from_micros(0)));
+        assert_eq!(
+            c.say(Language::English, &said),
+            "changed: Display name, Mobile phone; no SCIM request from Entra since 1970-01-01 00:00 UTC"
+        );
+        assert!(
+            c.say(Language::German, &said).starts_with("geändert: Anzeigename, Mobiltelefon; "),
+            "{}",
+            c.say(Language::German, &said)
+        );
+        assert_eq!(english(&Said::verbatim("as written")), "as written");
     }
 }

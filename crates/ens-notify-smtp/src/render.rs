@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::sync::LazyLock;
 
 use ens_i18n::{Catalogue, string};
-use ens_ports::{Language, Notice, NoticeKind};
+use ens_ports::{Language, Notice, NoticeKind, Said};
 
 /// A rendered notice: the subject line and the two bodies of a `multipart/alternative` mail.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,8 +23,13 @@ pub struct Rendered {
 /// The notices' words in each language (`crates/ens-notify-smtp/locales/`): Fluent files, as
 /// the pages' are. In the catalogue, `<strong>…</strong>` marks emphasis; the arguments (an
 /// enterprise's name, a link) are pieces of their own and never read as markup.
-pub const CATALOGUES: [(Language, &str); 2] =
-    [(Language::English, include_str!("../locales/en.ftl")), (Language::German, include_str!("../locales/de.ftl"))];
+/// The shared catalogue words the reason and examples a notice quotes.
+pub const CATALOGUES: [(Language, &str); 4] = [
+    (Language::English, include_str!("../locales/en.ftl")),
+    (Language::German, include_str!("../locales/de.ftl")),
+    ens_i18n::SHARED[0],
+    ens_i18n::SHARED[1],
+];
 
 static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| Catalogue::new(&CATALOGUES));
 
@@ -133,13 +138,18 @@ impl Words<'_> {
         )
     }
 
+    /// A sentence the use cases kept ([`Said`]), in the notice's language.
+    fn said(&self, said: &Said) -> String {
+        CATALOGUE.say(self.n.language, said)
+    }
+
     fn reason(&self) -> Block {
-        let r = &self.n.reason;
-        Block::Quote(if r.trim().is_empty() { self.plain("notice-no-details", &[]) } else { r.clone() })
+        let r = self.said(&self.n.reason);
+        Block::Quote(if r.trim().is_empty() { self.plain("notice-no-details", &[]) } else { r })
     }
 
     fn examples(&self) -> Block {
-        Block::Bullets(self.n.examples.iter().map(|e| vec![text(e.as_str())]).collect())
+        Block::Bullets(self.n.examples.iter().map(|e| vec![text(self.said(e))]).collect())
     }
 
     fn footer(&self) -> Block {
@@ -215,8 +225,9 @@ fn silent(w: &Words<'_>) -> (String, Vec<Block>) {
         w.para("notice-hello", &[]),
         w.para("notice-silent-intro", &[("name", w.name()), ("when", Piece::Text(&when))]),
     ];
-    if !w.n.reason.trim().is_empty() {
-        blocks.extend([w.heading("notice-details"), Block::Quote(w.n.reason.clone())]);
+    let reason = w.said(&w.n.reason);
+    if !reason.trim().is_empty() {
+        blocks.extend([w.heading("notice-details"), Block::Quote(reason)]);
     }
     blocks.extend([
         w.heading("notice-silent-where"),
@@ -465,7 +476,19 @@ mod tests {
             incident: Some(IncidentId::from_uuid(Uuid::from_u128(9))),
             recipient: EmailAddress::parse("alerts@contoso.com").unwrap(),
             occurred_at: Timestamp::from_micros(1_764_367_851_123_456),
-            reason: "Entra sent a phone number ENS+ cannot store: \"+1 555 0100 ext 7\".".into(),
+            reason: Said::new("request-failed-about")
+                .with("request", "PATCH /Users/{id}")
+                .with("user", "jane@contoso.com")
+                .with(
+                    "reason",
+                    Said::new("field-error-invalid")
+                        .with("field", vec![ens_ports::Field::PhoneMobile])
+                        .with(
+                            "error",
+                            ens_ports::ValueError::Invalid { expected: ens_ports::Expected::TelephoneNumber }.said(),
+                        )
+                        .with("value", "+1 555 0100 ext 7"),
+                ),
             setup_url: "https://ens.example.com/setup/scim-import".into(),
             examples: Vec::new(),
             language: Language::English,
@@ -492,15 +515,16 @@ mod tests {
             assert!(body.contains("https://ens.example.com/setup/scim-import"), "{body}");
             assert!(body.contains("01930000-0000-7000-8000-000000000042"), "{body}");
         }
-        assert!(r.text.contains("\"+1 555 0100 ext 7\""), "{}", r.text);
-        assert!(r.html.contains("&quot;+1 555 0100 ext 7&quot;"), "{}", r.html);
+        assert!(r.text.contains("Mobile phone is not a telephone number"), "{}", r.text);
+        assert!(r.text.contains("“+1 555 0100 ext 7”"), "{}", r.text);
+        assert!(r.html.contains("(jane@contoso.com) could not be completed"), "{}", r.html);
         assert!(r.html.contains("<a href=\"https://ens.example.com/setup/scim-import\">"), "{}", r.html);
     }
 
     #[test]
     fn silence_points_to_the_provisioning_page_of_entra() {
         let mut n = notice(NoticeKind::ProvisioningSilent);
-        n.reason = String::new();
+        n.reason = Said::verbatim("");
         let r = render(&n);
         assert!(r.subject.contains("Contoso") && r.subject.contains("stopped provisioning"), "{}", r.subject);
         for body in [&flat(&r.text), &flat(&r.html)] {
@@ -512,7 +536,7 @@ mod tests {
             assert!(body.contains("https://ens.example.com/setup/scim-import"), "{body}");
             assert!(!body.contains("Details"), "an empty reason adds no section: {body}");
         }
-        n.reason = "Last request: GET /Users".into();
+        n.reason = Said::verbatim("Last request: GET /Users");
         let text = render(&n).text;
         assert!(text.contains("\nDetails\n-------\n    Last request: GET /Users\n"), "{text}");
     }
@@ -520,8 +544,17 @@ mod tests {
     #[test]
     fn a_held_mass_deactivation_names_examples_and_both_choices() {
         let mut n = notice(NoticeKind::MassDeactivationHeld);
-        n.reason = "Entra tried to take 21 persons off the alert list within 60 minutes (the limit is 20)".into();
-        n.examples = vec!["Jane <Doe> (jane@contoso.com), deactivated".into(), "bob@contoso.com, deleted".into()];
+        let jane = Said::new("departure-named")
+            .with("name", "Jane <Doe>")
+            .with("user", "jane@contoso.com")
+            .with("action", "deactivated");
+        n.reason = Said::new("hold")
+            .with("attempted", 21u64)
+            .with("minutes", 60u32)
+            .with("threshold", 20u64)
+            .with("applied", 20u64)
+            .with("held", jane.clone());
+        n.examples = vec![jane, Said::new("departure").with("user", "bob@contoso.com").with("action", "deleted")];
         let r = render(&n);
         assert!(r.subject.contains("held a mass deactivation") && r.subject.contains("Contoso"), "{}", r.subject);
         for body in [&flat(&r.text), &flat(&r.html)] {
@@ -538,8 +571,8 @@ mod tests {
     #[test]
     fn a_purge_says_how_many_names_examples_and_where_the_rule_is() {
         let mut n = notice(NoticeKind::InactivePurged);
-        n.reason = "3 SCIM persons inactive for more than 90 days were deleted".into();
-        n.examples = vec!["Jane Doe (jane@contoso.com)".into()];
+        n.reason = Said::new("purged").with("count", 3u64).with("days", 90u32);
+        n.examples = vec![Said::new("person-named").with("name", "Jane Doe").with("user", "jane@contoso.com")];
         let r = render(&n);
         assert_eq!(r.subject, "ENS+ deleted long-inactive persons of Contoso");
         for body in [&flat(&r.text), &flat(&r.html)] {
@@ -579,7 +612,12 @@ mod tests {
         for kind in NoticeKind::ALL {
             let mut n = notice(kind);
             n.language = Language::German;
-            n.examples = vec!["Jane Doe (jane@contoso.com), deaktiviert".into()];
+            n.examples = vec![
+                Said::new("departure-named")
+                    .with("name", "Jane Doe")
+                    .with("user", "jane@contoso.com")
+                    .with("action", "deactivated"),
+            ];
             let r = render(&n);
             assert!(r.subject.contains("Contoso") && !r.subject.contains(" for "), "{}", r.subject);
             for body in [&flat(&r.text), &flat(&r.html)] {
@@ -595,6 +633,12 @@ mod tests {
         n.language = Language::German;
         let r = render(&n);
         assert_eq!(r.subject, "Der ENS+ SCIM-Import für Contoso wurde ausgeschaltet");
+        // The reason it quotes is worded in German too, whatever it nests.
+        assert!(
+            flat(&r.text).contains("(jane@contoso.com) konnte nicht ausgeführt werden: Mobiltelefon ist ungültig"),
+            "{}",
+            r.text
+        );
         assert!(r.html.contains("<strong>Einrichtung › SCIM-Import</strong>"), "{}", r.html);
     }
 
@@ -611,7 +655,7 @@ mod tests {
     fn html_escapes_everything_taken_from_the_notice() {
         let mut n = notice(NoticeKind::ImportSwitchedOff);
         n.enterprise_name = "<script>alert('x')</script> & Co".into();
-        n.reason = "<img src=x onerror=alert(1)>\nsecond line".into();
+        n.reason = Said::verbatim("<img src=x onerror=alert(1)>\nsecond line");
         n.setup_url = "https://ens.example.com/setup?a=1&b=\"><script>".into();
         let r = render(&n);
         assert!(!r.html.contains("<script>"), "{}", r.html);

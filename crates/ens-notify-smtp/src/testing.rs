@@ -273,7 +273,7 @@ pub fn notice(kind: NoticeKind, recipient: &str) -> Notice {
         incident: Some(IncidentId::from_uuid(Uuid::new_v4())),
         recipient: EmailAddress::parse(recipient).unwrap(),
         occurred_at: Timestamp::from_micros(1_764_367_851_123_456),
-        reason: "Entra sent a value ENS+ cannot store for \"phone\".".into(),
+        reason: ens_ports::Said::verbatim("Entra sent a value ENS+ cannot store for \"phone\"."),
         setup_url: "https://ens.example.com/setup/scim-import?tab=1&x=2".into(),
         examples: Vec::new(),
         language: ens_ports::Language::English,

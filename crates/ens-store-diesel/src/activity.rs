@@ -49,7 +49,7 @@ impl NewActivityRow {
             outcome: Outcome::parse(&self.outcome).ok_or_else(|| corrupt("activity outcome"))?,
             person_id: self.person_id.as_deref().and_then(|p| p.parse().ok()),
             user_name: self.user_name,
-            detail: self.detail,
+            detail: crate::said::decode(&self.detail),
         })
     }
 }
@@ -64,7 +64,7 @@ pub(crate) fn insert_activity(c: &mut DbConnection, a: &Activity) -> QueryResult
         outcome: a.outcome.as_str().to_owned(),
         person_id: a.person_id.map(|p| p.to_string()),
         user_name: a.user_name.clone(),
-        detail: a.detail.clone(),
+        detail: crate::said::encode(&a.detail),
     };
     diesel::insert_into(activities::table).values(&row).execute(c).map(drop)
 }

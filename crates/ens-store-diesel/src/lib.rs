@@ -8,6 +8,7 @@ mod health;
 mod observe;
 mod outbox;
 mod persons;
+mod said;
 mod schema;
 mod sessions;
 mod setup;

@@ -38,13 +38,12 @@ impl OutboxRow {
             incident_id: n.incident.map(|i| i.to_string()),
             recipient: n.recipient.as_str().to_owned(),
             occurred_at: n.occurred_at.as_micros(),
-            reason: n.reason.clone(),
+            reason: crate::said::encode(&n.reason),
             setup_url: n.setup_url.clone(),
             created_at: now.as_micros(),
             attempts: 0,
             next_attempt_at: now.as_micros(),
-            // One per line: a line break inside a name would split it.
-            examples: n.examples.iter().map(|e| e.replace(['\r', '\n'], " ")).collect::<Vec<_>>().join("\n"),
+            examples: crate::said::encode_all(&n.examples),
             language: n.language.tag().to_owned(),
         }
     }
@@ -64,9 +63,9 @@ impl OutboxRow {
                     .map_err(|_| corrupt("notice incident"))?,
                 recipient: EmailAddress::parse(&self.recipient).map_err(|_| corrupt("notice recipient"))?,
                 occurred_at: Timestamp::from_micros(self.occurred_at),
-                reason: self.reason,
+                reason: crate::said::decode(&self.reason),
                 setup_url: self.setup_url,
-                examples: self.examples.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+                examples: crate::said::decode_all(&self.examples),
                 language: Language::from_tag(&self.language).ok_or_else(|| corrupt("notice language"))?,
             },
             attempts: u32::try_from(self.attempts).unwrap_or(0),

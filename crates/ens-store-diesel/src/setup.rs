@@ -217,7 +217,7 @@ impl ScimImportRow {
             state_by: by,
             failure_incident: failure.map(|f| f.incident.to_string()),
             failure_kind: failure.map(|f| f.kind.as_str().to_owned()),
-            failure_detail: failure.map(|f| f.detail.clone()),
+            failure_detail: failure.map(|f| crate::said::encode(&f.detail)),
             mapping: i.mapping.keys().join(","),
             last_request_at: i.last_request_at.map(Timestamp::as_micros),
             version: to_i64(i.version),
@@ -264,7 +264,7 @@ impl ScimImportRow {
                         .as_deref()
                         .and_then(FailureKind::parse)
                         .ok_or_else(|| corrupt("failure_kind"))?,
-                    detail: self.failure_detail.unwrap_or_default(),
+                    detail: crate::said::decode(self.failure_detail.as_deref().unwrap_or_default()),
                     hold: self.departures.hold()?.map(Box::new),
                 },
             },

@@ -26,7 +26,7 @@ fn notice(e: EnterpriseId, n: u128, to: &str) -> Notice {
         incident: Some(IncidentId::from_uuid(Uuid::from_u128(2000 + n))),
         recipient: EmailAddress::parse(to).unwrap(),
         occurred_at: t(0),
-        reason: "test".into(),
+        reason: ens_ports::Said::verbatim("test"),
         setup_url: "http://127.0.0.1/setup".into(),
         examples: Vec::new(),
         language: ens_ports::Language::German,
@@ -64,7 +64,7 @@ fn scenario<S: SetupStore + Outbox + Census>(store: &S) -> Vec<(ImportCensus, Ou
     let failure = Failure {
         incident: IncidentId::from_uuid(Uuid::from_u128(99)),
         kind: FailureKind::DatabaseError,
-        detail: "test".into(),
+        detail: ens_ports::Said::verbatim("test"),
         hold: None,
     };
     let queued = [notice(e4, 1, "a@contoso.example"), notice(e4, 2, "b@contoso.example")];

@@ -54,7 +54,7 @@ fn child_writer() {
             outcome: Outcome::Applied,
             person_id: Some(id),
             user_name: None,
-            detail: String::new(),
+            detail: ens_ports::Said::verbatim(""),
         };
         store.insert_person(&p, &PersonWrite::new(&log, &Deadline::NONE)).unwrap();
         // Only after the commit returned: this is the "2xx".

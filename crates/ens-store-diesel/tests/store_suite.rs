@@ -10,8 +10,8 @@ use diesel::{PgConnection, SqliteConnection};
 use ens_domain::{
     Activity, ActivityFilter, ActivityKind, Actor, Attr, Channels, CmpOp, Departure, DepartureAction, DepartureLimit,
     DepartureRule, EmailAddress, Enterprise, EnterpriseId, Failure, FailureKind, Field, FieldChange, Filter, Hold,
-    IncidentId, Mapping, Outcome, Person, PersonId, PersonQuery, PersonValues, Principal, PrincipalId, ScimImport,
-    SecretToken, Session, Sort, Source, SyncState, Timestamp, TokenHash, TokenInfo, TokenUse,
+    IncidentId, Mapping, Outcome, Person, PersonId, PersonQuery, PersonValues, Principal, PrincipalId, Said,
+    ScimImport, SecretToken, Session, Sort, Source, SyncState, Timestamp, TokenHash, TokenInfo, TokenUse,
 };
 use ens_ports::{
     ActivityLog, Deadline, Outbox, PersonStore, PersonWrite, PrincipalRemoval, SessionStore, SetupStore, StoreError,
@@ -93,7 +93,7 @@ fn activity(e: EnterpriseId, n: i64, kind: ActivityKind) -> Activity {
         outcome: Outcome::Applied,
         person_id: None,
         user_name: None,
-        detail: format!("entry {n}"),
+        detail: Said::verbatim(format!("entry {n}")),
     }
 }
 
@@ -194,7 +194,7 @@ fn scim_import_round_trips_and_is_versioned(_db: &TestDb, store: &DieselStore) {
         failure: Failure {
             incident: IncidentId::from_uuid(Uuid::from_u128(3)),
             kind: FailureKind::MassDeactivationHeld,
-            detail: "held".into(),
+            detail: Said::verbatim("held"),
             hold: Some(Box::new(Hold {
                 attempted: 21,
                 threshold: 20,
@@ -652,7 +652,10 @@ fn activities_newest_first_and_pruned(_db: &TestDb, store: &DieselStore) {
     let (page, total) = store.activities(e, &ActivityFilter::default(), 0, 3).unwrap();
     assert_eq!(total, 6);
     assert_eq!(page[0], guard);
-    assert_eq!(page.iter().map(|a| a.detail.as_str()).collect::<Vec<_>>(), ["entry 5", "entry 4", "entry 3"]);
+    assert_eq!(
+        page.iter().map(|a| a.detail.clone()).collect::<Vec<_>>(),
+        ["entry 5", "entry 4", "entry 3"].map(Said::verbatim)
+    );
     assert_eq!(store.activities(e, &ActivityFilter::default(), 5, 3).unwrap().0.len(), 1);
     assert_eq!(store.prune_activities(t(3)).unwrap(), 3);
     assert_eq!(store.activities(e, &ActivityFilter::default(), 0, 10).unwrap().1, 3);
@@ -686,9 +689,12 @@ fn activities_filtered_by_outcome(_db: &TestDb, store: &DieselStore) {
         let (page, total) = store.activities(e, &ActivityFilter::outcomes(outcomes), offset, limit).unwrap();
         (page.into_iter().map(|a| a.detail).collect::<Vec<_>>(), total)
     };
-    assert_eq!(details(&[Outcome::Failed], 0, 10), (vec!["entry 7".into(), "entry 3".into()], 2));
-    assert_eq!(details(&[Outcome::Failed, Outcome::Rejected], 0, 2), (vec!["entry 7".into(), "entry 3".into()], 3));
-    assert_eq!(details(&[Outcome::Rejected, Outcome::Failed], 2, 2), (vec!["entry 2".into()], 3));
+    assert_eq!(details(&[Outcome::Failed], 0, 10), (["entry 7", "entry 3"].map(Said::verbatim).to_vec(), 2));
+    assert_eq!(
+        details(&[Outcome::Failed, Outcome::Rejected], 0, 2),
+        (["entry 7", "entry 3"].map(Said::verbatim).to_vec(), 3)
+    );
+    assert_eq!(details(&[Outcome::Rejected, Outcome::Failed], 2, 2), (vec![Said::verbatim("entry 2")], 3));
     assert_eq!(details(&[Outcome::Applied], 0, 100).1, 7);
     assert_eq!(details(&[], 0, 100).1, 10, "no filter: every entry");
 }
@@ -863,9 +869,15 @@ fn notice(e: EnterpriseId, n: u128, incident: Option<u128>, to: &str) -> ens_dom
         incident: incident.map(|i| IncidentId::from_uuid(Uuid::from_u128(i))),
         recipient: EmailAddress::parse(to).unwrap(),
         occurred_at: t(5),
-        reason: "the database refused a change".into(),
+        reason: Said::verbatim("the database refused a change"),
         setup_url: "https://ens.example.com/setup/scim-import".into(),
-        examples: vec!["Jane Doe (jane@contoso.com), deactivated".into(), "bob@contoso.com, deleted".into()],
+        examples: vec![
+            Said::new("departure-named")
+                .with("name", "Jane Doe")
+                .with("user", "jane@contoso.com")
+                .with("action", "deactivated"),
+            Said::verbatim("bob@contoso.com, deleted"),
+        ],
         language: ens_domain::Language::German,
     }
 }
@@ -1354,7 +1366,7 @@ fn activity_filters_match_the_reference(_db: &TestDb, store: &DieselStore) {
         ActivityFilter { since: Some(t(10_000)), ..ActivityFilter::default() },
     ];
     for f in &filters {
-        let want: Vec<String> =
+        let want: Vec<Said> =
             all.iter().rev().filter(|a| a.enterprise_id == e && f.matches(a)).map(|a| a.detail.clone()).collect();
         let (page, total) = store.activities(e, f, 0, 100).unwrap();
         assert_eq!(page.into_iter().map(|a| a.detail).collect::<Vec<_>>(), want, "{f:?}");

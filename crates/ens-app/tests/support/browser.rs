@@ -362,13 +362,13 @@ impl Browser {
     }
 
     /// Of `phrases` (a language's untranslated UI strings), those the page shows: in its
-    /// text, its labels for assistive technology, placeholders and titles. Recorded data is
-    /// not the UI's: the activity log's details, a failure's detail, code (SCIM attribute
-    /// paths) and the language switch's own names are left out.
+    /// text, its labels for assistive technology, placeholders and titles. The activity log's
+    /// details and a failure's detail are checked too (they are worded when read); code (SCIM
+    /// attribute paths) and the language switch's own names are left out.
     pub async fn untranslated(&self, phrases: &[String]) -> Vec<String> {
         let found = self
             .js(
-                r#"const skip = 'td.detail, #failure-detail, code, option[lang], script';
+                r#"const skip = 'code, option[lang], script';
                  const texts = [];
                  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
                  while (walk.nextNode()) {

@@ -168,7 +168,7 @@ impl From<AdminError> for Problem {
             AdminError::InvalidLogin(_) | AdminError::LoginTaken(_) => Some(vec!["login".to_owned()]),
             AdminError::Mapping(ens_ports::MappingError::RequiredDeselected(fields))
             | AdminError::ImportedFields(fields) => Some(fields.iter().map(|f| f.key().to_owned()).collect()),
-            AdminError::Invalid(f) => Some(vec![words::field_of(f).key().to_owned()]),
+            AdminError::Invalid(f) => Some(vec![f.field().key().to_owned()]),
             _ => None,
         };
         if let AdminError::InvalidAddresses(problems) = &e {

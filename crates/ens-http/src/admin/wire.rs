@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 
 use super::problem::Problem;
 use super::words;
-use crate::i18n::{string, t, t_with};
+use crate::i18n::{say, string, t, t_with};
 
 fn ts(t: Timestamp) -> String {
     t.to_rfc3339()
@@ -312,8 +312,8 @@ impl ImportView {
                 Some("ENS+".to_owned()),
                 Some(FailureView {
                     kind: failure.kind.as_str().to_owned(),
-                    reason: t(&format!("failure-{}", failure.kind.as_str().replace('_', "-"))),
-                    detail: failure.detail.clone(),
+                    reason: say(&failure.kind.said()),
+                    detail: say(&failure.detail),
                     incident: failure.incident.to_string(),
                     hold: failure.hold.as_deref().map(|h| HoldView::new(h, examples)),
                     recurs_on_retry: failure.kind.recurs_on_retry(),
@@ -462,7 +462,7 @@ impl ActivityView {
             outcome: a.outcome.as_str().to_owned(),
             person_id: a.person_id.map(|p| p.to_string()),
             user_name: a.user_name.clone(),
-            detail: a.detail.clone(),
+            detail: say(&a.detail),
         }
     }
 }
@@ -777,7 +777,7 @@ impl From<&Conflicts> for ConflictsView {
                 .map(|(a, holder)| RefusedCreateView {
                     at: ts(a.at),
                     user_name: a.user_name.clone(),
-                    detail: a.detail.clone(),
+                    detail: say(&a.detail),
                     holder: holder.as_ref().map(PersonSummary::from),
                 })
                 .collect(),

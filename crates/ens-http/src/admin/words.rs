@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use ens_ports::usecases::{AddressRefusal, AdminError, Weakness};
-use ens_ports::{DepartureRuleError, Expected, Field, FieldError, MappingError, StoreError, ValueError};
+use ens_ports::{DepartureRuleError, Field, MappingError, StoreError, ValueError};
 
-use crate::i18n::{number, string, t, t_with};
+use crate::i18n::{number, say, string, t, t_with};
 
 /// A field's label in the request's language.
 pub fn field_label(field: Field) -> String {
@@ -33,46 +33,7 @@ pub fn duration(d: &Duration) -> String {
 
 /// What is wrong with a value.
 pub fn value_error(e: &ValueError) -> String {
-    match e {
-        ValueError::Empty => t("value-empty"),
-        ValueError::TooLong { max } => t_with("value-too-long", &[("max", string(max.to_string()))]),
-        ValueError::ControlCharacter => t("value-control-character"),
-        ValueError::Invalid { expected } => {
-            let id = match expected {
-                Expected::Boolean => "value-expected-boolean",
-                Expected::EmailAddress => "value-expected-email",
-                Expected::TelephoneNumber => "value-expected-phone",
-                Expected::Sha256Digest => "value-expected-sha256",
-            };
-            t_with("value-invalid", &[("expected", string(t(id)))])
-        }
-        ValueError::InvisibleCharacter { code_point } => {
-            t_with("value-invisible-character", &[("code", string(format!("{code_point:04X}")))])
-        }
-    }
-}
-
-/// The field a value error is about.
-pub fn field_of(e: &FieldError) -> Field {
-    match e {
-        FieldError::Invalid { field, .. }
-        | FieldError::Required(field)
-        | FieldError::NotBoolean(field)
-        | FieldError::NotText(field) => *field,
-    }
-}
-
-fn field_error(e: &FieldError) -> String {
-    let field = string(field_label(field_of(e)));
-    match e {
-        FieldError::Invalid { error, value, .. } => t_with(
-            "field-error-invalid",
-            &[("field", field), ("error", string(value_error(error))), ("value", string(value.as_str()))],
-        ),
-        FieldError::Required(_) => t_with("field-error-required", &[("field", field)]),
-        FieldError::NotBoolean(_) => t_with("field-error-not-boolean", &[("field", field)]),
-        FieldError::NotText(_) => t_with("field-error-not-text", &[("field", field)]),
-    }
+    say(&e.said())
 }
 
 /// Why a notification address was refused.
@@ -142,7 +103,7 @@ pub fn admin_error(e: &AdminError) -> String {
             t_with("problem-imported-fields-detail", &[("fields", string(field_labels(fields)))])
         }
         AdminError::ManagedByScim => t("problem-managed-by-scim-detail"),
-        AdminError::Invalid(f) => field_error(f),
+        AdminError::Invalid(f) => say(&f.said()),
         AdminError::Conflict => t("problem-conflict-detail"),
         AdminError::InvalidLogin(e) => t_with("problem-invalid-login-detail", &[("reason", string(value_error(e)))]),
         AdminError::LoginTaken(login) => t_with("problem-login-taken-detail", &[("login", string(login.as_str()))]),
@@ -156,6 +117,7 @@ pub fn admin_error(e: &AdminError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ens_ports::{Expected, FieldError};
 
     /// English words the use cases' own messages as they were: tests and scripts read them.
     #[test]
@@ -176,6 +138,9 @@ mod tests {
             let e = ValueError::Invalid { expected };
             assert_eq!(value_error(&e), e.to_string(), "{expected:?}");
         }
+        // Fields by their labels, as the pages name them.
+        let e = AdminError::Invalid(FieldError::Required(Field::UserName));
+        assert_eq!(admin_error(&e), "User name (sign-in name) is required and cannot be removed");
         assert_eq!(duration(&Duration::from_secs(30)), "30 seconds");
         assert_eq!(duration(&Duration::from_secs(45 * 60)), "45 minutes");
         assert_eq!(duration(&Duration::from_secs(3 * 3600 + 5)), "3 hours");

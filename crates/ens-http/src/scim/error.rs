@@ -6,7 +6,7 @@ use std::fmt;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use ens_ports::RequestEnd;
+use ens_ports::{RequestEnd, Said};
 use serde_json::json;
 
 pub const ERROR_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
@@ -56,6 +56,10 @@ pub struct ScimError {
     pub cause: Option<RequestEnd>,
     /// What the failed request was about, when the handler knew it (for the activity log).
     pub about: Option<About>,
+    /// Why, for principals (the activity log, notices), when `detail` (Entra's words) is not
+    /// the only way to say it.
+    /// (Boxed: every handler returns this error, and most never carry one.)
+    pub said: Option<Box<Said>>,
 }
 
 /// What a request was about: what it would have done, and to whom.
@@ -68,7 +72,35 @@ pub struct About {
 
 impl ScimError {
     pub fn new(status: StatusCode, scim_type: Option<ScimType>, detail: impl Into<String>) -> Self {
-        Self { status, scim_type, detail: detail.into(), retry_after_secs: None, allow: None, cause: None, about: None }
+        Self {
+            status,
+            scim_type,
+            detail: detail.into(),
+            retry_after_secs: None,
+            allow: None,
+            cause: None,
+            about: None,
+            said: None,
+        }
+    }
+
+    pub fn with_said(mut self, said: Said) -> Self {
+        self.said = Some(Box::new(said));
+        self
+    }
+
+    /// Why, for principals: what the handler said, else what the sync guard makes of a
+    /// failure of ours, else Entra's answer quoted.
+    pub fn said(&self) -> Said {
+        if let Some(said) = &self.said {
+            return said.as_ref().clone();
+        }
+        match self.request_end().fault() {
+            Some(kind) => kind.said(),
+            None => Said::new("request-refused")
+                .with("status", u32::from(self.status.as_u16()))
+                .with("answer", self.detail.as_str()),
+        }
     }
 
     pub fn with_cause(mut self, cause: RequestEnd) -> Self {

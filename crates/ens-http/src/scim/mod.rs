@@ -27,13 +27,15 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use ens_ports::usecases::guard::FailedRequest;
 use ens_ports::usecases::provisioning::{IfMatch, PatchError, ProvisioningError};
 use ens_ports::{
-    ActivityKind, Deadline, PersonId, Ports, RequestEnd, ScimImport, SecretToken, StoreError, SyncState, TokenHash,
+    ActivityKind, Deadline, Language, PersonId, Ports, RequestEnd, Said, ScimImport, SecretToken, StoreError,
+    SyncState, TokenHash,
 };
 use serde_json::Value;
 
 use self::error::{About, SCIM_JSON, ScimError, ScimType};
 use self::list::{ListRequest, list_response};
 use crate::AppState;
+use crate::i18n;
 use crate::lanes::LaneError;
 
 /// Limits and answers of the SCIM endpoint.
@@ -135,7 +137,10 @@ fn scope(base: &str) -> impl actix_web::dev::HttpServiceFactory + use<> {
 fn disabled_detail(state: &SyncState) -> String {
     let why = match state {
         SyncState::DisabledByFailure { failure, since } => {
-            format!("it was switched off automatically at {since} because {}", failure.kind.describe())
+            format!(
+                "it was switched off automatically at {since} because {}",
+                i18n::say_in(Language::English, &failure.kind.said())
+            )
         }
         _ => "it is switched off".to_owned(),
     };
@@ -151,29 +156,34 @@ fn from_provisioning(e: ProvisioningError, config: &ScimConfig) -> ScimError {
         ProvisioningError::Disabled { state, .. } => {
             ScimError::unavailable(disabled_detail(&state), config.retry_after_secs).with_cause(RequestEnd::ImportOff)
         }
-        ProvisioningError::NotFound => ScimError::not_found("No such User."),
+        ProvisioningError::NotFound => ScimError::not_found("No such User.").with_said(Said::new("no-such-person")),
         ProvisioningError::UserNameTaken { user_name: u, .. } => ScimError::new(
             StatusCode::CONFLICT,
             Some(ScimType::Uniqueness),
             format!("Another User already has the userName {u:?}."),
-        ),
-        ProvisioningError::Invalid(e) => ScimError::bad_request(ScimType::InvalidValue, e.to_string()),
+        )
+        .with_said(Said::new("user-name-taken").with("user", u)),
+        ProvisioningError::Invalid(e) => {
+            ScimError::bad_request(ScimType::InvalidValue, e.to_string()).with_said(e.said())
+        }
         ProvisioningError::PreconditionFailed => ScimError::new(
             StatusCode::PRECONDITION_FAILED,
             None,
             "The User has changed since the version given in If-Match.",
-        ),
+        )
+        .with_said(Said::new("precondition-failed")),
         ProvisioningError::Held(hold) => ScimError::unavailable(
             format!(
                 "ENS+ held this change: {}. Nothing of it was stored, and SCIM import is switched off until a \
                  principal decides at Setup › SCIM Import; Entra keeps the change and retries it.",
-                hold.describe()
+                i18n::say_in(Language::English, &hold.said())
             ),
             config.retry_after_secs,
         )
         .with_cause(RequestEnd::Held),
         ProvisioningError::Contention => {
             ScimError::new(StatusCode::CONFLICT, None, "Other requests changed this User at the same time; retry.")
+                .with_said(Said::new("contention"))
         }
         ProvisioningError::Store(e) => {
             tracing::error!(error = %e, "SCIM request failed in the store");
@@ -216,7 +226,7 @@ fn failed_request(request: &(String, ActivityKind), error: Option<&ScimError>) -
         person: about.as_ref().and_then(|a| a.person),
         user_name: about.and_then(|a| a.user_name),
         request: request.0.clone(),
-        reason: error.map(|e| e.detail.clone()).unwrap_or_default(),
+        reason: error.map_or_else(|| Said::new("failure-internal"), ScimError::said),
     }
 }
 
@@ -415,13 +425,7 @@ fn rejected(
     } else if error.status.is_client_error() && error.status != StatusCode::UNAUTHORIZED {
         // A 404 is about a person that does not exist: the entry must not link to it.
         let person = person.filter(|_| error.status != StatusCode::NOT_FOUND);
-        ports.scim_record_rejection(
-            import,
-            kind,
-            person,
-            user_name,
-            &format!("{} {}", error.status.as_u16(), error.detail),
-        );
+        ports.scim_record_rejection(import, kind, person, user_name, error.said());
     }
     error
 }
@@ -443,6 +447,7 @@ async fn json_body(req: &HttpRequest, payload: web::Payload, state: &AppState) -
     let limit = state.config.scim.max_body_bytes;
     let too_large = || {
         ScimError::new(StatusCode::PAYLOAD_TOO_LARGE, None, format!("The request body is larger than {limit} bytes."))
+            .with_said(Said::new("request-too-large").with("max", limit))
     };
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());

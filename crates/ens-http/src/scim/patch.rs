@@ -103,11 +103,15 @@ struct Draft<'a> {
 impl Draft<'_> {
     fn push(&mut self, change: FieldChange) -> Result<(), ScimError> {
         if self.mapping.admits(change.field) {
-            self.person.values.set(change.field, change.value.clone()).map_err(|e| match e {
-                FieldError::Required(f) => {
-                    ScimError::bad_request(ScimType::Mutability, format!("{f} is required and cannot be removed"))
+            self.person.values.set(change.field, change.value.clone()).map_err(|e| {
+                let said = e.said();
+                match e {
+                    FieldError::Required(f) => {
+                        ScimError::bad_request(ScimType::Mutability, format!("{f} is required and cannot be removed"))
+                    }
+                    e => ScimError::bad_request(ScimType::InvalidValue, e.to_string()),
                 }
-                e => ScimError::bad_request(ScimType::InvalidValue, e.to_string()),
+                .with_said(said)
             })?;
         }
         self.out.push(change);

@@ -2,7 +2,7 @@
 //! into field changes.
 
 use ens_domain::catalogue::{CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA};
-use ens_domain::{Field, FieldChange, FieldValue, Person, PersonId, ValueType};
+use ens_domain::{Field, FieldChange, FieldError, FieldValue, Person, PersonId, ValueType};
 use serde_json::{Map, Value, json};
 
 use super::error::{ScimError, ScimType};
@@ -104,13 +104,13 @@ pub fn field_value(field: Field, v: &Value) -> Result<Option<FieldValue>, ScimEr
         (ValueType::Boolean, Value::Bool(b)) => Ok(Some(FieldValue::Bool(*b))),
         (ValueType::Boolean, Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(FieldValue::Bool(true))),
         (ValueType::Boolean, Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(FieldValue::Bool(false))),
-        (ValueType::Boolean, _) => Err(invalid("true or false")),
+        (ValueType::Boolean, _) => Err(invalid("true or false").with_said(FieldError::NotBoolean(field).said())),
         (_, Value::String(s)) => Ok(Some(FieldValue::Text(s.clone()))),
-        (_, Value::Number(_) | Value::Bool(_)) => Err(invalid("a string")),
+        (_, Value::Number(_) | Value::Bool(_)) => Err(invalid("a string").with_said(FieldError::NotText(field).said())),
         (_, Value::Object(o)) => match o.iter().find(|(k, _)| k.eq_ignore_ascii_case("value")) {
             Some((_, inner)) if !inner.is_object() && !inner.is_array() => field_value(field, inner),
             _ if o.is_empty() => Ok(None),
-            _ => Err(invalid("a string")),
+            _ => Err(invalid("a string").with_said(FieldError::NotText(field).said())),
         },
         (_, Value::Array(items)) => match items.as_slice() {
             [] => Ok(None),

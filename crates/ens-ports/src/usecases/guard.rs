@@ -19,7 +19,8 @@ use std::time::Duration;
 
 use ens_domain::{
     Activity, ActivityKind, Actor, Departure, EmailAddress, EnterpriseId, Failure, FailureKind, Hold, IncidentId,
-    Language, Notice, NoticeId, NoticeKind, Outcome, RequestEnd, ScimImport, SyncState, Timestamp, TokenHash, TokenUse,
+    Language, Notice, NoticeId, NoticeKind, Outcome, RequestEnd, Said, ScimImport, SyncState, Timestamp, TokenHash,
+    TokenUse,
 };
 
 use super::provisioning::ProvisioningError;
@@ -104,19 +105,19 @@ pub(super) struct Draft<'a> {
     pub(super) enterprise: EnterpriseId,
     pub(super) name: &'a str,
     pub(super) at: Timestamp,
-    pub(super) reason: String,
+    pub(super) reason: Said,
     pub(super) incident: Option<IncidentId>,
-    pub(super) examples: Vec<String>,
+    pub(super) examples: Vec<Said>,
     pub(super) language: Language,
 }
 
 /// An activity entry's detail for a notice sent to `import`'s addresses: the reason, and who
 /// is e-mailed (or that nobody is).
-pub(super) fn mailed(reason: &str, import: &ScimImport, notices: &[Notice]) -> String {
+pub(super) fn mailed(reason: &Said, import: &ScimImport, notices: &[Notice]) -> Said {
     if notices.is_empty() {
-        format!("{reason}; no notification address is configured")
+        Said::new("mailed-nobody").with("reason", reason.clone())
     } else {
-        format!("{reason}; e-mailing {}", EmailAddress::list(&import.notify))
+        Said::new("mailed").with("reason", reason.clone()).with("addresses", EmailAddress::list(&import.notify))
     }
 }
 
@@ -131,8 +132,13 @@ impl<'a> Draft<'a> {
         language: Language,
     ) -> Self {
         let (kind, reason) = match &failure.hold {
-            Some(hold) => (NoticeKind::MassDeactivationHeld, hold.describe()),
-            None => (NoticeKind::ImportSwitchedOff, format!("{}: {}", failure.kind.describe(), failure.detail)),
+            Some(hold) => (NoticeKind::MassDeactivationHeld, hold.said()),
+            None => (
+                NoticeKind::ImportSwitchedOff,
+                Said::new("failure-because")
+                    .with("failure", failure.kind.said())
+                    .with("detail", failure.detail.clone()),
+            ),
         };
         Draft {
             kind,
@@ -141,7 +147,7 @@ impl<'a> Draft<'a> {
             at,
             reason,
             incident: Some(failure.incident),
-            examples: examples.iter().map(Departure::describe).collect(),
+            examples: examples.iter().map(Departure::said).collect(),
             language,
         }
     }
@@ -157,14 +163,18 @@ pub struct FailedRequest {
     pub user_name: Option<String>,
     /// `POST /Users`: the method and route, never the query string or body.
     pub request: String,
-    pub reason: String,
+    /// Why it failed, for principals.
+    pub reason: Said,
 }
 
 impl FailedRequest {
     /// "Entra's request POST /Users (jdoe@contoso.com) could not be completed: …".
-    pub fn describe(&self) -> String {
-        let who = self.user_name.as_deref().map(|u| format!(" ({u})")).unwrap_or_default();
-        format!("Entra's request {}{who} could not be completed: {}", self.request, self.reason)
+    pub fn said(&self) -> Said {
+        let said = match &self.user_name {
+            Some(u) => Said::new("request-failed-about").with("user", u.as_str()),
+            None => Said::new("request-failed"),
+        };
+        said.with("request", self.request.as_str()).with("reason", self.reason.clone())
     }
 }
 
@@ -227,7 +237,11 @@ impl Ports {
             Err(ProvisioningError::Store(StoreError::Unavailable(e))) => {
                 let known = self.guard.known.lock().get(&hash).map(|(i, _)| i.clone());
                 if let Some(import) = known {
-                    self.guard_observe(&import, RequestEnd::DatabaseUnavailable, "the database could not be reached");
+                    self.guard_observe(
+                        &import,
+                        RequestEnd::DatabaseUnavailable,
+                        &FailureKind::DatabaseUnavailable.said(),
+                    );
                     if let Some(p) = self.pending_incident(import.enterprise_id) {
                         return Err(ProvisioningError::Disabled {
                             enterprise: import.enterprise_id,
@@ -286,10 +300,10 @@ impl Ports {
     /// what failed.
     pub fn guard_observe_request(&self, import: &ScimImport, end: RequestEnd, failed: &FailedRequest) {
         if end.fault().is_none() {
-            self.guard_observe(import, end, "");
+            self.guard_observe(import, end, &Said::new("request-succeeded"));
             return;
         }
-        let detail = failed.describe();
+        let detail = failed.said();
         let entry = Activity {
             enterprise_id: import.enterprise_id,
             at: self.clock.now(),
@@ -298,7 +312,7 @@ impl Ports {
             outcome: Outcome::Failed,
             person_id: failed.person,
             user_name: failed.user_name.clone(),
-            detail: detail.chars().take(300).collect(),
+            detail: detail.clone(),
         };
         if self.pending_incident(import.enterprise_id).is_none()
             && let Err(e) = self.activity.record(&entry)
@@ -310,7 +324,7 @@ impl Ports {
 
     /// Observes how a SCIM request of `import`'s enterprise ended. `detail` says what failed,
     /// secret-free, for the notice and the activity log.
-    pub fn guard_observe(&self, import: &ScimImport, end: RequestEnd, detail: &str) {
+    pub fn guard_observe(&self, import: &ScimImport, end: RequestEnd, detail: &Said) {
         let e = import.enterprise_id;
         let Some(kind) = end.fault() else {
             if end == RequestEnd::Succeeded {
@@ -324,7 +338,7 @@ impl Ports {
             *n += 1;
             *n
         };
-        tracing::warn!(enterprise = %e, failure = kind.as_str(), consecutive = count, detail, "SCIM request failed on our side");
+        tracing::warn!(enterprise = %e, failure = kind.as_str(), consecutive = count, detail = detail.id, "SCIM request failed on our side");
         if count >= self.policy.guard.failures_before_switch_off.max(1) {
             self.guard.failures.lock().remove(&e);
             self.trip(import, kind, detail, None);
@@ -339,7 +353,7 @@ impl Ports {
             enterprise = %import.enterprise_id, attempted = hold.attempted, threshold = hold.threshold,
             "mass deactivation held"
         );
-        self.trip(import, FailureKind::MassDeactivationHeld, &hold.describe(), Some(Box::new(hold.clone())));
+        self.trip(import, FailureKind::MassDeactivationHeld, &hold.said(), Some(Box::new(hold.clone())));
     }
 
     /// The persons a hold names: the held one first, then those who left before it, newest
@@ -349,17 +363,13 @@ impl Ports {
         Ok(std::iter::once(hold.held.clone()).chain(earlier.into_iter().filter(|d| d.at <= hold.held.at)).collect())
     }
 
-    fn trip(&self, import: &ScimImport, kind: FailureKind, detail: &str, hold: Option<Box<Hold>>) {
+    fn trip(&self, import: &ScimImport, kind: FailureKind, detail: &Said, hold: Option<Box<Hold>>) {
         let e = import.enterprise_id;
         if self.pending_incident(e).is_some() {
             return; // this incident is known already
         }
-        let failure = Failure {
-            incident: IncidentId::from_uuid(self.ids.new_id()),
-            kind,
-            detail: detail.chars().take(300).collect(),
-            hold,
-        };
+        let failure =
+            Failure { incident: IncidentId::from_uuid(self.ids.new_id()), kind, detail: detail.clone(), hold };
         let at = self.clock.now();
         // Whatever happens next, this instance's view of the setup is out of date: import is
         // off, or about to be.
@@ -427,11 +437,11 @@ impl Ports {
                 .collect();
             let told = if import.notify.is_empty() {
                 tracing::warn!(enterprise = %enterprise, "SCIM import switched off, but no notification address is configured: nobody is e-mailed");
-                "no notification address is configured: nobody was e-mailed".to_owned()
+                Said::new("told-nobody")
             } else if already_mailed.is_empty() {
-                format!("e-mailing {}", EmailAddress::list(&import.notify))
+                Said::new("told-mailing").with("addresses", EmailAddress::list(&import.notify))
             } else {
-                format!("e-mailed during the outage: {}", EmailAddress::list(already_mailed))
+                Said::new("told-mailed-during-outage").with("addresses", EmailAddress::list(already_mailed))
             };
             let held = failure.hold.as_ref().map(|h| &h.held);
             let activity = Activity {
@@ -442,10 +452,9 @@ impl Ports {
                 outcome: Outcome::Failed,
                 person_id: held.map(|d| d.person_id),
                 user_name: held.map(|d| d.user_name.clone()),
-                detail: match held {
-                    Some(_) => format!("switched off: {reason}; {told}"),
-                    None => format!("switched off after a failure: {reason}; {told}"),
-                },
+                detail: Said::new(if held.is_some() { "switched-off-held" } else { "switched-off-after-failure" })
+                    .with("reason", reason)
+                    .with("told", told),
             };
             let mut next = import.clone();
             next.state = state;
@@ -564,7 +573,7 @@ impl Ports {
                 continue;
             }
             let name = self.setup.enterprise(import.enterprise_id)?.map(|e| e.name).unwrap_or_default();
-            let reason = format!("no SCIM request from Entra since {since}");
+            let reason = Said::new("silent-since").with("since", since);
             let notices: Vec<Notice> = import
                 .notify
                 .iter()

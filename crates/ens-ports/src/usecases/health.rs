@@ -13,7 +13,7 @@ use parking_lot::Mutex;
 use ens_domain::enterprise::{PURGE_MAX_DAYS, PURGE_MIN_DAYS};
 use ens_domain::{
     Activity, ActivityFilter, ActivityKind, Actor, Channels, Drift, EnterpriseId, EntraMark, Field, Filter, Notice,
-    NoticeKind, Outcome, Person, PersonCounts, PersonQuery, Source, Timestamp,
+    NoticeKind, Outcome, Person, PersonCounts, PersonQuery, Said, Source, Timestamp,
 };
 
 use super::AdminError;
@@ -222,8 +222,8 @@ impl Ports {
         self.change_import(ctx, |i| {
             i.purge_inactive_after_days = days;
             let detail = match days {
-                Some(d) => format!("SCIM persons inactive for more than {d} days are now deleted by housekeeping"),
-                None => "SCIM persons inactive for long are no longer deleted by housekeeping".to_owned(),
+                Some(d) => Said::new("purge-rule-on").with("days", d),
+                None => Said::new("purge-rule-off"),
             };
             Ok(Some(self.principal_activity(ctx, ActivityKind::PurgeRuleChanged, detail)))
         })
@@ -245,7 +245,6 @@ impl Ports {
             };
             let mut deleted: Vec<Person> = Vec::new();
             for p in self.persons.query_persons(e, &query)?.persons {
-                let since = p.inactive_since.map_or_else(|| "long ago".to_owned(), Timestamp::to_minute_utc);
                 let log = Activity {
                     enterprise_id: e,
                     at: self.clock.now(),
@@ -254,9 +253,11 @@ impl Ports {
                     outcome: Outcome::Applied,
                     person_id: Some(p.id),
                     user_name: Some(p.values.user_name().to_string()),
-                    detail: format!(
-                        "deleted by housekeeping: inactive since {since}, more than {days} days (the rule set on Setup)"
-                    ),
+                    detail: match p.inactive_since {
+                        Some(since) => Said::new("purged-person").with("since", since),
+                        None => Said::new("purged-person-long-ago"),
+                    }
+                    .with("days", days),
                 };
                 // Changed since it was listed (Entra activated it, another instance deleted
                 // it): left alone.
@@ -280,13 +281,13 @@ impl Ports {
     /// One summary per purge run: an activity entry and a notice per address, together.
     fn tell_purged(&self, e: EnterpriseId, deleted: &[Person], days: u32, at: Timestamp) -> Result<(), StoreError> {
         let name = self.setup.enterprise(e)?.map(|x| x.name).unwrap_or_default();
-        let reason = format!("{} SCIM persons inactive for more than {days} days were deleted", deleted.len());
-        let examples: Vec<String> = deleted
+        let reason = Said::new("purged").with("count", deleted.len()).with("days", days);
+        let examples: Vec<Said> = deleted
             .iter()
             .take(PURGE_EXAMPLES)
             .map(|p| match p.values.text(Field::DisplayName) {
-                Some(n) => format!("{n} ({})", p.values.user_name()),
-                None => p.values.user_name().to_string(),
+                Some(n) => Said::new("person-named").with("name", n).with("user", p.values.user_name().as_str()),
+                None => Said::new("person").with("user", p.values.user_name().as_str()),
             })
             .collect();
         for _ in 0..5 {

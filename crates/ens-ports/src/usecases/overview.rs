@@ -86,7 +86,11 @@ mod tests {
         clock.advance(std::time::Duration::from_secs(60));
         // Entra calls Busy only.
         store.touch_scim_request(busy.enterprise_id, TokenUse::Current, clock.now()).expect("touched");
-        ports.guard_observe(&failing, RequestEnd::DatabaseError, "the database refused a change");
+        ports.guard_observe(
+            &failing,
+            RequestEnd::DatabaseError,
+            &ens_domain::Said::verbatim("the database refused a change"),
+        );
         clock.advance(std::time::Duration::from_secs(30));
 
         let o = ports.overview().expect("overview");
@@ -118,7 +122,11 @@ mod tests {
         );
         let import = enabled(&ports, store.inner(), &clock, "Contoso");
         store.set_fault(Some(Fault::Everything));
-        ports.guard_observe(&import, RequestEnd::DatabaseUnavailable, "the database could not be reached");
+        ports.guard_observe(
+            &import,
+            RequestEnd::DatabaseUnavailable,
+            &ens_domain::Said::verbatim("the database could not be reached"),
+        );
         assert_eq!(ports.held_incidents(), 1);
         assert!(ports.overview().is_err(), "the census needs the database");
         store.set_fault(None);

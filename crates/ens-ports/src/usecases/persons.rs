@@ -2,7 +2,7 @@
 //! the imported fields; the rest, and manual persons, principals may change.
 
 use ens_domain::{
-    Activity, ActivityKind, Attr, CmpOp, Field, FieldChange, Filter, Person, PersonId, PersonQuery, PersonValues,
+    Activity, ActivityKind, Attr, CmpOp, Field, FieldChange, Filter, Person, PersonId, PersonQuery, PersonValues, Said,
     ScimImport, Sort, Source,
 };
 
@@ -102,7 +102,7 @@ impl PersonSearch {
 }
 
 impl Ports {
-    fn person_activity(&self, ctx: &PrincipalContext, kind: ActivityKind, p: &Person, detail: String) -> Activity {
+    fn person_activity(&self, ctx: &PrincipalContext, kind: ActivityKind, p: &Person, detail: Said) -> Activity {
         Activity {
             person_id: Some(p.id),
             user_name: Some(p.values.user_name().to_string()),
@@ -162,7 +162,7 @@ impl Ports {
             inactive_since: None,
         };
         person.track_active(true, now);
-        let log = self.person_activity(ctx, ActivityKind::PersonCreated, &person, "created by hand".into());
+        let log = self.person_activity(ctx, ActivityKind::PersonCreated, &person, Said::new("created-by-hand"));
         match self.persons.insert_person(&person, &PersonWrite::new(&log, &self.deadline)) {
             Ok(()) => Ok(person),
             Err(StoreError::Duplicate(UniqueKey::UserName)) => {
@@ -203,7 +203,7 @@ impl Ports {
         next.version += 1;
         next.updated_at = self.clock.now();
         next.track_active(current.values.active(), next.updated_at);
-        let detail = format!("changed by hand: {}", Field::list_labels(&changed));
+        let detail = Said::new("changed-by-hand").with("fields", changed.clone());
         let log = self.person_activity(ctx, ActivityKind::PersonPatched, &next, detail);
         // A principal's own edit: not Entra's, so no departure limit.
         match self.persons.update_person(&next, &PersonWrite::new(&log, &self.deadline)) {
@@ -223,7 +223,7 @@ impl Ports {
         if current.source == Source::Scim {
             return Err(AdminError::ManagedByScim);
         }
-        let log = self.person_activity(ctx, ActivityKind::PersonDeleted, &current, "deleted by hand".into());
+        let log = self.person_activity(ctx, ActivityKind::PersonDeleted, &current, Said::new("deleted-by-hand"));
         let write = PersonWrite::new(&log, &self.deadline);
         match self.persons.delete_person(ctx.enterprise(), id, current.version, &write) {
             Ok(true) => Ok(()),

@@ -5,7 +5,7 @@
 use ens_domain::{
     Activity, ActivityKind, Actor, Crossing, Departure, DepartureAction, DepartureLimit, EnterpriseId, EntraMark,
     Field, FieldChange, FieldError, Hold, Mapping, Outcome, Person, PersonId, PersonQuery, PersonValues, Retirement,
-    ScimImport, SecretToken, Source, SyncState, TokenHash, TokenUse,
+    Said, ScimImport, SecretToken, Source, SyncState, TokenHash, TokenUse,
 };
 
 use crate::Ports;
@@ -17,8 +17,6 @@ const MAX_ATTEMPTS: usize = 5;
 /// Longest request value (a refused userName) kept in the activity log: a valid userName's
 /// length at most.
 const MAX_LOGGED_VALUE: usize = 256;
-/// Longest reason kept in the activity log.
-const MAX_LOGGED_DETAIL: usize = 300;
 
 /// `text` cut to `max` characters, marked with an ellipsis when cut.
 fn cut(text: &str, max: usize) -> String {
@@ -50,7 +48,7 @@ pub enum ProvisioningError {
     Contention,
     /// The change would have crossed the departure limit: not applied, and import is switched
     /// off with the hold.
-    #[error("{}", .0.describe())]
+    #[error("a mass deactivation was held")]
     Held(Box<Hold>),
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -94,36 +92,33 @@ pub enum PatchError<E> {
 
 /// What a change did, in an administrator's words: "deactivated; changed: Display name, Work
 /// e-mail; not imported: Mobile phone". `active` is the person's state after the change.
-fn summary(changed: &[Field], ignored: &[Field], active: bool) -> String {
+fn summary(changed: &[Field], ignored: &[Field], active: bool) -> Said {
     let mut parts = Vec::new();
     if changed.contains(&Field::Active) {
-        parts.push(if active { "reactivated".to_owned() } else { "deactivated".to_owned() });
+        parts.push(Said::new(if active { "reactivated" } else { "deactivated" }));
     }
     let rest: Vec<Field> = changed.iter().copied().filter(|f| *f != Field::Active).collect();
     if !rest.is_empty() {
-        parts.push(format!("changed: {}", Field::list_labels(&rest)));
+        parts.push(Said::new("fields-changed").with("fields", rest));
     }
     if !ignored.is_empty() {
-        parts.push(format!("not imported: {}", Field::list_labels(ignored)));
+        parts.push(Said::new("fields-not-imported").with("fields", ignored));
     }
-    if parts.is_empty() {
-        parts.push("no change".into());
-    }
-    parts.join("; ")
+    Said::all(parts).unwrap_or_else(|| Said::new("no-change"))
 }
 
 /// What a create stored: "with User name, Display name; not imported: Mobile phone", and
 /// "inactive" when Entra created the person deactivated.
-fn created_summary(fields: &[Field], ignored: &[Field], active: bool) -> String {
+fn created_summary(fields: &[Field], ignored: &[Field], active: bool) -> Said {
     let shown: Vec<Field> = fields.iter().copied().filter(|f| *f != Field::Active).collect();
-    let mut parts = vec![format!("with {}", Field::list_labels(&shown))];
+    let mut parts = vec![Said::new("created-with").with("fields", shown)];
     if !active {
-        parts.push("inactive: not alerted".to_owned());
+        parts.push(Said::new("created-inactive"));
     }
     if !ignored.is_empty() {
-        parts.push(format!("not imported: {}", Field::list_labels(ignored)));
+        parts.push(Said::new("fields-not-imported").with("fields", ignored));
     }
-    parts.join("; ")
+    Said::all(parts).unwrap_or_else(|| Said::new("no-change"))
 }
 
 /// The hold a refused departure makes: `current` would have left as `action`.
@@ -194,7 +189,7 @@ impl Ports {
         Ok(import)
     }
 
-    fn activity(&self, import: &ScimImport, kind: ActivityKind, person: &Person, detail: String) -> Activity {
+    fn activity(&self, import: &ScimImport, kind: ActivityKind, person: &Person, detail: Said) -> Activity {
         Activity {
             enterprise_id: import.enterprise_id,
             at: self.clock.now(),
@@ -215,7 +210,7 @@ impl Ports {
         kind: ActivityKind,
         person: Option<PersonId>,
         user_name: Option<String>,
-        reason: &str,
+        reason: Said,
     ) {
         // The person's userName, when the request did not carry it. A refused one is kept
         // only as long as a valid one can be: the log must not store whatever size was sent.
@@ -231,7 +226,7 @@ impl Ports {
             outcome: Outcome::Rejected,
             person_id: person,
             user_name,
-            detail: cut(reason, MAX_LOGGED_DETAIL),
+            detail: reason,
         };
         if let Err(e) = self.activity.record(&entry) {
             tracing::warn!(error = %e, "could not record a rejected SCIM change");
@@ -298,10 +293,8 @@ impl Ports {
                     adopted.scim_updated_at = Some(now);
                     adopted.track_active(existing.values.active(), now);
                     let changed = existing.values.differing_fields(&adopted.values);
-                    let detail = format!(
-                        "took over the manual person; {}",
-                        summary(&changed, &ignored, adopted.values.active())
-                    );
+                    let detail =
+                        Said::new("took-over").with("changes", summary(&changed, &ignored, adopted.values.active()));
                     let log = self.activity(import, ActivityKind::PersonCreated, &adopted, detail);
                     let limit = import.departure_limit(now);
                     let write = PersonWrite {
@@ -427,7 +420,7 @@ impl Ports {
             next.track_active(current.values.active(), now);
             let mut detail = summary(&changed, ignored, next.values.active());
             if current.source == Source::Manual {
-                detail = format!("took over the manual person; {detail}");
+                detail = Said::new("took-over").with("changes", detail);
             }
             let log = self.activity(import, kind, &next, detail);
             let limit = import.departure_limit(now);
@@ -459,7 +452,7 @@ impl Ports {
         for _ in 0..MAX_ATTEMPTS {
             let current = self.scim_get(import, id)?;
             IfMatch::check(if_match, current.version)?;
-            let log = self.activity(import, ActivityKind::PersonDeleted, &current, "deleted".into());
+            let log = self.activity(import, ActivityKind::PersonDeleted, &current, Said::new("deleted"));
             let limit = import.departure_limit(log.at);
             let write = PersonWrite { departures: Some(&limit), ..PersonWrite::new(&log, &self.deadline) };
             match self.persons.delete_person(import.enterprise_id, id, current.version, &write) {

@@ -2,7 +2,7 @@
 
 use ens_domain::{
     Activity, ActivityKind, Actor, Departure, DepartureRule, EmailAddress, Enterprise, EnterpriseId, Field, Language,
-    Mapping, Notice, NoticeId, NoticeKind, Outcome, Retirement, ScimImport, SecretToken, SyncState, TokenInfo,
+    Mapping, Notice, NoticeId, NoticeKind, Outcome, Retirement, Said, ScimImport, SecretToken, SyncState, TokenInfo,
 };
 
 use super::principals::PrincipalContext;
@@ -30,7 +30,7 @@ pub struct TestDelivery {
 }
 
 impl Ports {
-    pub(super) fn principal_activity(&self, ctx: &PrincipalContext, kind: ActivityKind, detail: String) -> Activity {
+    pub(super) fn principal_activity(&self, ctx: &PrincipalContext, kind: ActivityKind, detail: Said) -> Activity {
         Activity {
             enterprise_id: ctx.enterprise(),
             at: self.clock.now(),
@@ -102,16 +102,14 @@ impl Ports {
             let replaced = i.token.as_ref().map(|t| t.last4.clone());
             let retired = i.rotate(info.clone(), until);
             let mut detail = match replaced {
-                None => format!("secret token generated (…{})", info.last4),
-                Some(old) => format!(
-                    "new secret token (…{}); the previous one (…{old}) keeps working until Entra uses the new one, \
-                     or until {}",
-                    info.last4,
-                    until.to_minute_utc()
-                ),
+                None => Said::new("token-generated-first").with("last4", info.last4.as_str()),
+                Some(old) => Said::new("token-generated")
+                    .with("last4", info.last4.as_str())
+                    .with("previous", old)
+                    .with("until", until),
             };
             if let Some(r) = retired {
-                detail = format!("{detail}; {}", Retirement::Replaced.describe(&r.last4));
+                detail = detail.and(Retirement::Replaced.said(&r.last4));
             }
             Ok(Some(self.principal_activity(ctx, ActivityKind::TokenGenerated, detail)))
         })?;
@@ -125,7 +123,7 @@ impl Ports {
         let by = ctx.principal.login.to_string();
         self.change_import(ctx, |i| {
             let retired = i.retire_previous().ok_or(AdminError::NoPreviousToken)?;
-            let detail = Retirement::Revoked { by: by.clone() }.describe(&retired.last4);
+            let detail = Retirement::Revoked { by: by.clone() }.said(&retired.last4);
             Ok(Some(self.principal_activity(ctx, ActivityKind::TokenRetired, detail)))
         })
     }
@@ -150,7 +148,7 @@ impl Ports {
                 outcome: Outcome::Applied,
                 person_id: None,
                 user_name: None,
-                detail: why.describe(&retired.last4),
+                detail: why.said(&retired.last4),
             };
             match self.setup.update_scim_import(&import, Some(&entry), &[]) {
                 Ok(()) => {
@@ -179,11 +177,7 @@ impl Ports {
     pub fn set_notice_language(&self, ctx: &PrincipalContext, language: Language) -> Result<ScimImport, AdminError> {
         self.change_import(ctx, |i| {
             i.notice_language = language;
-            let name = match language {
-                Language::English => "English",
-                Language::German => "German",
-            };
-            let detail = format!("notices are now written in {name}");
+            let detail = Said::new("notice-language-changed").with("language", language.tag());
             Ok(Some(self.principal_activity(ctx, ActivityKind::NoticeLanguageChanged, detail)))
         })
     }
@@ -212,9 +206,9 @@ impl Ports {
         self.change_import(ctx, |i| {
             i.notify = addresses.clone();
             let detail = if addresses.is_empty() {
-                "no notification address: failures will only be logged".to_owned()
+                Said::new("notify-addresses-none")
             } else {
-                format!("notification addresses: {}", EmailAddress::list(&addresses))
+                Said::new("notify-addresses").with("addresses", EmailAddress::list(&addresses))
             };
             Ok(Some(self.principal_activity(ctx, ActivityKind::NotifyAddressesChanged, detail)))
         })
@@ -254,10 +248,10 @@ impl Ports {
             let (kind, detail) = match (&previous, enabled) {
                 (SyncState::DisabledByFailure { failure, .. }, true) => (
                     ActivityKind::ImportSwitchedOn,
-                    format!("switched on again after the failure ({})", failure.kind.describe()),
+                    Said::new("switched-on-after-failure").with("failure", failure.kind.said()),
                 ),
-                (_, true) => (ActivityKind::ImportSwitchedOn, "switched on".to_owned()),
-                (_, false) => (ActivityKind::ImportSwitchedOff, "switched off".to_owned()),
+                (_, true) => (ActivityKind::ImportSwitchedOn, Said::new("switched-on")),
+                (_, false) => (ActivityKind::ImportSwitchedOff, Said::new("switched-off")),
             };
             Ok(Some(self.principal_activity(ctx, kind, detail)))
         })?;
@@ -282,11 +276,7 @@ impl Ports {
             i.state =
                 i.state.enable(now, Some(ctx.principal.id), i.token.is_some()).map_err(|_| AdminError::NoToken)?;
             i.departures_allowed_until = Some(until);
-            let detail = format!(
-                "switched on, allowing the held changes ({}); the departure limit is lifted until {}",
-                hold.describe(),
-                until.to_minute_utc()
-            );
+            let detail = Said::new("switched-on-allowing-held").with("hold", hold.said()).with("until", until);
             Ok(Some(self.principal_activity(ctx, ActivityKind::ImportSwitchedOn, detail)))
         })?;
         Ok((import, was_off_for))
@@ -303,7 +293,7 @@ impl Ports {
         let rule = DepartureRule::new(floor, percent, window_minutes)?;
         self.change_import(ctx, |i| {
             i.departure_rule = rule;
-            let detail = format!("SCIM import is held when {}", rule.describe());
+            let detail = Said::new("departure-limit-changed").with("rule", rule.said());
             Ok(Some(self.principal_activity(ctx, ActivityKind::DepartureLimitChanged, detail)))
         })
     }
@@ -343,12 +333,13 @@ impl Ports {
             i.set_mapping(mapping.clone(), self.clock.now());
             let mut parts = Vec::new();
             if !added.is_empty() {
-                parts.push(format!("now imported: {}", Field::list_labels(&added)));
+                parts.push(Said::new("mapping-added").with("fields", added));
             }
             if !removed.is_empty() {
-                parts.push(format!("no longer imported: {}", Field::list_labels(&removed)));
+                parts.push(Said::new("mapping-removed").with("fields", removed));
             }
-            Ok(Some(self.principal_activity(ctx, ActivityKind::MappingChanged, parts.join("; "))))
+            let detail = Said::all(parts).unwrap_or_else(|| Said::new("no-change"));
+            Ok(Some(self.principal_activity(ctx, ActivityKind::MappingChanged, detail)))
         })
     }
 
@@ -371,7 +362,7 @@ impl Ports {
                     incident: None,
                     recipient: address.clone(),
                     occurred_at: now,
-                    reason: format!("{} asked for a test e-mail", ctx.principal.login),
+                    reason: Said::new("test-notice-asked").with("login", ctx.principal.login.as_str()),
                     setup_url: setup_url.to_owned(),
                     examples: Vec::new(),
                     language: import.notice_language,

@@ -2,7 +2,7 @@
 //! remove. Every change is written with its activity entry (who did it) in one transaction;
 //! a principal never sees or touches another enterprise's principals.
 
-use ens_domain::{ActivityKind, EmailAddress, Principal, PrincipalId};
+use ens_domain::{ActivityKind, EmailAddress, Principal, PrincipalId, Said};
 
 use super::AdminError;
 use super::operators::IssuedCredentials;
@@ -29,7 +29,11 @@ impl Ports {
             login: login.clone(),
             created_at: self.clock.now(),
         };
-        let entry = self.principal_activity(ctx, ActivityKind::PrincipalInvited, format!("invited {login}"));
+        let entry = self.principal_activity(
+            ctx,
+            ActivityKind::PrincipalInvited,
+            Said::new("principal-invited").with("login", login.as_str()),
+        );
         match self.setup.invite_principal(&principal, &self.passwords.hash(&password)?, &entry) {
             Err(StoreError::Duplicate(_)) => return Err(AdminError::LoginTaken(login.to_string())),
             r => r?,
@@ -50,7 +54,7 @@ impl Ports {
         let entry = self.principal_activity(
             ctx,
             ActivityKind::PrincipalPasswordReset,
-            format!("gave {} a new one-time password", record.principal.login),
+            Said::new("principal-password-reset").with("login", record.principal.login.as_str()),
         );
         match self.setup.reset_principal_password(ctx.enterprise(), id, &self.passwords.hash(&password)?, &entry) {
             Err(StoreError::NotFound) => return Err(AdminError::NotFound),
@@ -67,8 +71,11 @@ impl Ports {
             return Err(AdminError::RemoveSelf);
         }
         let record = self.colleague(ctx, id)?;
-        let entry =
-            self.principal_activity(ctx, ActivityKind::PrincipalRemoved, format!("removed {}", record.principal.login));
+        let entry = self.principal_activity(
+            ctx,
+            ActivityKind::PrincipalRemoved,
+            Said::new("principal-removed").with("login", record.principal.login.as_str()),
+        );
         match self.setup.remove_principal(ctx.enterprise(), id, &entry)? {
             PrincipalRemoval::Removed => {
                 tracing::info!(principal = %id, by = %ctx.principal.id, "principal removed");
@@ -139,7 +146,7 @@ mod tests {
         assert!(matches!(p.remove_principal(&admin, invited.principal.id), Err(AdminError::NotFound)));
         assert!(p.login("ops@contoso.com", &reset.password, "ip").is_err());
 
-        let log: Vec<(ActivityKind, String)> = entries(&p, &admin)
+        let log: Vec<(ActivityKind, Said)> = entries(&p, &admin)
             .into_iter()
             .filter(|a| a.actor == ens_domain::Actor::Principal(admin.principal.id))
             .map(|a| (a.kind, a.detail))
@@ -147,9 +154,12 @@ mod tests {
         assert_eq!(
             log,
             [
-                (ActivityKind::PrincipalRemoved, "removed Ops@Contoso.com".to_owned()),
-                (ActivityKind::PrincipalPasswordReset, "gave Ops@Contoso.com a new one-time password".to_owned()),
-                (ActivityKind::PrincipalInvited, "invited Ops@Contoso.com".to_owned()),
+                (ActivityKind::PrincipalRemoved, Said::new("principal-removed").with("login", "Ops@Contoso.com")),
+                (
+                    ActivityKind::PrincipalPasswordReset,
+                    Said::new("principal-password-reset").with("login", "Ops@Contoso.com"),
+                ),
+                (ActivityKind::PrincipalInvited, Said::new("principal-invited").with("login", "Ops@Contoso.com")),
             ]
         );
     }

@@ -63,19 +63,19 @@ fn state(r: &Rig) -> SyncState {
 fn a_failure_of_ours_switches_off_and_queues_one_notice_per_address() {
     let r = rig();
     for end in [RequestEnd::Refused { status: 400 }, RequestEnd::Refused { status: 409 }, RequestEnd::ImportOff] {
-        r.ports.guard_observe(&r.import, end, "client error");
+        r.ports.guard_observe(&r.import, end, &Said::verbatim("client error"));
     }
     assert!(state(&r).accepts_scim(), "the client's mistakes do not count");
-    r.ports.guard_observe(&r.import, RequestEnd::DatabaseError, "the database refused a change");
+    r.ports.guard_observe(&r.import, RequestEnd::DatabaseError, &Said::verbatim("the database refused a change"));
     let SyncState::DisabledByFailure { failure, .. } = state(&r) else { panic!("{:?}", state(&r)) };
     assert_eq!(failure.kind, FailureKind::DatabaseError);
     assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled { .. })));
     // Another failure of the same incident: no second switch-off, no second notice.
-    r.ports.guard_observe(&r.import, RequestEnd::Timeout, "slow");
+    r.ports.guard_observe(&r.import, RequestEnd::Timeout, &Said::verbatim("slow"));
     let offs = switch_offs(&r);
     assert_eq!(offs.len(), 1);
     assert_eq!((offs[0].actor, offs[0].outcome), (Actor::SyncGuard, Outcome::Failed));
-    assert!(offs[0].detail.contains("ops@contoso.com"), "{}", offs[0].detail);
+    assert!(offs[0].detail.quotes("ops@contoso.com"), "{:?}", offs[0].detail);
 
     assert!(r.mailer.sent().is_empty(), "notices go through the outbox");
     let report = r.ports.deliver_notices().expect("delivered");
@@ -83,7 +83,7 @@ fn a_failure_of_ours_switches_off_and_queues_one_notice_per_address() {
     let sent = r.mailer.sent();
     assert_eq!(sent.iter().map(|n| n.recipient.as_str()).collect::<Vec<_>>(), ["ops@contoso.com", "it@contoso.com"]);
     assert!(sent.iter().all(|n| n.kind == NoticeKind::ImportSwitchedOff && n.incident == Some(failure.incident)));
-    assert!(sent[0].reason.contains("refused a change"), "{}", sent[0].reason);
+    assert!(sent[0].reason.quotes("refused a change"), "{:?}", sent[0].reason);
     assert_eq!(r.ports.deliver_notices().expect("nothing left"), DeliveryReport::default());
 }
 
@@ -92,13 +92,13 @@ fn the_threshold_counts_consecutive_failures_only() {
     let mut policy = Policy::default();
     policy.guard.failures_before_switch_off = 3;
     let r = rig_with(policy, &["ops@contoso.com"]);
-    r.ports.guard_observe(&r.import, RequestEnd::Internal, "x");
-    r.ports.guard_observe(&r.import, RequestEnd::Internal, "x");
-    r.ports.guard_observe(&r.import, RequestEnd::Succeeded, "");
-    r.ports.guard_observe(&r.import, RequestEnd::Internal, "x");
-    r.ports.guard_observe(&r.import, RequestEnd::Internal, "x");
+    r.ports.guard_observe(&r.import, RequestEnd::Internal, &Said::verbatim("x"));
+    r.ports.guard_observe(&r.import, RequestEnd::Internal, &Said::verbatim("x"));
+    r.ports.guard_observe(&r.import, RequestEnd::Succeeded, &Said::verbatim(""));
+    r.ports.guard_observe(&r.import, RequestEnd::Internal, &Said::verbatim("x"));
+    r.ports.guard_observe(&r.import, RequestEnd::Internal, &Said::verbatim("x"));
     assert!(state(&r).accepts_scim());
-    r.ports.guard_observe(&r.import, RequestEnd::Internal, "x");
+    r.ports.guard_observe(&r.import, RequestEnd::Internal, &Said::verbatim("x"));
     assert!(!state(&r).accepts_scim());
 }
 
@@ -108,7 +108,7 @@ fn nothing_is_lost_the_failed_change_is_applied_when_retried_after_switching_on(
     let create = || r.ports.scim_create(&r.import, vec![FieldChange::set(Field::UserName, "jdoe@contoso.com")]);
     r.store.set_fault(Some(Fault::PersonWrites));
     let Err(ProvisioningError::Store(e)) = create() else { panic!("the write must fail") };
-    r.ports.guard_observe(&r.import, RequestEnd::DatabaseError, &e.to_string());
+    r.ports.guard_observe(&r.import, RequestEnd::DatabaseError, &Said::verbatim(e.to_string()));
     r.store.set_fault(None);
     assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled { .. })), "off until a principal acts");
 
@@ -130,7 +130,7 @@ fn nothing_is_lost_the_failed_change_is_applied_when_retried_after_switching_on(
         kinds[..3],
         [ActivityKind::PersonCreated, ActivityKind::ImportSwitchedOn, ActivityKind::ImportSwitchedOff]
     );
-    assert!(log[1].detail.contains("after the failure"), "{}", log[1].detail);
+    assert!(log[1].detail.says("switched-on-after-failure"), "{:?}", log[1].detail);
 }
 
 #[test]
@@ -156,7 +156,7 @@ fn a_database_outage_answers_503_at_once_mails_directly_and_records_when_back() 
     let sent = r.mailer.sent();
     assert_eq!(sent.len(), 2, "once per address, however many ticks");
     assert_eq!(sent[0].kind, NoticeKind::ImportSwitchedOff);
-    assert!(sent[0].reason.contains("could not reach its database"), "{}", sent[0].reason);
+    assert!(sent[0].reason.says("failure-database-unavailable"), "{:?}", sent[0].reason);
 
     r.store.set_fault(None);
     r.ports.guard_tick();
@@ -165,7 +165,7 @@ fn a_database_outage_answers_503_at_once_mails_directly_and_records_when_back() 
     assert_eq!(Some(failure.incident), sent[0].incident, "the same incident");
     let offs = switch_offs(&r);
     assert_eq!(offs.len(), 1);
-    assert!(offs[0].detail.contains("e-mailed during the outage"), "{}", offs[0].detail);
+    assert!(offs[0].detail.says("told-mailed-during-outage"), "{:?}", offs[0].detail);
     assert_eq!(r.ports.deliver_notices().expect("outbox").delivered, 0, "no second notice");
     assert!(matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled { .. })));
 }
@@ -191,8 +191,8 @@ fn two_instances_one_incident_one_switch_off_one_notice_per_address() {
     let mut other = r.ports.clone();
     other.guard = Arc::default();
     let import_b = other.scim_begin(TOKEN).expect("authenticates");
-    r.ports.guard_observe(&r.import, RequestEnd::DatabaseError, "refused");
-    other.guard_observe(&import_b, RequestEnd::Timeout, "slow");
+    r.ports.guard_observe(&r.import, RequestEnd::DatabaseError, &Said::verbatim("refused"));
+    other.guard_observe(&import_b, RequestEnd::Timeout, &Said::verbatim("slow"));
     assert_eq!(switch_offs(&r).len(), 1);
     let a = r.ports.deliver_notices().expect("outbox");
     let b = other.deliver_notices().expect("outbox");
@@ -203,9 +203,9 @@ fn two_instances_one_incident_one_switch_off_one_notice_per_address() {
 #[test]
 fn no_address_still_switches_off_and_says_so() {
     let r = rig_with(Policy::default(), &[]);
-    r.ports.guard_observe(&r.import, RequestEnd::Limit, "body too large");
+    r.ports.guard_observe(&r.import, RequestEnd::Limit, &Said::verbatim("body too large"));
     assert!(!state(&r).accepts_scim());
-    assert!(switch_offs(&r)[0].detail.contains("nobody was e-mailed"));
+    assert!(switch_offs(&r)[0].detail.says("told-nobody"));
     assert_eq!(r.ports.deliver_notices().expect("outbox").delivered, 0);
 }
 
@@ -213,7 +213,7 @@ fn no_address_still_switches_off_and_says_so() {
 fn undeliverable_notices_are_retried_with_backoff_until_delivered() {
     let r = rig_with(Policy::default(), &["ops@contoso.com"]);
     r.mailer.set_failing(true);
-    r.ports.guard_observe(&r.import, RequestEnd::Internal, "bug");
+    r.ports.guard_observe(&r.import, RequestEnd::Internal, &Said::verbatim("bug"));
     assert_eq!(r.ports.deliver_notices().expect("outbox").retried, 1);
     assert_eq!(r.ports.deliver_notices().expect("outbox"), DeliveryReport::default(), "not due yet");
     r.clock.advance(backoff(1));
@@ -280,7 +280,7 @@ fn with_a_cached_token_a_failing_database_still_trips_through_the_request() {
     else {
         panic!("the store is down")
     };
-    r.ports.guard_observe(&import, RequestEnd::DatabaseUnavailable, &e.to_string());
+    r.ports.guard_observe(&import, RequestEnd::DatabaseUnavailable, &Said::verbatim(e.to_string()));
     assert!(
         matches!(r.ports.scim_begin(TOKEN), Err(ProvisioningError::Disabled { .. })),
         "held in memory, 503 at once"
@@ -311,7 +311,7 @@ fn a_regenerated_token_overlaps_until_entra_uses_the_new_one_or_the_overlap_ends
     let (log, _) = r.store.inner().activities(r.import.enterprise_id, &ActivityFilter::default(), 0, 10).expect("log");
     assert_eq!(log[0].kind, ActivityKind::TokenRetired);
     assert_eq!(log[0].actor, Actor::SyncGuard);
-    assert!(log[0].detail.contains("overlap"), "{}", log[0].detail);
+    assert!(log[0].detail.says("token-retired-overlap-over"), "{:?}", log[0].detail);
     assert!(r.ports.scim_begin(second.expose()).is_ok());
 
     // Regenerate again; the new token's first use retires the old one at once.
@@ -392,9 +392,27 @@ fn the_21st_deactivation_of_100_is_held_not_applied_and_switches_off_once() {
     assert_eq!(sent.len(), 2, "one per address per incident");
     assert!(sent.iter().all(|n| n.kind == NoticeKind::MassDeactivationHeld));
     assert_eq!(sent[0].examples.len(), 20, "up to 20 examples");
-    assert_eq!(sent[0].examples[0], "Person 20 (p20@contoso.com), deactivated", "the held one first");
-    assert_eq!(sent[0].examples[1], "Person 19 (p19@contoso.com), deactivated", "then the newest applied");
-    assert!(sent[0].reason.contains("21 persons"), "{}", sent[0].reason);
+    assert_eq!(
+        sent[0].examples[0],
+        Said::new("departure-named")
+            .with("name", "Person 20")
+            .with("user", "p20@contoso.com")
+            .with("action", "deactivated"),
+        "the held one first"
+    );
+    assert_eq!(
+        sent[0].examples[1],
+        Said::new("departure-named")
+            .with("name", "Person 19")
+            .with("user", "p19@contoso.com")
+            .with("action", "deactivated"),
+        "then the newest applied"
+    );
+    assert!(
+        sent[0].reason.says("hold") && sent[0].reason.arg("attempted") == Some(&ens_domain::Arg::Number(21)),
+        "{:?}",
+        sent[0].reason
+    );
 
     let ctx = principal(&r);
     let import = r.ports.import_setup(&ctx).expect("read").1;
@@ -415,7 +433,7 @@ fn the_21st_deactivation_of_100_is_held_not_applied_and_switches_off_once() {
     let (log, _) = r.store.inner().activities(import.enterprise_id, &ActivityFilter::default(), 0, 20).expect("log");
     let allowed = log.iter().find(|a| a.kind == ActivityKind::ImportSwitchedOn).expect("recorded");
     assert!(matches!(allowed.actor, Actor::Principal(_)));
-    assert!(allowed.detail.contains("allowing the held changes"), "{}", allowed.detail);
+    assert!(allowed.detail.says("switched-on-allowing-held"), "{:?}", allowed.detail);
     assert!(matches!(r.ports.allow_held_departures(&ctx), Err(crate::usecases::AdminError::NoHold)));
 }
 
@@ -526,9 +544,10 @@ fn notices_are_written_in_the_language_the_enterprise_chose() {
     let (entries, _) = r.ports.activity_log(&ctx, &ActivityFilter::default(), 0, 10).expect("the log");
     assert!(entries.iter().any(|a| a.kind == ActivityKind::NoticeLanguageChanged
         && a.actor == Actor::Principal(ctx.principal.id)
-        && a.detail.contains("German")));
+        && a.detail.says("notice-language-changed")
+        && a.detail.quotes("de")));
     let import = r.ports.setup.scim_import(r.import.enterprise_id).unwrap().unwrap();
-    r.ports.guard_observe(&import, RequestEnd::DatabaseError, "the database refused a change");
+    r.ports.guard_observe(&import, RequestEnd::DatabaseError, &Said::verbatim("the database refused a change"));
     r.ports.deliver_notices().expect("delivered");
     let sent = r.mailer.sent();
     assert_eq!(sent.len(), 2);

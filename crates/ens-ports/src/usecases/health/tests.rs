@@ -146,7 +146,7 @@ fn conflicts_name_the_holder_and_manual_look_alikes() {
         panic!("a taken userName names its holder")
     };
     // What the HTTP adapter records for the 409.
-    r.p.scim_record_rejection(&r.import, ActivityKind::UserNameConflict, Some(h), None, "409 taken");
+    r.p.scim_record_rejection(&r.import, ActivityKind::UserNameConflict, Some(h), None, Said::verbatim("409 taken"));
     r.p.create_manual_person(
         &r.ctx,
         &[FieldChange::set(Field::UserName, "jd"), FieldChange::set(Field::EmailWork, "Jane@Contoso.com")],
@@ -167,7 +167,13 @@ fn conflicts_name_the_holder_and_manual_look_alikes() {
 fn the_last_day_counts_changes_and_refusals() {
     let r = rig(Mapping::default());
     create(&r, "a@contoso.com", &[]);
-    r.p.scim_record_rejection(&r.import, ActivityKind::PersonCreated, None, Some("bad".into()), "400 bad");
+    r.p.scim_record_rejection(
+        &r.import,
+        ActivityKind::PersonCreated,
+        None,
+        Some("bad".into()),
+        Said::verbatim("400 bad"),
+    );
     let h = r.p.health(&r.ctx, None).expect("health");
     assert_eq!((h.applied_last_day, h.refused_last_day), (1, 1));
     r.clock.advance(DAY + Duration::from_secs(1));
@@ -225,11 +231,18 @@ fn the_purge_deletes_only_long_inactive_scim_persons_records_each_and_tells_once
     assert_eq!(log[0].kind, ActivityKind::InactivePurged);
     assert_eq!(log[1].kind, ActivityKind::PersonDeleted);
     assert_eq!(log[1].user_name.as_deref(), Some("gone@contoso.com"));
-    assert!(log[1].detail.contains("more than 30 days"), "{}", log[1].detail);
+    assert!(
+        log[1].detail.says("purged-person") && log[1].detail.arg("days") == Some(&ens_domain::Arg::Number(30)),
+        "{:?}",
+        log[1].detail
+    );
     let due = r.p.outbox.claim_due_notices(r.clock.now(), Duration::from_secs(60), 10).expect("outbox");
     assert_eq!(due.len(), 1, "one summary per address per run");
     assert_eq!(due[0].notice.kind, NoticeKind::InactivePurged);
-    assert_eq!(due[0].notice.examples, ["Gone Soon (gone@contoso.com)"]);
+    assert_eq!(
+        due[0].notice.examples,
+        [Said::new("person-named").with("name", "Gone Soon").with("user", "gone@contoso.com")]
+    );
     assert_eq!(r.p.purge_inactive().expect("purge"), PurgeReport::default(), "nothing left: no second notice");
     // Entra activates the user again: 404, so it creates it anew.
     assert!(matches!(

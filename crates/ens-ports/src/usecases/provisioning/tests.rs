@@ -67,7 +67,7 @@ fn create_stores_and_logs_and_refuses_a_taken_user_name() {
     assert_eq!(total, 1);
     assert_eq!(log[0].kind, ActivityKind::PersonCreated);
     assert_eq!(log[0].user_name.as_deref(), Some("JDoe@contoso.com"));
-    assert!(log[0].detail.contains("Display name"), "{}", log[0].detail);
+    assert!(log[0].detail.names(Field::DisplayName), "{:?}", log[0].detail);
 }
 
 #[test]
@@ -89,7 +89,7 @@ fn create_takes_over_a_manual_person_instead_of_duplicating() {
         scim_updated_at: None,
         inactive_since: None,
     };
-    let log = p.activity(&i, ActivityKind::PersonCreated, &manual, "manual".into());
+    let log = p.activity(&i, ActivityKind::PersonCreated, &manual, Said::verbatim("manual"));
     p.persons.insert_person(&manual, &PersonWrite::new(&log, &Deadline::NONE)).expect("stored");
 
     let created = p
@@ -122,13 +122,17 @@ fn unselected_fields_are_neither_stored_nor_overwritten() {
     );
     assert_eq!(person.values.text(Field::PhoneMobile), None);
     let (log, _) = p.activity.activities(i.enterprise_id, &ActivityFilter::default(), 0, 1).expect("log");
-    assert!(log[0].detail.contains("not imported: Mobile phone"), "{}", log[0].detail);
+    assert!(
+        log[0].detail.says("fields-not-imported") && log[0].detail.names(Field::PhoneMobile),
+        "{:?}",
+        log[0].detail
+    );
 
     // A principal's value in a non-imported field survives PUT and PATCH.
     let mut manual_edit = person.clone();
     manual_edit.values.set(Field::PhoneMobile, Some("+41 79 000 00 00".into())).expect("valid");
     manual_edit.version += 1;
-    let log = p.activity(&i, ActivityKind::PersonPatched, &manual_edit, "principal".into());
+    let log = p.activity(&i, ActivityKind::PersonPatched, &manual_edit, Said::verbatim("principal"));
     p.persons.update_person(&manual_edit, &PersonWrite::new(&log, &Deadline::NONE)).expect("stored");
 
     let replaced = p
@@ -267,7 +271,7 @@ fn endless_races_end_in_contention_not_a_loop() {
     let i = enabled(&p, Mapping::default());
     let person = create(&p, &i, "u", &[]);
     let racing = Arc::new(AlwaysConflicting(MemoryStore::new()));
-    let log = p.activity(&i, ActivityKind::PersonCreated, &person, String::new());
+    let log = p.activity(&i, ActivityKind::PersonCreated, &person, Said::verbatim(""));
     racing.0.insert_person(&person, &PersonWrite::new(&log, &Deadline::NONE)).expect("stored");
     p.persons = racing;
     assert!(matches!(
@@ -282,15 +286,19 @@ fn refused_values_are_logged_cut_to_size() {
     let p = ports();
     let i = enabled(&p, Mapping::default());
     let huge = "x".repeat(1_000_000);
-    p.scim_record_rejection(&i, ActivityKind::PersonCreated, None, Some(huge), &"why ".repeat(10_000));
+    p.scim_record_rejection(&i, ActivityKind::PersonCreated, None, Some(huge), Said::verbatim("why ".repeat(10_000)));
     let (log, _) = p.activity.activities(i.enterprise_id, &ActivityFilter::default(), 0, 10).expect("log");
     let entry = &log[0];
     let logged = entry.user_name.as_deref().expect("kept, cut");
     assert_eq!(logged.chars().count(), 257, "256 characters and an ellipsis");
     assert!(logged.ends_with('…'));
-    assert_eq!(entry.detail.chars().count(), 301);
+    assert!(
+        matches!(entry.detail.arg("text"), Some(ens_domain::Arg::Text(t)) if t.chars().count() == 301),
+        "{:?}",
+        entry.detail
+    );
     let short = "jdoe@contoso.com".to_owned();
-    p.scim_record_rejection(&i, ActivityKind::PersonCreated, None, Some(short.clone()), "409");
+    p.scim_record_rejection(&i, ActivityKind::PersonCreated, None, Some(short.clone()), Said::verbatim("409"));
     let (log, _) = p.activity.activities(i.enterprise_id, &ActivityFilter::default(), 0, 10).expect("log");
     assert_eq!(log[0].user_name.as_deref(), Some(short.as_str()), "short values stay whole");
 }
