@@ -730,6 +730,10 @@ async fn languages_of_the_notices_and_of_the_answers() {
         (Some("notice_language_changed"), Some("admin@contoso.com"))
     );
     assert_eq!(entry["actor_kind"], "principal");
+    // The entry was recorded once; each reader gets it in their language.
+    assert_eq!(entry["detail"], "notices are now written in German");
+    let log = w.call(&german, Method::GET, "/api/v1/scim-import/activity", None).await;
+    assert_eq!(log.body["items"][0]["detail"], "Benachrichtigungen werden jetzt auf Deutsch geschrieben");
 
     // Problems in German, the same problem in English.
     let refused = w.call(&german, Method::PUT, "/api/v1/scim-import/enabled", Some(json!({"enabled": true}))).await;
