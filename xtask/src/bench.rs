@@ -13,6 +13,9 @@
 //! `--memory` measures the server's memory (VmRSS, VmHWM) after its start, after 20 logins
 //! (Argon2id at the shipped cost), after a run of every SCIM scenario, and during 50
 //! concurrent logins, with the p99 of SCIM lookups made meanwhile against one without them.
+//! `--tenants [N]` measures many enterprises: N (1,000 unless told) of 100 persons each, with
+//! lookups spread over all their tokens, against lookups with one token, in alternating runs
+//! on the same server, and the server's memory after.
 //! Each run is bounded in time; everything listens on 127.0.0.1 and stops by itself.
 
 use std::fmt::Write as _;
@@ -338,6 +341,7 @@ const SCENARIOS: [&str; 6] = ["lookup", "get", "create", "patch", "health", "unr
 const ADMIN_SCENARIOS: [&str; 2] = ["health", "unreachable"];
 
 /// What to measure: everything by default.
+#[derive(Clone)]
 pub struct Options {
     quick: bool,
     backends: Vec<Backend>,
@@ -349,6 +353,8 @@ pub struct Options {
     memory: bool,
     /// Entra's first cycle for a new enterprise, instead of the scenarios' table.
     initial_cycle: bool,
+    /// Many enterprises (this many), instead of the scenarios' table.
+    tenants: Option<u64>,
 }
 
 impl Options {
@@ -362,6 +368,7 @@ impl Options {
             metrics_cost: false,
             memory: false,
             initial_cycle: false,
+            tenants: None,
         };
         let mut persons_given = false;
         let mut it = args.iter();
@@ -372,6 +379,8 @@ impl Options {
                 "--metrics-cost" => o.metrics_cost = true,
                 "--memory" => o.memory = true,
                 "--initial-cycle" => o.initial_cycle = true,
+                "--tenants" => o.tenants = Some(TENANTS),
+                "--tenant-count" => o.tenants = Some(value()?.parse().context("--tenant-count takes a number")?),
                 "--backend" => {
                     o.backends = vec![match value()?.as_str() {
                         "sqlite" => Backend::Sqlite,
@@ -437,6 +446,9 @@ pub fn run(root: &Path, options: &Options) -> Result<String> {
     }
     if options.initial_cycle {
         return initial_cycle(&binary, options, &admin, &server_url);
+    }
+    if let Some(tenants) = options.tenants {
+        return many_tenants(&binary, options, tenants, &admin, &server_url);
     }
     each_database(options, &admin, &server_url, |backend, persons, work, db_url| {
         eprintln!("==> {backend:?}, {persons} persons");
@@ -686,6 +698,163 @@ fn initial_cycle(binary: &Path, options: &Options, admin: &str, server_url: &str
             at(0.99),
             at(1.0),
             took.len()
+        );
+        Ok(())
+    })?;
+    if errors > 0 {
+        bail!("some requests were not answered 2xx; these numbers do not count:\n{out}");
+    }
+    Ok(out)
+}
+
+/// Enterprises of the many-tenants bench, unless `--tenant-count` says otherwise, and the
+/// persons of each.
+const TENANTS: u64 = 1_000;
+const TENANT_PERSONS: u64 = 100;
+
+/// The token of the many-tenants bench's enterprise `t` (its hash is what the seed stores).
+fn tenant_token(t: u64) -> String {
+    format!("bench-tenant-{t:06}-0123456789abcdef0123456789abcdef")
+}
+
+/// SHA-256 in lowercase hex, as `ens_domain::TokenHash` stores a token.
+fn token_hash(token: &str) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SQL that adds `tenants` enterprises of [`TENANT_PERSONS`] persons each, their SCIM
+/// setups copied from `template`'s (on, with the token of [`tenant_token`]). Person ids carry
+/// the enterprise's number, `user{i}@bench.example` the person's.
+fn tenants_sql(backend: Backend, template: &str, tenants: u64) -> String {
+    let now = 1_767_225_600_000_000i64;
+    let mut sql = String::new();
+    if backend == Backend::Sqlite {
+        sql.push_str("PRAGMA journal_mode = WAL; BEGIN;\n");
+    } else {
+        sql.push_str("BEGIN;\n");
+    }
+    let _ =
+        writeln!(sql, "CREATE TEMP TABLE template AS SELECT * FROM scim_imports WHERE enterprise_id = '{template}';");
+    for t in 1..=tenants {
+        let e = format!("{t:08x}-0000-4000-8000-000000000000");
+        let (token, hash) = (tenant_token(t), token_hash(&tenant_token(t)));
+        let last4: String = token.chars().skip(token.len() - 4).collect();
+        let persons = match backend {
+            Backend::Sqlite => format!(
+                "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < {last})
+                 SELECT printf('%08x-0000-4000-8001-%012x', {t}, n), '{e}', 'scim', 'user' || n || '@bench.example',
+                   'user' || n || '@bench.example', 1, 'User ' || n, 'user' || n || '@bench.example', '+41 79 000 00 00', 1, {now}, {now}, {now}, 5
+                 FROM seq",
+                last = TENANT_PERSONS - 1
+            ),
+            Backend::Postgres => format!(
+                "SELECT lpad(to_hex({t}), 8, '0') || '-0000-4000-8001-' || lpad(to_hex(n), 12, '0'), '{e}', 'scim',
+                   'user' || n || '@bench.example', 'user' || n || '@bench.example', true, 'User ' || n,
+                   'user' || n || '@bench.example', '+41 79 000 00 00', 1, {now}, {now}, {now}, 5
+                 FROM generate_series(0, {last}) AS n",
+                last = TENANT_PERSONS - 1
+            ),
+        };
+        let _ = writeln!(
+            sql,
+            "INSERT INTO enterprises (id, name, created_at) VALUES ('{e}', 'Tenant {t}', {now});
+             UPDATE template SET enterprise_id = '{e}', token_hash = '{hash}', token_last4 = '{last4}';
+             INSERT INTO scim_imports SELECT * FROM template;
+             INSERT INTO persons (id, enterprise_id, source, user_name, user_name_lower, active, display_name,
+               email_work, phone_mobile, version, created_at, updated_at, scim_updated_at, channels) {persons};
+             INSERT INTO person_counts (enterprise_id, stripe, source, active, channels, n)
+               VALUES ('{e}', 0, 'scim', {active}, 5, {TENANT_PERSONS});",
+            active = if backend == Backend::Sqlite { "1" } else { "true" }
+        );
+    }
+    sql.push_str("DROP TABLE template; COMMIT; ANALYZE;\n");
+    sql
+}
+
+/// Lookups by userName of random persons of random enterprises among `tenants` (each request
+/// with its enterprise's token), or of the first enterprise alone (`tenants` = 1).
+fn tenants_script(tenants: u64) -> String {
+    format!(
+        r#"wrk.headers["Content-Type"] = "application/scim+json"
+function setup(thread) thread:set("tid", math.random(1, 1000000000)) end
+function init(args) math.randomseed(os.time() + (tid or 0)) end
+function request()
+  local t = math.random(1, {tenants})
+  local token = string.format("bench-tenant-%06d-0123456789abcdef0123456789abcdef", t)
+  local i = math.random(0, {last})
+  return wrk.format("GET", "/portal/scim/Users?filter=userName%20eq%20%22user" .. i .. "%40bench.example%22",
+    {{ ["Authorization"] = "Bearer " .. token }})
+end
+"#,
+        last = TENANT_PERSONS - 1
+    )
+}
+
+fn many_tenants(binary: &Path, options: &Options, tenants: u64, admin: &str, server_url: &str) -> Result<String> {
+    let duration = if options.quick { "5s" } else { "10s" };
+    let repeats = if options.quick { 1 } else { REPEATS };
+    let mut out = format!(
+        "Many enterprises: {tenants} of {TENANT_PERSONS} persons, lookups by userName with each request's \
+         enterprise chosen at random (its own token), against lookups with one enterprise's token, in \
+         alternating {duration} runs on the same server, {CONNECTIONS} connections.\n\n\
+         | backend | one enterprise | {tenants} enterprises | ratio | p99 one / all | VmRSS / VmHWM after |\n\
+         |---|---:|---:|---:|---|---|\n"
+    );
+    let mut errors = 0;
+    let mut options = options.clone();
+    options.sizes = vec![tenants];
+    each_database(&options, admin, server_url, |backend, tenants, work, db_url| {
+        eprintln!("==> {tenants} tenants, {backend:?}");
+        let s = start(binary, db_url, work, backend, 1, &[])?;
+        let (_, setup) = service::call("GET", &format!("{}/api/v1/scim-import", s.base), Some(&s.session), None)?;
+        let template = setup["enterprise"]["id"].as_str().context("no enterprise id")?.to_owned();
+        let t = Instant::now();
+        let sql = tenants_sql(backend, &template, tenants);
+        let sql_path = work.join("tenants.sql");
+        std::fs::write(&sql_path, &sql)?;
+        match backend {
+            Backend::Sqlite => sh(Command::new("sh").arg("-c").arg(format!(
+                "sqlite3 '{}' < '{}'",
+                db_url.trim_start_matches("sqlite://"),
+                sql_path.display()
+            )))?,
+            Backend::Postgres => {
+                sh(Command::new("psql").args(["-q", "-v", "ON_ERROR_STOP=1", db_url, "-f"]).arg(&sql_path))?;
+                sh(Command::new("psql").args(["-q", "-v", "ON_ERROR_STOP=1", db_url, "-c", "VACUUM ANALYZE"]))?
+            }
+        };
+        eprintln!("    seeded {tenants} enterprises in {:.1} s", t.elapsed().as_secs_f64());
+        let (one_path, all_path) = (work.join("one.lua"), work.join("all.lua"));
+        std::fs::write(&one_path, tenants_script(1))?;
+        std::fs::write(&all_path, tenants_script(tenants))?;
+        let (mut one, mut all) = (Vec::new(), Vec::new());
+        for _ in 0..repeats {
+            for (label, path, into) in [("one", &one_path, &mut one), ("all", &all_path, &mut all)] {
+                let sample = wrk(path, &s.base, duration)?;
+                eprintln!(
+                    "    {label:<4} {:>9.0} req/s  p50 {:>9}  p99 {:>9}  errors {}",
+                    sample.rps,
+                    ms(sample.p50_us),
+                    ms(sample.p99_us),
+                    sample.errors
+                );
+                errors += sample.errors;
+                into.push(sample);
+            }
+        }
+        let (rss, hwm) = s.memory_kib()?;
+        let (one, all) = (Run::of(backend, 1, "one", &one), Run::of(backend, tenants, "all", &all));
+        let _ = writeln!(
+            out,
+            "| {backend:?} | {:.0}/s | {:.0}/s | {:.2} | {} / {} | {:.1} / {:.1} MiB |",
+            one.rps,
+            all.rps,
+            all.rps / one.rps,
+            ms(one.p99_us),
+            ms(all.p99_us),
+            mib(rss),
+            mib(hwm)
         );
         Ok(())
     })?;
@@ -1013,6 +1182,20 @@ fn report(runs: &[Run], commit_rates: &[(&str, f64)], repeats: usize, duration: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tenants_are_seeded_with_tokens_hashed_as_the_service_hashes_them() {
+        assert_eq!(token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        let sql = tenants_sql(Backend::Sqlite, "tpl", 2);
+        assert!(sql.contains(&token_hash(&tenant_token(2))) && !sql.contains(&tenant_token(2)), "only hashes");
+        assert_eq!(sql.matches("INSERT INTO scim_imports").count(), 2);
+        assert!(tenants_script(1000).contains("math.random(1, 1000)"));
+        let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let o = Options::parse(&args(&["--tenants", "--backend", "sqlite"])).expect("parses");
+        assert_eq!(o.tenants, Some(TENANTS));
+        let o = Options::parse(&args(&["--tenant-count", "10"])).expect("parses");
+        assert_eq!(o.tenants, Some(10));
+    }
 
     #[test]
     fn reads_wrk_output() {
