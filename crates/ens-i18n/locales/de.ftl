@@ -93,7 +93,6 @@ mailed-nobody = { $reason }; keine Benachrichtigungsadresse eingerichtet
 failure-because = { $failure }: { $detail }
 request-failed = Entras Anfrage { $request } konnte nicht ausgeführt werden: { $reason }
 request-failed-about = Entras Anfrage { $request } ({ $user }) konnte nicht ausgeführt werden: { $reason }
-request-succeeded = die Anfrage war erfolgreich
 request-too-large = der Inhalt der Anfrage ist größer als { $max } Bytes, das Höchstmaß von ENS+
 request-refused = Entras Anfrage wurde abgelehnt ({ $status }): „{ $answer }“
 user-name-taken = eine andere Person hat bereits den Benutzernamen „{ $user }“

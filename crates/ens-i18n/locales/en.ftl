@@ -93,7 +93,6 @@ mailed-nobody = { $reason }; no notification address is configured
 failure-because = { $failure }: { $detail }
 request-failed = Entra's request { $request } could not be completed: { $reason }
 request-failed-about = Entra's request { $request } ({ $user }) could not be completed: { $reason }
-request-succeeded = the request succeeded
 request-too-large = the request body is larger than { $max } bytes, the most ENS+ accepts
 request-refused = Entra's request was refused ({ $status }): “{ $answer }”
 user-name-taken = another person already has the user name “{ $user }”

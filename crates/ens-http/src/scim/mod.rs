@@ -334,7 +334,7 @@ impl Call {
                 let end = result.as_ref().map_or_else(ScimError::request_end, |_| RequestEnd::Succeeded);
                 // A timeout is reported once, below, whichever side noticed it.
                 if end != RequestEnd::Timeout {
-                    ports.guard_observe_request(&import, end, &failed_request(&detail, result.as_ref().err()));
+                    ports.guard_observe_request(&import, end, || failed_request(&detail, result.as_ref().err()));
                 }
                 result
             })
@@ -402,7 +402,7 @@ impl Call {
 /// ran), without making the answer wait for it.
 fn report_later(state: &AppState, import: ScimImport, end: RequestEnd, failed: FailedRequest) {
     let ports = state.ports.clone();
-    let report = move || ports.guard_observe_request(&import, end, &failed);
+    let report = move || ports.guard_observe_request(&import, end, || failed.clone());
     if let Err(LaneError::Busy(_)) = state.lanes.scim.spawn(report.clone()) {
         // The lane is what is overloaded; the report must still be made.
         std::thread::spawn(report);

@@ -298,11 +298,14 @@ impl Ports {
     /// also written to the activity log as the failed request itself (what Entra asked, about
     /// whom, why it failed), so a principal finds it there. Best effort: the database may be
     /// what failed.
-    pub fn guard_observe_request(&self, import: &ScimImport, end: RequestEnd, failed: &FailedRequest) {
+    /// `failed` is asked only for a failure of ours (every request ends here: the others
+    /// cost nothing more).
+    pub fn guard_observe_request(&self, import: &ScimImport, end: RequestEnd, failed: impl FnOnce() -> FailedRequest) {
         if end.fault().is_none() {
-            self.guard_observe(import, end, &Said::new("request-succeeded"));
+            self.guard_no_fault(import.enterprise_id, end);
             return;
         }
+        let failed = failed();
         let detail = failed.said();
         let entry = Activity {
             enterprise_id: import.enterprise_id,
@@ -327,9 +330,7 @@ impl Ports {
     pub fn guard_observe(&self, import: &ScimImport, end: RequestEnd, detail: &Said) {
         let e = import.enterprise_id;
         let Some(kind) = end.fault() else {
-            if end == RequestEnd::Succeeded {
-                self.guard.failures.lock().remove(&e);
-            }
+            self.guard_no_fault(e, end);
             return;
         };
         let count = {
@@ -342,6 +343,13 @@ impl Ports {
         if count >= self.policy.guard.failures_before_switch_off.max(1) {
             self.guard.failures.lock().remove(&e);
             self.trip(import, kind, detail, None);
+        }
+    }
+
+    /// A request that did not fail on our side: a success ends a run of failures.
+    fn guard_no_fault(&self, e: EnterpriseId, end: RequestEnd) {
+        if end == RequestEnd::Succeeded {
+            self.guard.failures.lock().remove(&e);
         }
     }
 
