@@ -35,8 +35,10 @@ pub const VERBATIM: &str = "said-verbatim";
 /// The id of [`Said::and`]'s message.
 pub const AND: &str = "said-and";
 
-/// The longest text argument kept: a detail is a summary, not a copy of what was sent.
-pub const MAX_TEXT_ARG: usize = 300;
+/// The longest text argument kept: a detail is a summary, not a copy of what was sent. Long
+/// enough for the most notification addresses a setup may have (20 of about 40 characters),
+/// short enough that a long SCIM answer it quotes is not stored whole.
+pub const MAX_TEXT_ARG: usize = 1000;
 
 impl Said {
     pub fn new(id: &str) -> Self {
@@ -182,7 +184,7 @@ mod tests {
         let all = Said::all(vec![Said::new("a"), Said::new("b"), Said::new("c")]).expect("three");
         assert_eq!(all, Said::new("a").and(Said::new("b").and(Said::new("c"))));
         assert_eq!(Said::all(Vec::new()), None);
-        let long = Said::new("x").with("t", "y".repeat(1000));
+        let long = Said::new("x").with("t", "y".repeat(5000));
         let Some(Arg::Text(t)) = long.arg("t") else { panic!("text") };
         assert_eq!(t.chars().count(), MAX_TEXT_ARG + 1);
     }

@@ -293,7 +293,7 @@ fn refused_values_are_logged_cut_to_size() {
     assert_eq!(logged.chars().count(), 257, "256 characters and an ellipsis");
     assert!(logged.ends_with('…'));
     assert!(
-        matches!(entry.detail.arg("text"), Some(ens_domain::Arg::Text(t)) if t.chars().count() == 301),
+        matches!(entry.detail.arg("text"), Some(ens_domain::Arg::Text(t)) if t.chars().count() == ens_domain::said::MAX_TEXT_ARG + 1),
         "{:?}",
         entry.detail
     );
