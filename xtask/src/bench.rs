@@ -255,21 +255,32 @@ fn start(
     env.extend_from_slice(extra_env);
     service::start(binary, db_url, work, &env, |enterprise| {
         let t = Instant::now();
-        let sql = seed_sql(backend, enterprise, persons);
-        match backend {
-            Backend::Sqlite => sh(Command::new("sqlite3").arg(db_url.trim_start_matches("sqlite://")).arg(&sql))?,
-            Backend::Postgres => {
-                sh(Command::new("psql").args(["-q", "-v", "ON_ERROR_STOP=1", db_url, "-c", &sql]))?;
-                // As autovacuum leaves a table after a bulk load: the visibility map set, so
-                // that counts are index-only (without it, each counted row fetches its heap
-                // page: 63 ms against 5 ms for the 10k unreachable of 1M). VACUUM cannot run in
-                // the seed's transaction.
-                sh(Command::new("psql").args(["-q", "-v", "ON_ERROR_STOP=1", db_url, "-c", "VACUUM ANALYZE persons"]))?
-            }
-        };
+        load(backend, db_url, &seed_sql(backend, enterprise, persons), &work.join("seed.sql"))?;
         eprintln!("    seeded {persons} persons in {:.1} s", t.elapsed().as_secs_f64());
         Ok(())
     })
+}
+
+/// Runs a bulk load's `sql` (written to `path`: it may be larger than a command line takes)
+/// on the database of `db_url`.
+fn load(backend: Backend, db_url: &str, sql: &str, path: &Path) -> Result<()> {
+    std::fs::write(path, sql)?;
+    match backend {
+        Backend::Sqlite => sh(Command::new("sh").arg("-c").arg(format!(
+            "sqlite3 '{}' < '{}'",
+            db_url.trim_start_matches("sqlite://"),
+            path.display()
+        )))?,
+        Backend::Postgres => {
+            sh(Command::new("psql").args(["-q", "-v", "ON_ERROR_STOP=1", db_url, "-f"]).arg(path))?;
+            // As autovacuum leaves a table after a bulk load: the visibility map set, so
+            // that counts are index-only (without it, each counted row fetches its heap
+            // page: 63 ms against 5 ms for the 10k unreachable of 1M). VACUUM cannot run in
+            // the load's transaction.
+            sh(Command::new("psql").args(["-q", "-v", "ON_ERROR_STOP=1", db_url, "-c", "VACUUM ANALYZE persons"]))?
+        }
+    };
+    Ok(())
 }
 
 /// Commits per second of one connection running durable transactions on SQLite with the
@@ -810,20 +821,7 @@ fn many_tenants(binary: &Path, options: &Options, tenants: u64, admin: &str, ser
         let (_, setup) = service::call("GET", &format!("{}/api/v1/scim-import", s.base), Some(&s.session), None)?;
         let template = setup["enterprise"]["id"].as_str().context("no enterprise id")?.to_owned();
         let t = Instant::now();
-        let sql = tenants_sql(backend, &template, tenants);
-        let sql_path = work.join("tenants.sql");
-        std::fs::write(&sql_path, &sql)?;
-        match backend {
-            Backend::Sqlite => sh(Command::new("sh").arg("-c").arg(format!(
-                "sqlite3 '{}' < '{}'",
-                db_url.trim_start_matches("sqlite://"),
-                sql_path.display()
-            )))?,
-            Backend::Postgres => {
-                sh(Command::new("psql").args(["-q", "-v", "ON_ERROR_STOP=1", db_url, "-f"]).arg(&sql_path))?;
-                sh(Command::new("psql").args(["-q", "-v", "ON_ERROR_STOP=1", db_url, "-c", "VACUUM ANALYZE"]))?
-            }
-        };
+        load(backend, db_url, &tenants_sql(backend, &template, tenants), &work.join("tenants.sql"))?;
         eprintln!("    seeded {tenants} enterprises in {:.1} s", t.elapsed().as_secs_f64());
         let (one_path, all_path) = (work.join("one.lua"), work.join("all.lua"));
         std::fs::write(&one_path, tenants_script(1))?;
