@@ -56,6 +56,11 @@ pub fn say(said: &ens_domain::Said) -> String {
     say_in(current(), said)
 }
 
+/// Fields by their labels, in the language of the request being answered.
+pub fn fields(fields: &[ens_domain::Field]) -> String {
+    CATALOGUE.fields(current(), fields)
+}
+
 /// The message `id` in `language`.
 pub fn text(language: Language, id: &str) -> String {
     text_with(language, id, &[])

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use ens_domain::{Arg, Language, Said};
+use ens_domain::{Arg, Field, Language, Said};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
 use unic_langid::LanguageIdentifier;
@@ -92,19 +92,22 @@ impl Catalogue {
                     Arg::Text(t) => string(t.as_str()),
                     Arg::Number(n) => number(*n as f64),
                     Arg::Time(t) => string(t.to_minute_utc()),
-                    Arg::Fields(fields) => string(
-                        fields
-                            .iter()
-                            .map(|f| self.format(language, &format!("field-{}", f.key().replace('_', "-")), &[]))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
+                    Arg::Fields(fields) => string(self.fields(language, fields)),
                     Arg::Said(inner) => string(self.say(language, inner)),
                 };
                 (name.as_str(), value)
             })
             .collect();
         self.format(language, &said.id, &args)
+    }
+
+    /// Fields by their labels in `language`: "Display name, Mobile phone".
+    pub fn fields(&self, language: Language, fields: &[Field]) -> String {
+        fields
+            .iter()
+            .map(|f| self.format(language, &format!("field-{}", f.key().replace('_', "-")), &[]))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Whether the catalogue has the message `id`.
@@ -186,13 +189,6 @@ pub fn string<'a>(s: impl Into<Cow<'a, str>>) -> FluentValue<'a> {
 /// labels, what is wrong with a value): every catalogue that shows them includes these.
 pub const SHARED: [(Language, &str); 2] =
     [(Language::English, include_str!("../locales/en.ftl")), (Language::German, include_str!("../locales/de.ftl"))];
-
-static SHARED_ONLY: std::sync::LazyLock<Catalogue> = std::sync::LazyLock::new(|| Catalogue::new(&SHARED));
-
-/// `said` in English, for logs and tests.
-pub fn english(said: &Said) -> String {
-    SHARED_ONLY.say(Language::English, said)
-}
 
 /// Each language's sources as one, in the order the languages first appear.
 fn by_language(sources: &[(Language, &str)]) -> Vec<(Language, String)> {
@@ -277,7 +273,7 @@ mod tests {
 
     #[test]
     fn sentences_are_worded_with_their_arguments_in_the_language_asked() {
-        use ens_domain::{Field, Timestamp};
+        use ens_domain::Timestamp;
         let c = Catalogue::new(&SHARED);
         let said = Said::new("fields-changed")
             .with("fields", vec![Field::DisplayName, Field::PhoneMobile])
@@ -291,6 +287,6 @@ mod tests {
             "{}",
             c.say(Language::German, &said)
         );
-        assert_eq!(english(&Said::verbatim("as written")), "as written");
+        assert_eq!(c.say(Language::German, &Said::verbatim("as written")), "as written");
     }
 }

@@ -7,15 +7,11 @@ use std::time::Duration;
 use ens_ports::usecases::{AddressRefusal, AdminError, Weakness};
 use ens_ports::{DepartureRuleError, Field, MappingError, StoreError, ValueError};
 
-use crate::i18n::{number, say, string, t, t_with};
+use crate::i18n::{self, number, say, string, t, t_with};
 
 /// A field's label in the request's language.
 pub fn field_label(field: Field) -> String {
-    t(&format!("field-{}", field.key().replace('_', "-")))
-}
-
-fn field_labels(fields: &[Field]) -> String {
-    fields.iter().map(|f| field_label(*f)).collect::<Vec<_>>().join(", ")
+    i18n::fields(&[field])
 }
 
 /// A duration in its largest whole unit, in the request's language: "45 minutes", "3 hours",
@@ -91,7 +87,7 @@ pub fn admin_error(e: &AdminError) -> String {
             &[("min", string(min.to_string())), ("max", string(max.to_string()))],
         ),
         AdminError::Mapping(MappingError::RequiredDeselected(fields)) => {
-            t_with("problem-mapping-required-detail", &[("fields", string(field_labels(fields)))])
+            t_with("problem-mapping-required-detail", &[("fields", string(i18n::fields(fields)))])
         }
         AdminError::Mapping(MappingError::UnknownField(key)) => {
             t_with("problem-mapping-unknown-detail", &[("key", string(key.as_str()))])
@@ -100,7 +96,7 @@ pub fn admin_error(e: &AdminError) -> String {
             t_with("problem-user-name-taken-detail", &[("name", string(format!("{name:?}")))])
         }
         AdminError::ImportedFields(fields) => {
-            t_with("problem-imported-fields-detail", &[("fields", string(field_labels(fields)))])
+            t_with("problem-imported-fields-detail", &[("fields", string(i18n::fields(fields)))])
         }
         AdminError::ManagedByScim => t("problem-managed-by-scim-detail"),
         AdminError::Invalid(f) => say(&f.said()),

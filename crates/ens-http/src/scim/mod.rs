@@ -27,8 +27,8 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use ens_ports::usecases::guard::FailedRequest;
 use ens_ports::usecases::provisioning::{IfMatch, PatchError, ProvisioningError};
 use ens_ports::{
-    ActivityKind, Deadline, Language, PersonId, Ports, RequestEnd, Said, ScimImport, SecretToken, StoreError,
-    SyncState, TokenHash,
+    ActivityKind, Deadline, FailureKind, Language, PersonId, Ports, RequestEnd, Said, ScimImport, SecretToken,
+    StoreError, SyncState, TokenHash,
 };
 use serde_json::Value;
 
@@ -226,7 +226,7 @@ fn failed_request(request: &(String, ActivityKind), error: Option<&ScimError>) -
         person: about.as_ref().and_then(|a| a.person),
         user_name: about.and_then(|a| a.user_name),
         request: request.0.clone(),
-        reason: error.map_or_else(|| Said::new("failure-internal"), ScimError::said),
+        reason: error.map_or_else(|| FailureKind::Internal.said(), ScimError::said),
     }
 }
 

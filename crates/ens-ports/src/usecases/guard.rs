@@ -114,11 +114,11 @@ pub(super) struct Draft<'a> {
 /// An activity entry's detail for a notice sent to `import`'s addresses: the reason, and who
 /// is e-mailed (or that nobody is).
 pub(super) fn mailed(reason: &Said, import: &ScimImport, notices: &[Notice]) -> Said {
-    if notices.is_empty() {
-        Said::new("mailed-nobody").with("reason", reason.clone())
+    reason.clone().and(if notices.is_empty() {
+        Said::new("told-no-address")
     } else {
-        Said::new("mailed").with("reason", reason.clone()).with("addresses", EmailAddress::list(&import.notify))
-    }
+        Said::new("told-mailing").with("addresses", EmailAddress::list(&import.notify))
+    })
 }
 
 impl<'a> Draft<'a> {

@@ -392,22 +392,14 @@ fn the_21st_deactivation_of_100_is_held_not_applied_and_switches_off_once() {
     assert_eq!(sent.len(), 2, "one per address per incident");
     assert!(sent.iter().all(|n| n.kind == NoticeKind::MassDeactivationHeld));
     assert_eq!(sent[0].examples.len(), 20, "up to 20 examples");
-    assert_eq!(
-        sent[0].examples[0],
+    let deactivated = |n: u32| {
         Said::new("departure-named")
-            .with("name", "Person 20")
-            .with("user", "p20@contoso.com")
-            .with("action", "deactivated"),
-        "the held one first"
-    );
-    assert_eq!(
-        sent[0].examples[1],
-        Said::new("departure-named")
-            .with("name", "Person 19")
-            .with("user", "p19@contoso.com")
-            .with("action", "deactivated"),
-        "then the newest applied"
-    );
+            .with("name", format!("Person {n}"))
+            .with("user", format!("p{n}@contoso.com"))
+            .with("action", "deactivated")
+    };
+    assert_eq!(sent[0].examples[0], deactivated(20), "the held one first");
+    assert_eq!(sent[0].examples[1], deactivated(19), "then the newest applied");
     assert!(
         sent[0].reason.says("hold") && sent[0].reason.arg("attempted") == Some(&ens_domain::Arg::Number(21)),
         "{:?}",
